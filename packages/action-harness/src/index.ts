@@ -1,0 +1,22 @@
+// Test helpers shared by every action's end-to-end tests.
+export { runAction, actionDefaults, resolveActionDir, repoRoot, type ActionRun, type RunActionOptions } from './run-action.js';
+export {
+  parseWorkflowCommands,
+  parseFileCommands,
+  annotationsOf,
+  maskLog,
+  unescapeData,
+  unescapeProperty,
+  type Annotation,
+  type WorkflowCommand,
+} from './workflow-commands.js';
+export {
+  requireCommand,
+  requireDocker,
+  requirePythonBaseImage,
+  PYTHON_BASE_IMAGE,
+  findPythons,
+  pythonVersion,
+  type PythonInterpreter,
+} from './prerequisites.js';
+export { startMoto, freePort, type MotoServer } from './moto.js';

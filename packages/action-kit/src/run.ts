@@ -1,0 +1,24 @@
+// The one place an action fails: run(main) turns a thrown error into core.setFailed, once.
+import * as core from '@actions/core';
+import { isConfigurationError, errorMessage } from './errors.js';
+
+/** Appends Markdown to the job summary (no-op when the runner gave no summary file). */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(markdown, true).write();
+}
+
+/**
+ * Runs an action's main function. A ConfigurationError (the user's mistake) becomes one line; anything else
+ * is a bug: its message fails the step and its stack goes to the debug log.
+ */
+export async function run(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (!isConfigurationError(error) && error instanceof Error && error.stack) {
+      core.debug(error.stack);
+    }
+    core.setFailed(errorMessage(error));
+  }
+}
