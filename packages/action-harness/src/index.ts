@@ -1,5 +1,12 @@
 // Test helpers shared by every action's end-to-end tests.
-export { runAction, actionDefaults, resolveActionDir, repoRoot, type ActionRun, type RunActionOptions } from './run-action.js';
+export {
+  runAction,
+  actionDefaults,
+  resolveActionDir,
+  repoRoot,
+  type ActionRun,
+  type RunActionOptions,
+} from './run-action.js';
 export {
   parseWorkflowCommands,
   parseFileCommands,

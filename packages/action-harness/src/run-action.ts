@@ -113,7 +113,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_SERVER_URL: 'https://github.com',
   });
   const inputs = { ...actionDefaults(actionDir), ...(options.inputs ?? {}) };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;

@@ -16,9 +16,14 @@ describe('parseDuration', () => {
     expect(parseDuration(input, 'timeout')).toBe(expected);
   });
 
-  test.each(['5x', '', 'm', '1 m', '-1s', '1h2', 's5'])('rejects %j naming the input and the value', (input) => {
-    expect(() => parseDuration(input, 'timeout')).toThrow(`invalid duration "${input}" for input "timeout"`);
-  });
+  test.each(['5x', '', 'm', '1 m', '-1s', '1h2', 's5'])(
+    'rejects %j naming the input and the value',
+    (input) => {
+      expect(() => parseDuration(input, 'timeout')).toThrow(
+        `invalid duration "${input}" for input "timeout"`,
+      );
+    },
+  );
 });
 
 describe('formatDuration', () => {

@@ -7,7 +7,8 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 /** Parses a duration into milliseconds; `inputName` names the input in the error message. */
 export function parseDuration(value: string, inputName = 'duration'): number {
   const text = value.trim();
-  const bad = () => new ConfigurationError(`invalid duration "${value}" for input "${inputName}" (use e.g. 90s, 15m, 1h)`);
+  const bad = () =>
+    new ConfigurationError(`invalid duration "${value}" for input "${inputName}" (use e.g. 90s, 15m, 1h)`);
   if (text === '') throw bad();
   if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   let total = 0;

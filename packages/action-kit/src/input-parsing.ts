@@ -75,7 +75,9 @@ export function parsePercentage(value: string, inputName: string): number {
   const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
   const n = match ? Number(match[1]) / (match[2] === '%' ? 100 : 1) : NaN;
   if (!match || !(n >= 0 && n <= 1)) {
-    throw new ConfigurationError(`invalid percentage "${value}" for input "${inputName}" (use e.g. 1% or 0.01)`);
+    throw new ConfigurationError(
+      `invalid percentage "${value}" for input "${inputName}" (use e.g. 1% or 0.01)`,
+    );
   }
   return n;
 }

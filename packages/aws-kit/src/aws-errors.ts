@@ -2,7 +2,11 @@
 // ConfigurationErrors; everything else passes through unchanged.
 import { ConfigurationError } from '@hokusai/action-kit';
 
-const CREDENTIALS = new Set(['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+const CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+]);
 const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired']);
 const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
 
@@ -36,7 +40,9 @@ export function isTransientAwsError(error: unknown): boolean {
   const meta = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
   if (meta?.httpStatusCode && meta.httpStatusCode >= 500) return true;
   const code = (error as { code?: string } | null)?.code ?? '';
-  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET'].includes(
-    code,
-  ) || /socket hang up|ECONNRESET|TimeoutError/i.test(`${name} ${String((error as Error)?.message ?? '')}`);
+  return (
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET'].includes(
+      code,
+    ) || /socket hang up|ECONNRESET|TimeoutError/i.test(`${name} ${String((error as Error)?.message ?? '')}`)
+  );
 }

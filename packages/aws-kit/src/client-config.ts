@@ -34,7 +34,9 @@ export function resolveEndpoint(serviceId: string, env: Environment): string | u
   try {
     new URL(value);
   } catch {
-    throw new ConfigurationError(`invalid endpoint URL "${value}" in AWS_ENDPOINT_URL_${serviceId} / AWS_ENDPOINT_URL`);
+    throw new ConfigurationError(
+      `invalid endpoint URL "${value}" in AWS_ENDPOINT_URL_${serviceId} / AWS_ENDPOINT_URL`,
+    );
   }
   return value;
 }

@@ -1,0 +1,55 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  blocks,
+  codeBlock,
+  details,
+  escapeMarkdown,
+  inlineCode,
+  link,
+  mermaidText,
+  table,
+} from '../src/markdown.js';
+
+describe('escapeMarkdown', () => {
+  test.each([
+    ['a|b', 'a\\|b'],
+    ['<script>', '&lt;script&gt;'],
+    ['two\nlines', 'two<br>lines'],
+    ['__init__.py', '\\_\\_init\\_\\_.py'],
+    ['`x`', '\\`x\\`'],
+  ])('%j', (input, expected) => {
+    expect(escapeMarkdown(input)).toBe(expected);
+  });
+});
+
+describe('table', () => {
+  test('escapes cells, leaves raw columns, fills missing cells', () => {
+    expect(table(['file', 'line', 'link'], [['a|b.py', 26, '[x](y)'], ['c.py']], { raw: [2] })).toBe(
+      '| file | line | link |\n| --- | --- | --- |\n| a\\|b.py | 26 | [x](y) |\n| c.py |  |  |\n',
+    );
+  });
+});
+
+describe('inlineCode / codeBlock', () => {
+  test('a fence longer than any backtick run inside', () => {
+    expect(inlineCode('a`b')).toBe('``a`b``');
+    expect(codeBlock('x\n```\ny')).toBe('````\nx\n```\ny\n````\n');
+    expect(codeBlock('print(1)\n', 'python')).toBe('```python\nprint(1)\n```\n');
+  });
+});
+
+describe('mermaidText', () => {
+  test('drops characters that break a diagram', () => {
+    expect(mermaidText('task 3f2a: exited "1"; [x]\nnext')).toBe("task 3f2a exited '1' x next");
+  });
+});
+
+describe('details / link / blocks', () => {
+  test('compose', () => {
+    expect(details('log <tail>', 'body\n')).toBe(
+      '<details><summary>log &lt;tail&gt;</summary>\n\nbody\n\n</details>\n',
+    );
+    expect(link('svc', 'https://x/a b)')).toBe('[svc](https://x/a%20b%29)');
+    expect(blocks('a\n', false, '', 'b')).toBe('a\n\nb\n');
+  });
+});
