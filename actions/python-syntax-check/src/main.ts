@@ -1,0 +1,89 @@
+// Reads the inputs, finds the files, compiles them with the chosen interpreter, then reports: one annotation per
+// broken file, the outputs, the JSON report and the job summary.
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { actionsLogger, writeSummary } from '@hokusai/action-kit';
+import { compileFiles } from './compile-pool.js';
+import { discoverFiles } from './file-discovery.js';
+import { openGitRepository } from './git-repository.js';
+import { getInputs } from './inputs.js';
+import { probeInterpreter } from './interpreter.js';
+import { annotationFor, locationText, reportEntry, summaryMarkdown } from './syntax-report.js';
+
+export async function main(): Promise<void> {
+  const logger = actionsLogger;
+  const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+  const inputs = getInputs(process.env, workspace);
+  const started = Date.now();
+
+  const interpreter = await probeInterpreter(inputs.python);
+  logger.info(`Compiling with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`);
+
+  const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
+  const probe = needGit ? await openGitRepository(workspace) : null;
+  if (probe && probe.repository === null) {
+    if (inputs['changed-since'] !== undefined) logger.warning(`git: ${probe.reason}`);
+    else logger.debug(`.gitignore not applied: ${probe.reason}`);
+  }
+  const discovery = await discoverFiles({
+    workspace,
+    paths: inputs.paths,
+    exclude: inputs.exclude,
+    git: probe?.repository ?? null,
+    respectGitignore: inputs['respect-gitignore'],
+    changedSince: inputs['changed-since'],
+    logger,
+  });
+  for (const glob of discovery.unmatchedGlobs) logger.warning(`input "paths": "${glob}" matched no Python file`);
+  for (const skip of discovery.skipped) logger.warning(`skipped ${skip.path}: ${skip.reason}`);
+  if (discovery.gitIgnored > 0) logger.info(`${discovery.gitIgnored} paths left out because .gitignore ignores them`);
+  if (discovery.files.length === 0) {
+    logger.warning(
+      inputs['changed-since'] !== undefined
+        ? `no Python file changed since ${inputs['changed-since']}: nothing to check`
+        : `no Python file matched input "paths" (${inputs.paths.join(' ')}): nothing to check`,
+    );
+  }
+
+  const result = await compileFiles(discovery.files, {
+    python: inputs.python,
+    cwd: workspace,
+    workers: availableParallelism(),
+  });
+
+  for (const failure of result.failures) {
+    const { message, properties } = annotationFor(failure);
+    logger.info(`${locationText(failure)}: ${failure.kind}: ${failure.message}`);
+    logger.error(message, properties);
+  }
+
+  const reportDir = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'python-syntax-check-'));
+  const reportPath = path.join(reportDir, 'report.json');
+  await writeFile(reportPath, JSON.stringify(result.failures.map(reportEntry), null, 2) + '\n');
+
+  core.setOutput('files-checked', result.checked);
+  core.setOutput('error-count', result.failures.length);
+  core.setOutput('report', reportPath);
+  await writeSummary(
+    summaryMarkdown({
+      pythonVersion: interpreter.version,
+      pythonExecutable: interpreter.executable,
+      checked: result.checked,
+      failures: result.failures,
+      skipped: discovery.skipped,
+      durationMs: Date.now() - started,
+      changedSince: inputs['changed-since'],
+    }),
+  );
+
+  const summaryLine = `${result.failures.length} of ${result.checked} Python files failed to compile with Python ${interpreter.version}`;
+  if (result.failures.length === 0) {
+    logger.info(`${result.checked} Python files compiled with Python ${interpreter.version}: no syntax errors`);
+  } else if (inputs['fail-on-error']) {
+    core.setFailed(summaryLine);
+  } else {
+    logger.warning(`${summaryLine} (fail-on-error is false, so the step passes)`);
+  }
+}
