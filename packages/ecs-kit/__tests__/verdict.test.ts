@@ -1,0 +1,333 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  decideVerdict,
+  initialVerdictState,
+  isFinal,
+  type Decision,
+  type VerdictConfig,
+} from '../src/verdict.js';
+import type { Observation } from '../src/model.js';
+import { OLD, OTHER, OURS, TD108, TD110, TG, crashed, deployment, obs, service, task } from './fixtures.js';
+
+const config: VerdictConfig = {
+  deploymentId: OURS,
+  startedAt: 0,
+  timeoutMs: 900_000,
+  stableForMs: 60_000,
+  maxFailedTasks: 1,
+  checkTargetHealth: true,
+};
+
+/** Feeds a recorded sequence to the verdict; returns the first final decision and its index (or the last one). */
+function replay(
+  sequence: Observation[],
+  overrides: Partial<VerdictConfig> = {},
+): { decision: Decision; index: number } {
+  let state = initialVerdictState;
+  let decision: Decision = { kind: 'in-progress', phase: 'rolling-out', summary: '' };
+  for (const [index, o] of sequence.entries()) {
+    const step = decideVerdict(state, o, { ...config, ...overrides });
+    state = step.state;
+    decision = step.decision;
+    if (isFinal(decision)) return { decision, index };
+  }
+  return { decision, index: sequence.length - 1 };
+}
+
+const old = (running: number) =>
+  deployment({
+    id: OLD,
+    status: 'ACTIVE',
+    taskDefinition: TD108,
+    runningCount: running,
+    rolloutState: 'COMPLETED',
+  });
+const ours = (partial: Parameters<typeof deployment>[0] extends infer P ? Partial<P> : never = {}) =>
+  deployment({ id: OURS, ...partial });
+const done = ours({ runningCount: 2, rolloutState: 'COMPLETED' });
+const runningTasks = [task('t1'), task('t2')];
+
+interface Case {
+  name: string;
+  sequence: Observation[];
+  overrides?: Partial<VerdictConfig>;
+  expected: { kind: Decision['kind']; index: number; reason?: RegExp };
+}
+
+const cases: Case[] = [
+  {
+    name: 'healthy rollout succeeds after stable-for',
+    sequence: [
+      obs(10_000, service([ours({ pendingCount: 2 }), old(2)])),
+      obs(20_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]), [task('t1')]),
+      obs(30_000, service([ours({ runningCount: 2 }), old(1)]), runningTasks),
+      obs(40_000, service([done]), runningTasks),
+      obs(70_000, service([done]), runningTasks),
+      obs(100_000, service([done]), runningTasks),
+    ],
+    expected: { kind: 'succeeded', index: 5 },
+  },
+  {
+    name: 'the incident: first crash fails at once (max-failed-tasks 1)',
+    sequence: [
+      obs(10_000, service([ours({ pendingCount: 2 }), old(2)])),
+      obs(20_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]), [task('t1')]),
+      obs(30_000, service([ours({ runningCount: 0, pendingCount: 2 }), old(2)]), [
+        crashed('t1'),
+        task('t3', { lastStatus: 'PENDING' }),
+      ]),
+    ],
+    expected: { kind: 'failed', index: 2, reason: /^task t1 exited with code 1$/ },
+  },
+  {
+    name: 'max-failed-tasks 3 tolerates two crashes',
+    overrides: { maxFailedTasks: 3 },
+    sequence: [
+      obs(10_000, service([ours({ pendingCount: 2 }), old(2)]), [crashed('t1')]),
+      obs(20_000, service([ours({ pendingCount: 2 }), old(2)]), [crashed('t1'), crashed('t2', 2)]),
+      obs(30_000, service([ours({ pendingCount: 2 }), old(2)]), [
+        crashed('t1'),
+        crashed('t2', 2),
+        crashed('t3'),
+      ]),
+    ],
+    expected: { kind: 'failed', index: 2, reason: /^task t1 exited with code 1$/ },
+  },
+  {
+    name: 'a task dying inside stable-for fails the deploy even below max-failed-tasks',
+    overrides: { maxFailedTasks: 3 },
+    sequence: [
+      obs(40_000, service([done]), runningTasks),
+      obs(70_000, service([done]), runningTasks),
+      obs(80_000, service([ours({ runningCount: 1, pendingCount: 1, rolloutState: 'COMPLETED' })]), [
+        crashed('t1', 137),
+        task('t2'),
+      ]),
+    ],
+    expected: { kind: 'failed', index: 2, reason: /^task t1 exited with code 137 during stable-for$/ },
+  },
+  {
+    name: 'scale-in of our own task during stable-for is not a failure',
+    sequence: [
+      obs(40_000, service([done]), runningTasks),
+      obs(60_000, service([done]), [
+        task('t1'),
+        task('t2', {
+          lastStatus: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1111111111111111111)',
+        }),
+      ]),
+      obs(110_000, service([done]), [task('t1')]),
+    ],
+    expected: { kind: 'succeeded', index: 2 },
+  },
+  {
+    name: 'old tasks still running keep it in progress',
+    sequence: [
+      obs(40_000, service([ours({ runningCount: 2, rolloutState: 'IN_PROGRESS' }), old(1)]), runningTasks),
+      obs(200_000, service([ours({ runningCount: 2, rolloutState: 'IN_PROGRESS' }), old(1)]), runningTasks),
+    ],
+    expected: { kind: 'in-progress', index: 1 },
+  },
+  {
+    name: 'unhealthy targets keep it in progress, healthy ones let it succeed',
+    sequence: [
+      obs(
+        40_000,
+        service([done], { loadBalancers: [{ targetGroupArn: TG }] }),
+        [task('t1', { privateIps: ['10.0.0.1'] }), task('t2', { privateIps: ['10.0.0.2'] })],
+        {
+          targets: [
+            { targetGroupArn: TG, targetId: '10.0.0.1', state: 'healthy' },
+            { targetGroupArn: TG, targetId: '10.0.0.2', state: 'unhealthy' },
+          ],
+        },
+      ),
+      obs(
+        50_000,
+        service([done], { loadBalancers: [{ targetGroupArn: TG }] }),
+        [task('t1', { privateIps: ['10.0.0.1'] }), task('t2', { privateIps: ['10.0.0.2'] })],
+        {
+          targets: [
+            { targetGroupArn: TG, targetId: '10.0.0.1', state: 'healthy' },
+            { targetGroupArn: TG, targetId: '10.0.0.2', state: 'healthy' },
+          ],
+        },
+      ),
+      obs(
+        110_000,
+        service([done], { loadBalancers: [{ targetGroupArn: TG }] }),
+        [task('t1', { privateIps: ['10.0.0.1'] }), task('t2', { privateIps: ['10.0.0.2'] })],
+        {
+          targets: [
+            { targetGroupArn: TG, targetId: '10.0.0.1', state: 'healthy' },
+            { targetGroupArn: TG, targetId: '10.0.0.2', state: 'healthy' },
+          ],
+        },
+      ),
+    ],
+    expected: { kind: 'succeeded', index: 2 },
+  },
+  {
+    name: 'check-target-health false ignores targets',
+    overrides: { checkTargetHealth: false, stableForMs: 0 },
+    sequence: [obs(40_000, service([done], { loadBalancers: [{ targetGroupArn: TG }] }), runningTasks)],
+    expected: { kind: 'succeeded', index: 0 },
+  },
+  {
+    name: 'ELB health check failure counts as a failed task',
+    sequence: [
+      obs(60_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]), [
+        task('t1', {
+          lastStatus: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: `Task failed ELB health checks in (target-group ${TG})`,
+        }),
+      ]),
+    ],
+    expected: {
+      kind: 'failed',
+      index: 0,
+      reason: /^task t1 failed ELB health checks in target group hokusai-api$/,
+    },
+  },
+  {
+    name: 'circuit breaker rolled back: recognised, not fought',
+    sequence: [
+      obs(30_000, service([ours({ pendingCount: 2, failedTasks: 2 }), old(2)]), [crashed('t1')], {}),
+      obs(
+        60_000,
+        service([
+          deployment({ id: 'ecs-svc/333', taskDefinition: TD108, runningCount: 2 }),
+          ours({
+            status: 'ACTIVE',
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+        ]),
+      ),
+    ],
+    overrides: { maxFailedTasks: 5 },
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      index: 1,
+      reason: /rolled back to hokusai-api:108: ECS deployment circuit breaker: tasks failed to start\.$/,
+    },
+  },
+  {
+    name: 'someone else deploys mid-way: taken over',
+    sequence: [
+      obs(20_000, service([ours({ pendingCount: 2 }), old(2)])),
+      obs(
+        30_000,
+        service([deployment({ id: OTHER, taskDefinition: TD110 }), ours({ status: 'ACTIVE' }), old(2)]),
+      ),
+    ],
+    expected: {
+      kind: 'taken-over',
+      index: 1,
+      reason: /^another deployment ecs-svc\/2222222222222222222 \(hokusai-api:110\) replaced ours/,
+    },
+  },
+  {
+    name: 'circuit breaker without rollback: FAILED rollout fails',
+    overrides: { maxFailedTasks: 10 },
+    sequence: [
+      obs(
+        30_000,
+        service([
+          ours({
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+          old(2),
+        ]),
+      ),
+    ],
+    expected: { kind: 'failed', index: 0, reason: /^deployment failed: ECS deployment circuit breaker/ },
+  },
+  {
+    name: 'service deleted mid-deploy',
+    sequence: [obs(20_000, service([ours({ pendingCount: 2 }), old(2)])), obs(30_000, undefined)],
+    expected: { kind: 'failed', index: 1, reason: /no longer exists/ },
+  },
+  {
+    name: 'service draining',
+    sequence: [obs(20_000, service([ours({ pendingCount: 2 })], { status: 'DRAINING' }))],
+    expected: { kind: 'failed', index: 0, reason: /is DRAINING/ },
+  },
+  {
+    name: 'timeout reports where it stood',
+    overrides: { timeoutMs: 60_000 },
+    sequence: [
+      obs(30_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)])),
+      obs(61_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)])),
+    ],
+    expected: {
+      kind: 'timed-out',
+      index: 1,
+      reason:
+        /^timed out after 1m01s: deployment ecs-svc\/1111111111111111111 \(hokusai-api:109\): 1\/2 running, 1 pending; older deployments 2 running/,
+    },
+  },
+  {
+    name: 'tasks of the old deployment stopping are not ours',
+    sequence: [
+      obs(30_000, service([ours({ runningCount: 2 }), old(0)]), [
+        crashed('old1', 1, { startedBy: OLD, taskDefinitionArn: TD108 }),
+        ...runningTasks,
+      ]),
+    ],
+    expected: { kind: 'in-progress', index: 0 },
+  },
+  {
+    name: 'stable window resets when the rollout stops looking complete',
+    overrides: { stableForMs: 30_000 },
+    sequence: [
+      obs(40_000, service([done]), runningTasks),
+      obs(
+        50_000,
+        service([ours({ runningCount: 1, pendingCount: 1, rolloutState: 'COMPLETED' })]),
+        runningTasks,
+      ),
+      obs(75_000, service([done]), runningTasks),
+      obs(100_000, service([done]), runningTasks),
+      obs(105_000, service([done]), runningTasks),
+    ],
+    expected: { kind: 'succeeded', index: 4 },
+  },
+];
+
+describe('decideVerdict on recorded sequences', () => {
+  test.each(cases)('$name', ({ sequence, overrides, expected }) => {
+    const { decision, index } = replay(sequence, overrides);
+    expect(decision.kind).toBe(expected.kind);
+    expect(index).toBe(expected.index);
+    if (expected.reason) expect('reason' in decision ? decision.reason : '').toMatch(expected.reason);
+  });
+
+  test('the failed decision lists the failed tasks, first stop first', () => {
+    const { decision } = replay([
+      obs(30_000, service([ours({ pendingCount: 2 }), old(2)]), [
+        crashed('b', 1, { stoppedAt: 20 }),
+        crashed('a', 1, { stoppedAt: 10 }),
+      ]),
+    ]);
+    expect(decision.kind).toBe('failed');
+    expect(decision.kind === 'failed' && decision.failedTasks.map((t) => t.id)).toEqual(['a', 'b']);
+    expect(decision.kind === 'failed' && decision.reason).toBe('task a exited with code 1');
+  });
+
+  test('in-progress summary is the progress line', () => {
+    const { decision } = replay([obs(10_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]))]);
+    expect(decision).toEqual({
+      kind: 'in-progress',
+      phase: 'rolling-out',
+      summary:
+        'deployment ecs-svc/1111111111111111111 (hokusai-api:109): 1/2 running, 1 pending; older deployments 2 running [IN_PROGRESS]',
+    });
+  });
+});

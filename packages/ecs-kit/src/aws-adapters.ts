@@ -1,0 +1,346 @@
+// SDK-backed EcsApi / LogsApi / ElbApi: thin mappings to plain data, every call counted and retried on transient
+// errors by withRetries (the SDK's own retries are off so the count and the backoff are ours and visible).
+import {
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+  type Service,
+  type Task,
+  type TaskDefinition,
+  type Tag,
+} from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Environment } from '@hokusai/action-kit';
+import { awsClientConfig, awsErrorName } from '@hokusai/aws-kit';
+import type { AwsApis, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
+import { taskIdOf, type ServiceInfo, type TaskInfo } from './model.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+
+/** One HTTP request to AWS (retries count separately). */
+export interface ApiCall {
+  at: number;
+  operation: string;
+}
+
+export interface AwsApiOptions {
+  region: string;
+  env: Environment;
+  retry?: RetryPolicy;
+  /** Called for every request attempt, e.g. to count calls per minute. */
+  onCall?: (operation: string) => void;
+}
+
+/** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
+export const READ_ONLY_TASK_DEFINITION_FIELDS = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+] as const;
+
+/** A task definition as RegisterTaskDefinition accepts it. */
+export function registrableTaskDefinition(definition: TaskDefinition): TaskDefinition {
+  const copy: Record<string, unknown> = { ...definition };
+  for (const field of READ_ONLY_TASK_DEFINITION_FIELDS) delete copy[field];
+  for (const [key, value] of Object.entries(copy))
+    if (value === undefined || value === null) delete copy[key];
+  return copy as TaskDefinition;
+}
+
+const ms = (date: Date | undefined): number | undefined => (date ? date.getTime() : undefined);
+
+export function serviceInfoFromSdk(s: Service): ServiceInfo {
+  return {
+    arn: s.serviceArn ?? '',
+    name: s.serviceName ?? '',
+    clusterArn: s.clusterArn ?? '',
+    status: s.status ?? 'ACTIVE',
+    taskDefinition: s.taskDefinition ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    pendingCount: s.pendingCount ?? 0,
+    deployments: (s.deployments ?? []).map((d) => ({
+      id: d.id ?? '',
+      status: d.status ?? '',
+      taskDefinition: d.taskDefinition ?? '',
+      desiredCount: d.desiredCount ?? 0,
+      runningCount: d.runningCount ?? 0,
+      pendingCount: d.pendingCount ?? 0,
+      failedTasks: d.failedTasks ?? 0,
+      ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+      ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+      ...(d.createdAt ? { createdAt: ms(d.createdAt) } : {}),
+      ...(d.updatedAt ? { updatedAt: ms(d.updatedAt) } : {}),
+    })),
+    events: (s.events ?? []).map((e) => ({
+      id: e.id ?? '',
+      createdAt: ms(e.createdAt) ?? 0,
+      message: e.message ?? '',
+    })),
+    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({
+      targetGroupArn: lb.targetGroupArn,
+      containerName: lb.containerName,
+      containerPort: lb.containerPort,
+    })),
+    ...(s.deploymentConfiguration?.deploymentCircuitBreaker
+      ? {
+          circuitBreaker: {
+            enable: !!s.deploymentConfiguration.deploymentCircuitBreaker.enable,
+            rollback: !!s.deploymentConfiguration.deploymentCircuitBreaker.rollback,
+          },
+        }
+      : {}),
+  };
+}
+
+export function taskInfoFromSdk(t: Task): TaskInfo {
+  const ips = new Set<string>();
+  for (const attachment of t.attachments ?? []) {
+    for (const detail of attachment.details ?? [])
+      if (detail.name === 'privateIPv4Address' && detail.value) ips.add(detail.value);
+  }
+  for (const c of t.containers ?? [])
+    for (const ni of c.networkInterfaces ?? []) if (ni.privateIpv4Address) ips.add(ni.privateIpv4Address);
+  const arn = t.taskArn ?? '';
+  return {
+    arn,
+    id: taskIdOf(arn),
+    taskDefinitionArn: t.taskDefinitionArn ?? '',
+    ...(t.startedBy ? { startedBy: t.startedBy } : {}),
+    lastStatus: t.lastStatus ?? '',
+    desiredStatus: t.desiredStatus ?? '',
+    ...(t.healthStatus ? { healthStatus: t.healthStatus } : {}),
+    ...(t.stopCode ? { stopCode: t.stopCode } : {}),
+    ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+    ...(t.createdAt ? { createdAt: ms(t.createdAt) } : {}),
+    ...(t.startedAt ? { startedAt: ms(t.startedAt) } : {}),
+    ...(t.stoppedAt ? { stoppedAt: ms(t.stoppedAt) } : {}),
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name ?? '',
+      ...(c.lastStatus ? { lastStatus: c.lastStatus } : {}),
+      ...(c.exitCode !== undefined && c.exitCode !== null ? { exitCode: c.exitCode } : {}),
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.healthStatus ? { healthStatus: c.healthStatus } : {}),
+    })),
+    privateIps: [...ips],
+  };
+}
+
+function isUnsupportedOperation(error: unknown): boolean {
+  const name = awsErrorName(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return (
+    /UnknownOperation|InvalidAction|NotImplemented|UnsupportedOperation/i.test(name) ||
+    status === 404 ||
+    status === 501
+  );
+}
+
+export function createAwsApis(options: AwsApiOptions): AwsApis {
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const clientOptions = (serviceId: string) => ({
+    ...awsClientConfig(serviceId, { region: options.region, env: options.env, maxAttempts: 1 }),
+    retryMode: 'standard' as const,
+  });
+  const ecsClient = new ECSClient(clientOptions('ECS'));
+  const logsClient = new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS'));
+  const elbClient = new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2'));
+  // Each SDK client makes exactly one request per send() (maxAttempts 1), so counting here counts requests.
+  const send = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
+    withRetries(() => {
+      options.onCall?.(operation);
+      return call();
+    }, retry);
+
+  const ecs: EcsApi = {
+    async describeService(cluster, service) {
+      const out = await send('DescribeServices', () =>
+        ecsClient.send(new DescribeServicesCommand({ cluster, services: [service] })),
+      );
+      const found = out.services?.[0];
+      if (!found || (found.status === 'INACTIVE' && (out.failures?.length ?? 0) > 0)) return undefined;
+      return serviceInfoFromSdk(found);
+    },
+    async describeTaskDefinition(reference) {
+      try {
+        const out = await send('DescribeTaskDefinition', () =>
+          ecsClient.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] })),
+        );
+        return out.taskDefinition ? { taskDefinition: out.taskDefinition, tags: out.tags ?? [] } : undefined;
+      } catch (error) {
+        const name = awsErrorName(error);
+        if (
+          name === 'ClientException' ||
+          name === 'InvalidParameterException' ||
+          name === 'ResourceNotFoundException'
+        ) {
+          if (
+            /unable to describe|not found|does not exist|invalid revision|task ?definition/i.test(
+              String((error as Error).message),
+            )
+          )
+            return undefined;
+        }
+        throw error;
+      }
+    },
+    async registerTaskDefinition(definition, tags) {
+      const input = { ...registrableTaskDefinition(definition), ...(tags.length > 0 ? { tags } : {}) };
+      const out = await send('RegisterTaskDefinition', () =>
+        ecsClient.send(new RegisterTaskDefinitionCommand(input as never)),
+      );
+      const arn = out.taskDefinition?.taskDefinitionArn;
+      if (!arn) throw new Error('RegisterTaskDefinition returned no taskDefinitionArn');
+      return arn;
+    },
+    async updateService({ cluster, service, taskDefinition, forceNewDeployment }) {
+      const out = await send('UpdateService', () =>
+        ecsClient.send(
+          new UpdateServiceCommand({
+            cluster,
+            service,
+            taskDefinition,
+            ...(forceNewDeployment ? { forceNewDeployment: true } : {}),
+          }),
+        ),
+      );
+      if (!out.service) throw new Error('UpdateService returned no service');
+      return serviceInfoFromSdk(out.service);
+    },
+    async listTasks(cluster, service, desiredStatus) {
+      const arns: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const out = await send('ListTasks', () =>
+          ecsClient.send(
+            new ListTasksCommand({
+              cluster,
+              serviceName: service,
+              desiredStatus,
+              ...(token ? { nextToken: token } : {}),
+            }),
+          ),
+        );
+        arns.push(...(out.taskArns ?? []));
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return arns;
+    },
+    async describeTasks(cluster, taskArns) {
+      const tasks: TaskInfo[] = [];
+      for (let i = 0; i < taskArns.length; i += 100) {
+        const batch = taskArns.slice(i, i + 100);
+        const out = await send('DescribeTasks', () =>
+          ecsClient.send(new DescribeTasksCommand({ cluster, tasks: batch })),
+        );
+        tasks.push(...(out.tasks ?? []).map(taskInfoFromSdk));
+      }
+      return tasks;
+    },
+    async listTags(resourceArn) {
+      const out = await send('ListTagsForResource', () =>
+        ecsClient.send(new ListTagsForResourceCommand({ resourceArn })),
+      );
+      return Object.fromEntries((out.tags ?? []).filter((t) => t.key).map((t) => [t.key!, t.value ?? '']));
+    },
+    async tagResource(resourceArn, tags) {
+      const list: Tag[] = Object.entries(tags).map(([key, value]) => ({ key, value }));
+      await send('TagResource', () => ecsClient.send(new TagResourceCommand({ resourceArn, tags: list })));
+    },
+    async deploymentHistory(cluster, service) {
+      let deployments;
+      try {
+        const out = await send('ListServiceDeployments', () =>
+          ecsClient.send(new ListServiceDeploymentsCommand({ cluster, service })),
+        );
+        deployments = out.serviceDeployments ?? [];
+      } catch (error) {
+        if (isUnsupportedOperation(error)) return undefined;
+        throw error;
+      }
+      const revisionArns = [
+        ...new Set(deployments.map((d) => d.targetServiceRevisionArn).filter((a): a is string => !!a)),
+      ].slice(0, 20);
+      const taskDefinitionOf = new Map<string, string>();
+      if (revisionArns.length > 0) {
+        try {
+          const out = await send('DescribeServiceRevisions', () =>
+            ecsClient.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns })),
+          );
+          for (const r of out.serviceRevisions ?? [])
+            if (r.serviceRevisionArn && r.taskDefinition)
+              taskDefinitionOf.set(r.serviceRevisionArn, r.taskDefinition);
+        } catch (error) {
+          if (!isUnsupportedOperation(error)) throw error;
+        }
+      }
+      const entries: DeploymentHistoryEntry[] = deployments.map((d) => ({
+        id: d.serviceDeploymentArn ?? '',
+        status: d.status ?? '',
+        ...(d.targetServiceRevisionArn && taskDefinitionOf.has(d.targetServiceRevisionArn)
+          ? { taskDefinition: taskDefinitionOf.get(d.targetServiceRevisionArn)! }
+          : {}),
+        ...(d.finishedAt ? { finishedAt: d.finishedAt.getTime() } : {}),
+      }));
+      return entries.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+    },
+  };
+
+  const logs: LogsApi = {
+    async tail(group, stream, lines) {
+      try {
+        const out = await send('GetLogEvents', () =>
+          logsClient.send(
+            new GetLogEventsCommand({
+              logGroupName: group,
+              logStreamName: stream,
+              limit: lines,
+              startFromHead: false,
+            }),
+          ),
+        );
+        return (out.events ?? [])
+          .flatMap((e) => (e.message ?? '').replace(/\n$/, '').split('\n'))
+          .slice(-lines);
+      } catch (error) {
+        if (awsErrorName(error) === 'ResourceNotFoundException') return [];
+        throw error;
+      }
+    },
+  };
+
+  const elb: ElbApi = {
+    async describeTargetHealth(targetGroupArn) {
+      const out = await send('DescribeTargetHealth', () =>
+        elbClient.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
+      );
+      return (out.TargetHealthDescriptions ?? []).map((d) => ({
+        targetGroupArn,
+        targetId: d.Target?.Id ?? '',
+        ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
+        state: d.TargetHealth?.State ?? 'unavailable',
+        ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+        ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
+      }));
+    },
+  };
+
+  return { ecs, logs, elb };
+}

@@ -1,0 +1,36 @@
+// Time for the watcher, injectable so benchmarks can run it on the emulator's simulated clock.
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/** Counts AWS requests on a clock, for the polling budget and the benchmark's calls-per-minute. */
+export class ApiCallLog {
+  readonly calls: Array<{ at: number; operation: string }> = [];
+  constructor(private readonly clock: Pick<Clock, 'now'>) {}
+  record(operation: string): void {
+    this.calls.push({ at: this.clock.now(), operation });
+  }
+  countSince(at: number): number {
+    let n = 0;
+    for (let i = this.calls.length - 1; i >= 0 && this.calls[i]!.at >= at; i--) n++;
+    return n;
+  }
+}
