@@ -1,0 +1,162 @@
+// Reads the inputs, starts the interpreters (on the runner or in the image), runs the smoke test, then writes the
+// outputs, the report file and the job summary. The step fails when any import failed.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { ConfigurationError, actionsLogger, writeSummary } from '@hokusai/action-kit';
+import { getInputs, type Inputs } from './inputs.js';
+import { parseHarnessOutput, type HarnessResult } from './harness-result.js';
+import { dockerLauncher, hostLauncher, type Launcher } from './launchers.js';
+import { buildReport, summaryMarkdown, type RunContext } from './report.js';
+import { redact, runSmokeTest } from './smoke-test.js';
+import type { PathRoot } from './source-location.js';
+
+function workingDirectoryOf(inputs: Inputs, workspace: string): string {
+  const dir = path.resolve(workspace, inputs['working-directory']);
+  if (inputs.image !== '') return dir; // only used to map the container's paths back to the workspace
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) {
+    throw new ConfigurationError(
+      `working directory "${inputs['working-directory']}" (input "working-directory") does not exist`,
+    );
+  }
+  return dir;
+}
+
+/** The image must be present before the parallel runs start (they use --pull never); pulled once if missing. */
+function ensureImage(image: string): void {
+  const inspect = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], {
+    encoding: 'utf8',
+  });
+  if (inspect.error) {
+    throw new ConfigurationError(
+      `input "image" needs the docker CLI, which could not be run: ${inspect.error.message}`,
+    );
+  }
+  if (inspect.status === 0) return;
+  core.info(`pulling ${image} (not present locally)`);
+  const pull = spawnSync('docker', ['pull', '--quiet', image], { encoding: 'utf8' });
+  if (pull.status !== 0) {
+    const why = (pull.stderr || inspect.stderr).trim().split('\n').pop();
+    throw new ConfigurationError(`image "${image}" (input "image") is not available: ${why}`);
+  }
+}
+
+/** Runs the harness with nothing to import: proves the interpreter works and learns its version and cwd. */
+async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult> {
+  const outcome = await launcher.launch([], inputs.timeout);
+  const { result } = parseHarnessOutput(outcome.stdout);
+  if (result?.ok) return result;
+  const why =
+    outcome.spawnError ??
+    (outcome.timedOut
+      ? 'it did not start within the timeout'
+      : (outcome.stderr.trim().split('\n').pop() ?? `exit code ${outcome.exitCode}`));
+  throw new ConfigurationError(
+    `interpreter "${inputs.python}" (input "python") could not be run ${launcher.where}: ` +
+      redact(
+        why,
+        inputs.env.map(([, value]) => value),
+      ),
+  );
+}
+
+function pathRoots(workspace: string, workingDirectory: string, cwd: string, inImage: boolean): PathRoot[] {
+  const relativeWorkingDir = path.relative(workspace, workingDirectory).split(path.sep).join('/');
+  const inside = !relativeWorkingDir.startsWith('..') && !path.isAbsolute(relativeWorkingDir);
+  if (inImage) return inside ? [{ from: cwd, to: relativeWorkingDir }] : [];
+  const roots: PathRoot[] = [{ from: workspace, to: '' }];
+  // The interpreter reports real paths; the workspace may sit behind a symlink.
+  const real = realpathSync(workspace);
+  if (real !== workspace) roots.push({ from: real, to: '' });
+  if (inside && cwd !== workingDirectory) roots.push({ from: cwd, to: relativeWorkingDir });
+  return roots;
+}
+
+export async function main(): Promise<void> {
+  const inputs = getInputs(process.env);
+  for (const [, value] of inputs.env) if (value !== '') core.setSecret(value);
+
+  const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workingDirectory = workingDirectoryOf(inputs, workspace);
+  const inImage = inputs.image !== '';
+  let launcher: Launcher;
+  if (inImage) {
+    ensureImage(inputs.image);
+    launcher = dockerLauncher({
+      image: inputs.image,
+      python: inputs.python,
+      network: inputs.network,
+      pythonpath: inputs.pythonpath,
+      env: inputs.env,
+      parentEnv: process.env,
+    });
+  } else {
+    launcher = hostLauncher({
+      python: inputs.python,
+      workingDirectory,
+      pythonpath: inputs.pythonpath.map((entry) => path.resolve(workingDirectory, entry)),
+      env: inputs.env,
+      parentEnv: process.env,
+    });
+  }
+  // A cancelled step must not leave interpreters or containers behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      launcher.killAll();
+      process.exit(1);
+    });
+  }
+
+  const probed = await probe(launcher, inputs);
+  const context: RunContext = {
+    python: inputs.python,
+    pythonVersion: probed.python,
+    image: inImage ? inputs.image : undefined,
+    network: inImage ? inputs.network : undefined,
+    workingDirectory: inputs['working-directory'],
+    timeoutMs: inputs.timeout,
+  };
+  core.info(
+    `importing ${inputs.imports.length} module reference(s) with Python ${probed.python} ${launcher.where}` +
+      (inImage ? ` (working directory ${probed.cwd}, network ${inputs.network})` : ''),
+  );
+
+  const outcomes = await runSmokeTest({
+    specs: inputs.imports,
+    launcher,
+    timeoutMs: inputs.timeout,
+    concurrency: Math.min(inputs.imports.length, Math.max(2, os.availableParallelism())),
+    roots: pathRoots(workspace, workingDirectory, probed.cwd, inImage),
+    secrets: inputs.env.map(([, value]) => value),
+    logger: actionsLogger,
+  });
+
+  const report = buildReport(outcomes, context);
+  const reportPath = path.join(
+    process.env.RUNNER_TEMP ?? os.tmpdir(),
+    `import-smoke-test-${randomBytes(4).toString('hex')}.json`,
+  );
+  await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+  core.setOutput('imported', report.imported);
+  core.setOutput('failed', report.failed);
+  core.setOutput('report', reportPath);
+  await writeSummary(summaryMarkdown(outcomes, context));
+
+  if (report.failed > 0) {
+    const names = outcomes.filter((o) => !o.ok).map((o) => o.import);
+    throw new ConfigurationError(
+      `${report.failed} of ${outcomes.length} imports failed: ${names.join('; ')}`,
+    );
+  }
+  core.info(`all ${outcomes.length} imports succeeded`);
+}
