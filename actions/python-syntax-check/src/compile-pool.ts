@@ -76,7 +76,10 @@ export function planChunks(sizes: number[], workers: number): number[][] {
   return chunks;
 }
 
-export async function compileFiles(targets: CompileTarget[], options: CompilePoolOptions): Promise<CompileResult> {
+export async function compileFiles(
+  targets: CompileTarget[],
+  options: CompilePoolOptions,
+): Promise<CompileResult> {
   if (targets.length === 0) return { checked: 0, failures: [] };
   const results = new Map<number, CompileFailure | null>();
   const queue = planChunks(
@@ -148,7 +151,9 @@ export async function compileFiles(targets: CompileTarget[], options: CompilePoo
         const unanswered = inFlight.filter((i) => !results.has(i));
         if (unanswered.length === 0) {
           if (code !== 0 && !fatal) {
-            fatal = new Error(`${options.python} worker exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`);
+            fatal = new Error(
+              `${options.python} worker exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`,
+            );
           }
           resolve();
           return;

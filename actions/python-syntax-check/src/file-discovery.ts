@@ -117,7 +117,10 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
       visitedDirs.add(key);
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (error) {
-      skipped.push({ path: relDir || '.', reason: `unreadable folder (${(error as NodeJS.ErrnoException).code})` });
+      skipped.push({
+        path: relDir || '.',
+        reason: `unreadable folder (${(error as NodeJS.ErrnoException).code})`,
+      });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -133,7 +136,8 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
         const target = await followLink(abs);
         if (typeof target === 'string') {
           // Only worth a word when it could have been a Python file or folder of them.
-          if (looksPython || target !== 'symlink to outside the workspace') skipped.push({ path: rel, reason: target });
+          if (looksPython || target !== 'symlink to outside the workspace')
+            skipped.push({ path: rel, reason: target });
           continue;
         }
         isDir = target.isDirectory();

@@ -22,7 +22,12 @@ function git(cwd: string, args: string[]): Promise<GitOutput> {
       'git',
       // core.quotepath off keeps names verbatim; -z output is unquoted anyway.
       ['-c', 'core.quotepath=off', ...args],
-      { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      {
+        cwd,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+      },
       (error, stdout, stderr) => {
         if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
           reject(error); // ENOENT: git not installed
@@ -62,7 +67,15 @@ export async function openGitRepository(workspace: string): Promise<GitProbe> {
       async ignoredPaths() {
         return nulList(
           await run(
-            ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--no-empty-directory'],
+            [
+              'ls-files',
+              '-z',
+              '--others',
+              '--ignored',
+              '--exclude-standard',
+              '--directory',
+              '--no-empty-directory',
+            ],
             'ls-files --ignored',
           ),
         );
@@ -80,7 +93,10 @@ export async function openGitRepository(workspace: string): Promise<GitProbe> {
           ['diff', '-z', '--name-only', '--relative', '--no-renames', '--diff-filter=d', commit, '--'],
           'diff',
         );
-        const untracked = await run(['ls-files', '-z', '--others', '--exclude-standard'], 'ls-files --others');
+        const untracked = await run(
+          ['ls-files', '-z', '--others', '--exclude-standard'],
+          'ls-files --others',
+        );
         return [...new Set([...nulList(changed), ...nulList(untracked)])];
       },
     },

@@ -19,7 +19,9 @@ export async function main(): Promise<void> {
   const started = Date.now();
 
   const interpreter = await probeInterpreter(inputs.python);
-  logger.info(`Compiling with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`);
+  logger.info(
+    `Compiling with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`,
+  );
 
   const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
   const probe = needGit ? await openGitRepository(workspace) : null;
@@ -36,9 +38,11 @@ export async function main(): Promise<void> {
     changedSince: inputs['changed-since'],
     logger,
   });
-  for (const glob of discovery.unmatchedGlobs) logger.warning(`input "paths": "${glob}" matched no Python file`);
+  for (const glob of discovery.unmatchedGlobs)
+    logger.warning(`input "paths": "${glob}" matched no Python file`);
   for (const skip of discovery.skipped) logger.warning(`skipped ${skip.path}: ${skip.reason}`);
-  if (discovery.gitIgnored > 0) logger.info(`${discovery.gitIgnored} paths left out because .gitignore ignores them`);
+  if (discovery.gitIgnored > 0)
+    logger.info(`${discovery.gitIgnored} paths left out because .gitignore ignores them`);
   if (discovery.files.length === 0) {
     logger.warning(
       inputs['changed-since'] !== undefined
@@ -80,7 +84,9 @@ export async function main(): Promise<void> {
 
   const summaryLine = `${result.failures.length} of ${result.checked} Python files failed to compile with Python ${interpreter.version}`;
   if (result.failures.length === 0) {
-    logger.info(`${result.checked} Python files compiled with Python ${interpreter.version}: no syntax errors`);
+    logger.info(
+      `${result.checked} Python files compiled with Python ${interpreter.version}: no syntax errors`,
+    );
   } else if (inputs['fail-on-error']) {
     core.setFailed(summaryLine);
   } else {

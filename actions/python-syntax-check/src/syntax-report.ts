@@ -34,13 +34,17 @@ const positive = (n: number | null): number | undefined => (n !== null && n >= 1
  * contradicts the encoding cookie, null bytes before 3.12) are left out rather than invented; an end before the
  * start (it happens with some 3.8 tokenizer errors) is dropped too.
  */
-export function annotationFor(failure: CompileFailure): { message: string; properties: AnnotationProperties } {
+export function annotationFor(failure: CompileFailure): {
+  message: string;
+  properties: AnnotationProperties;
+} {
   const line = positive(failure.line);
   const col = line === undefined ? undefined : positive(failure.column);
   let endLine = line === undefined ? undefined : positive(failure.endLine);
   let endColumn = endLine === undefined ? undefined : positive(failure.endColumn);
   if (line !== undefined && endLine !== undefined && endLine < line) endLine = endColumn = undefined;
-  if (endLine === line && col !== undefined && endColumn !== undefined && endColumn < col) endColumn = undefined;
+  if (endLine === line && col !== undefined && endColumn !== undefined && endColumn < col)
+    endColumn = undefined;
   const title = failure.category === 'unreadable' ? `Unreadable file (${failure.kind})` : failure.kind;
   const properties: AnnotationProperties = { title, file: failure.path };
   if (line !== undefined) properties.line = line;
@@ -89,7 +93,9 @@ export function summaryMarkdown(input: SummaryInput): string {
       f.message,
     ]);
   const more =
-    failures.length > maxRows ? `…and ${failures.length - maxRows} more (all of them are in the report file).` : '';
+    failures.length > maxRows
+      ? `…and ${failures.length - maxRows} more (all of them are in the report file).`
+      : '';
   const skipped =
     input.skipped.length > 0 &&
     details(
