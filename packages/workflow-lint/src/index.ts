@@ -1,0 +1,11 @@
+// Lints GitHub workflows and action metadata: actionlint plus the suite's own rules.
+export { type Finding, formatFinding, byLocation } from './findings.js';
+export { lintWorkflow, expressionsInRun, checkUses, OWN_OWNERS } from './workflow-rules.js';
+export {
+  lintActionMetadata,
+  EXPECTED_MAIN,
+  EXPECTED_RUNTIME,
+  type ActionMetadataContext,
+} from './action-metadata-rules.js';
+export { loadActionlint, type WorkflowLinter } from './actionlint.js';
+export { lintRepository, type RepositoryLint } from './lint-repository.js';

@@ -1,0 +1,130 @@
+// The suite's own rules over a workflow file, beyond what actionlint checks: no `${{ }}` inside `run:` scripts
+// (script injection), third-party actions pinned by full commit SHA with a version comment, and least privilege
+// declared for every job.
+import type { Node } from 'yaml';
+import type { Finding } from './findings.js';
+import { YamlSource, entriesOf, hasKey, itemsOf, stringOf, valueAt } from './yaml-source.js';
+
+/** Owners whose actions are this suite's own (released together with these workflows, referenced by tag). */
+export const OWN_OWNERS = ['hokusai'];
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+export function lintWorkflow(text: string, file: string): Finding[] {
+  const source = new YamlSource(text);
+  if (source.syntaxErrors.length > 0) {
+    return source.syntaxErrors.map((error) => ({
+      file,
+      line: error.line,
+      message: error.message,
+      rule: 'yaml',
+    }));
+  }
+  const findings: Finding[] = [];
+  const jobs = entriesOf(valueAt(source.root, 'jobs'));
+  const workflowHasPermissions = hasKey(source.root, 'permissions');
+  findings.push(...broadPermissions(source, source.root, 'the workflow', file));
+
+  for (const job of jobs) {
+    if (!workflowHasPermissions && !hasKey(job.value, 'permissions')) {
+      findings.push({
+        file,
+        line: source.lineOf(job.keyNode),
+        message: `job "${job.key}" has no permissions and the workflow sets none: declare the least it needs (e.g. permissions: {contents: read})`,
+        rule: 'job-permissions',
+      });
+    }
+    findings.push(...broadPermissions(source, job.value, `job "${job.key}"`, file));
+    const reusable = valueAt(job.value, 'uses');
+    if (reusable) findings.push(...checkUses(source, reusable, file));
+    for (const step of itemsOf(valueAt(job.value, 'steps'))) {
+      const uses = valueAt(step, 'uses');
+      if (uses) findings.push(...checkUses(source, uses, file));
+      const run = valueAt(step, 'run');
+      if (run) findings.push(...expressionsInRun(source, run, file));
+    }
+  }
+  return findings;
+}
+
+/** Every `${{ … }}` in a run: script, one finding per occurrence, at the line it is on. */
+export function expressionsInRun(source: YamlSource, run: Node, file: string): Finding[] {
+  if (!run.range) return [];
+  const findings: Finding[] = [];
+  const raw = source.sourceOf(run);
+  const pattern = /\$\{\{([\s\S]*?)(\}\}|$)/g;
+  for (let match = pattern.exec(raw); match; match = pattern.exec(raw)) {
+    const expression = (match[1] ?? '').trim().split('\n')[0] ?? '';
+    findings.push({
+      file,
+      line: source.lineAt(run.range[0] + match.index),
+      message: `expression \${{ ${expression} }} inside a run: script (script injection): pass it through env: and use "$NAME" in the script`,
+      rule: 'run-expression',
+    });
+  }
+  return findings;
+}
+
+/** A third-party `uses:` must name a full 40-hex commit SHA and say which release it is (`# v1.2.3`). */
+export function checkUses(source: YamlSource, node: Node, file: string): Finding[] {
+  const uses = stringOf(node);
+  const line = source.lineOf(node);
+  if (uses === undefined) return [];
+  if (uses.startsWith('./') || uses.startsWith('docker://')) return [];
+  if (uses.includes('${{')) {
+    return [
+      {
+        file,
+        line,
+        message: `uses: "${uses}" is built from an expression: name a fixed action`,
+        rule: 'pinned-uses',
+      },
+    ];
+  }
+  const [target = '', ref] = splitRef(uses);
+  const owner = target.split('/')[0] ?? '';
+  if (OWN_OWNERS.includes(owner)) return [];
+  if (ref === undefined || !FULL_SHA.test(ref)) {
+    return [
+      {
+        file,
+        line,
+        message: `third-party action "${uses}" is not pinned by a full commit SHA: use ${target}@<40-hex commit> # <version>`,
+        rule: 'pinned-uses',
+      },
+    ];
+  }
+  if (!/#\s*v?\d/.test(source.lineText(line).slice(source.lineText(line).indexOf(ref) + ref.length))) {
+    return [
+      {
+        file,
+        line,
+        message: `"${uses}" is pinned by SHA but has no version comment: add "# vX.Y.Z" so people and Dependabot know the release`,
+        rule: 'pinned-uses',
+      },
+    ];
+  }
+  return [];
+}
+
+function splitRef(uses: string): [string, string | undefined] {
+  const at = uses.lastIndexOf('@');
+  return at < 0 ? [uses, undefined] : [uses.slice(0, at), uses.slice(at + 1)];
+}
+
+/** `write-all` hands the token every scope; nothing in this suite needs that. */
+function broadPermissions(source: YamlSource, owner: unknown, what: string, file: string): Finding[] {
+  const permissions = valueAt(owner, 'permissions');
+  const value = stringOf(permissions);
+  if (value === 'write-all') {
+    return [
+      {
+        file,
+        line: source.lineOf(permissions),
+        message: `${what} asks for permissions: write-all: list only the scopes it needs`,
+        rule: 'job-permissions',
+      },
+    ];
+  }
+  return [];
+}
