@@ -1,0 +1,127 @@
+import { describe, expect, test } from '@jest/globals';
+import { buildReport, summaryMarkdown, type RunContext } from '../src/report.js';
+import type { ImportOutcome } from '../src/smoke-test.js';
+
+const ok: ImportOutcome = {
+  import: 'src.api.health:router',
+  ok: true,
+  seconds: 0.0421234567,
+  timedOut: false,
+  slow: false,
+  output: '',
+};
+const slow: ImportOutcome = { ...ok, import: 'src.slow.sluggish', seconds: 40, slow: true };
+const broken: ImportOutcome = {
+  import: 'from src.api.main import app',
+  ok: false,
+  seconds: 0.01,
+  timedOut: false,
+  slow: false,
+  output: '',
+  error: {
+    type: 'SyntaxError',
+    message: 'invalid syntax',
+    traceback:
+      'Traceback (most recent call last):\n  File "/app/src/api/main.py", line 3\nSyntaxError: invalid syntax\n',
+    location: { file: 'src/services/model_registry.py', line: 26, col: 30 },
+  },
+};
+const hung: ImportOutcome = {
+  import: 'from src.slow import hang',
+  ok: false,
+  seconds: 60,
+  timedOut: true,
+  slow: false,
+  output: '',
+  error: {
+    type: 'Timeout',
+    message: 'the import did not finish within the 1m00s timeout and was killed',
+    traceback: '',
+  },
+};
+const onRunner: RunContext = {
+  python: 'python3',
+  pythonVersion: '3.12.1',
+  workingDirectory: '.',
+  timeoutMs: 60_000,
+};
+const inImage: RunContext = { ...onRunner, image: 'api:1cdcfc3', network: 'none' };
+
+describe('buildReport', () => {
+  test.each([
+    { name: 'all passed', outcomes: [ok], imported: 1, failed: 0 },
+    { name: 'mixed', outcomes: [ok, broken, hung, slow], imported: 2, failed: 2 },
+    { name: 'empty', outcomes: [], imported: 0, failed: 0 },
+  ])('$name', ({ outcomes, imported, failed }) => {
+    const report = buildReport(outcomes, inImage);
+    expect(report).toMatchObject({
+      imported,
+      failed,
+      image: 'api:1cdcfc3',
+      timeoutSeconds: 60,
+      pythonVersion: '3.12.1',
+    });
+    expect(report.imports.map((e) => e.import)).toEqual(outcomes.map((o) => o.import));
+  });
+
+  test('an entry per import with ok, seconds, error type, message, traceback and location', () => {
+    const [first, second, third] = buildReport([ok, broken, hung], onRunner).imports;
+    expect(first).toEqual({
+      import: 'src.api.health:router',
+      ok: true,
+      seconds: 0.042123,
+      timedOut: false,
+      slow: false,
+      errorType: null,
+      message: null,
+      traceback: null,
+      file: null,
+      line: null,
+    });
+    expect(second).toMatchObject({
+      ok: false,
+      errorType: 'SyntaxError',
+      message: 'invalid syntax',
+      traceback: broken.error!.traceback,
+      file: 'src/services/model_registry.py',
+      line: 26,
+    });
+    expect(third).toMatchObject({ ok: false, timedOut: true, errorType: 'Timeout', file: null });
+  });
+});
+
+describe('summaryMarkdown', () => {
+  test.each([
+    {
+      name: 'all passed on the runner',
+      outcomes: [ok, slow],
+      context: onRunner,
+      contains: [
+        '✅ all 2 imports succeeded',
+        'on the runner in `.`',
+        '⚠️ slow',
+        '| `src.api.health:router` | ✅ ok | 42ms |',
+      ],
+      absent: ['<details>'],
+    },
+    {
+      name: 'failures in an image',
+      outcomes: [ok, broken, hung],
+      context: inImage,
+      contains: [
+        '❌ 2 of 3 imports failed',
+        'in image `api:1cdcfc3` (network: none)',
+        '| `from src.api.main import app` | ❌ failed | 10ms | `src/services/model_registry.py:26` | SyntaxError: invalid syntax |',
+        '⏱️ timed out',
+        '<details><summary>from src.api.main import app — SyntaxError: invalid syntax (src/services/model\\_registry.py:26)</summary>',
+        '```pytb\nTraceback (most recent call last):',
+      ],
+      absent: ['<summary>from src.slow import hang'],
+    },
+  ])('$name', ({ outcomes, context, contains, absent }) => {
+    const markdown = summaryMarkdown(outcomes, context);
+    expect(markdown.startsWith('## Import smoke test\n')).toBe(true);
+    for (const text of contains) expect(markdown).toContain(text);
+    for (const text of absent) expect(markdown).not.toContain(text);
+  });
+});
