@@ -27,3 +27,4 @@ export {
   type PythonInterpreter,
 } from './prerequisites.js';
 export { startMoto, freePort, type MotoServer } from './moto.js';
+export { startRegistry, type RegistryServer } from './registry.js';

@@ -1,0 +1,286 @@
+// The push itself: check the local image, get ECR's token, make sure the repository exists, decide per tag from
+// the registry's own state, push what is missing with retries, and read every digest back from the registry.
+import { ConfigurationError, withGroup, type Logger } from '@hokusai/action-kit';
+import { decodeAuthorizationToken } from './authorization-token.js';
+import type { DockerApi } from './docker-cli.js';
+import { classifyDockerFailure, failureLine, pushedDigest } from './docker-output.js';
+import type { EcrApi, RepositoryInfo } from './ecr-api.js';
+import { accountOfEcrHost, imageUri, imageUriWithDigest, parseRegistryHost } from './image-reference.js';
+import { isSameImage, registrySize, type LocalImage, type RemoteManifest } from './manifest.js';
+import { planTags, type RemoteTagState } from './push-plan.js';
+import type { RegistryApi } from './registry-api.js';
+
+export interface PushRequest {
+  image: string;
+  repository: string;
+  tags: string[];
+  /** Registry host docker pushes to; ECR's proxyEndpoint host when undefined. */
+  registry?: string;
+  registryId?: string;
+  region: string;
+  createRepository: boolean;
+  skipExisting: boolean;
+  overwrite: boolean;
+  /** Retries of a failed `docker push` (attempts = retries + 1). */
+  retries: number;
+  /** First backoff delay; it doubles with each retry. */
+  retryDelayMs: number;
+}
+
+export interface PushDependencies {
+  docker: DockerApi;
+  ecr: EcrApi;
+  openRegistry(host: string, basicToken: string, tokenExpiresAt?: Date): RegistryApi;
+  /** Registers a value to be masked in the log; called before the value is used anywhere. */
+  maskSecret(value: string): void;
+  sleep(ms: number): Promise<void>;
+  logger: Logger;
+}
+
+export interface TagResult {
+  tag: string;
+  uri: string;
+  status: 'pushed' | 'already-there';
+  digest: string;
+  /** The digest the tag pointed at before, when the push moved it (overwrite). */
+  replaced?: string;
+  attempts: number;
+}
+
+export interface PushResult {
+  registry: string;
+  repository: string;
+  account: string;
+  region: string;
+  repositoryCreated: boolean;
+  tagMutability: string;
+  tags: TagResult[];
+  digest: string;
+  imageUri: string;
+  imageUris: string[];
+  imageUriWithDigest: string;
+  pushed: boolean;
+  /** Compressed bytes in the registry (layers + config) and uncompressed bytes locally. */
+  registrySize?: number;
+  localSize: number;
+  localId: string;
+}
+
+export async function pushImage(request: PushRequest, deps: PushDependencies): Promise<PushResult> {
+  const { docker, ecr, logger } = deps;
+
+  const local = await docker.inspectImage(request.image);
+  if (!local) {
+    throw new ConfigurationError(
+      `image "${request.image}" is not present locally: build it first (docker build -t ${request.image} . or docker/build-push-action with load: true)`,
+    );
+  }
+  logger.info(`Local image ${request.image}: ${local.id}`);
+
+  const authorization = await ecr.getAuthorizationToken(request.registryId);
+  deps.maskSecret(authorization.token);
+  const credentials = decodeAuthorizationToken(authorization.token);
+  deps.maskSecret(credentials.password);
+  const ecrHost = parseRegistryHost(authorization.proxyEndpoint, 'proxyEndpoint from ECR');
+  const registry = request.registry ?? ecrHost;
+  const account = request.registryId ?? accountOfEcrHost(ecrHost) ?? 'unknown';
+  logger.info(`ECR registry ${ecrHost} (account ${account}, ${request.region}); pushing to ${registry}`);
+
+  const repository = await ensureRepository(request, ecr, account, logger);
+  const registryApi = deps.openRegistry(registry, authorization.token, authorization.expiresAt);
+  const remoteRepository = `${registry}/${request.repository}`;
+  const fetchChild = (digest: string) => registryApi.getManifest(request.repository, digest);
+
+  const states: Array<{ tag: string; state: RemoteTagState }> = [];
+  const before = new Map<string, RemoteManifest>();
+  for (const tag of request.tags) {
+    if (!request.skipExisting || repository.created) {
+      states.push({ tag, state: { kind: request.skipExisting ? 'absent' : 'unchecked' } });
+      continue;
+    }
+    const remote = await registryApi.getManifest(request.repository, tag);
+    if (!remote) {
+      states.push({ tag, state: { kind: 'absent' } });
+      continue;
+    }
+    before.set(tag, remote);
+    const same = await isSameImage(local, remote, remoteRepository, fetchChild);
+    states.push({ tag, state: { kind: same ? 'same-image' : 'other-image', digest: remote.digest } });
+  }
+  const plan = planTags(states, {
+    overwrite: request.overwrite,
+    tagMutability: repository.info.tagMutability,
+    repository: request.repository,
+  });
+
+  const results: TagResult[] = [];
+  const toPush = plan.filter((p) => p.action === 'push');
+  for (const p of plan) {
+    if (p.action === 'already-there') {
+      logger.info(
+        `${imageUri(registry, request.repository, p.tag)} already pushed (${p.digest}): not pushing it again`,
+      );
+    }
+  }
+  const after = new Map<string, RemoteManifest>();
+  if (toPush.length > 0) {
+    const added: string[] = [];
+    let loggedIn = false;
+    try {
+      await docker.login(registry, credentials.username, credentials.password);
+      loggedIn = true;
+      for (const p of toPush) {
+        const target = imageUri(registry, request.repository, p.tag);
+        if (!local.repoTags.includes(target)) added.push(target);
+        await docker.tag(request.image, target);
+        const { digest, attempts } = await pushWithRetries(target, p.tag, request, deps);
+        const remote = await registryApi.getManifest(request.repository, p.tag);
+        if (!remote) {
+          throw new ConfigurationError(
+            `docker pushed ${target} but registry ${registry} does not have the tag`,
+          );
+        }
+        if (remote.digest !== digest) {
+          throw new ConfigurationError(
+            `registry ${registry} has ${target} at ${remote.digest}, but docker reported pushing ${digest}: another push raced this one?`,
+          );
+        }
+        after.set(p.tag, remote);
+        logger.info(`Pushed ${target} (${digest}), verified with the registry`);
+        results.push({
+          tag: p.tag,
+          uri: target,
+          status: 'pushed',
+          digest,
+          attempts,
+          ...(p.replaces ? { replaced: p.replaces } : {}),
+        });
+      }
+    } finally {
+      for (const target of added) await docker.removeTag(target);
+      if (loggedIn) await docker.logout(registry);
+    }
+  }
+  for (const p of plan) {
+    if (p.action === 'already-there') {
+      results.push({
+        tag: p.tag,
+        uri: imageUri(registry, request.repository, p.tag),
+        status: 'already-there',
+        digest: p.digest,
+        attempts: 0,
+      });
+    }
+  }
+  results.sort((a, b) => request.tags.indexOf(a.tag) - request.tags.indexOf(b.tag));
+
+  const first = results[0]!;
+  const digests = new Set(results.map((r) => r.digest));
+  if (digests.size > 1) {
+    logger.warning(
+      `the tags point at different manifests of the same image (${[...digests].join(', ')}); the digest output is ${first.tag}'s`,
+    );
+  }
+  const firstManifest = after.get(first.tag) ?? before.get(first.tag);
+  return {
+    registry,
+    repository: request.repository,
+    account,
+    region: request.region,
+    repositoryCreated: repository.created,
+    tagMutability: repository.info.tagMutability,
+    tags: results,
+    digest: first.digest,
+    imageUri: first.uri,
+    imageUris: results.map((r) => r.uri),
+    imageUriWithDigest: imageUriWithDigest(registry, request.repository, first.digest),
+    pushed: results.some((r) => r.status === 'pushed'),
+    registrySize: firstManifest ? await sizeOf(firstManifest, local, fetchChild) : undefined,
+    localSize: local.size,
+    localId: local.id,
+  };
+}
+
+async function ensureRepository(
+  request: PushRequest,
+  ecr: EcrApi,
+  account: string,
+  logger: Logger,
+): Promise<{ info: RepositoryInfo; created: boolean }> {
+  const existing = await ecr.describeRepository(request.repository, request.registryId);
+  if (existing) return { info: existing, created: false };
+  if (!request.createRepository) {
+    throw new ConfigurationError(
+      `ECR repository "${request.repository}" does not exist in account ${account} region ${request.region}: create it, or set create-repository: true`,
+    );
+  }
+  const info = await ecr.createRepository(request.repository, request.registryId);
+  logger.notice(
+    `Created ECR repository "${request.repository}" in account ${account} region ${request.region} (scan on push, IMMUTABLE tags)`,
+  );
+  return { info, created: true };
+}
+
+async function pushWithRetries(
+  target: string,
+  tag: string,
+  request: PushRequest,
+  deps: PushDependencies,
+): Promise<{ digest: string; attempts: number }> {
+  const attempts = request.retries + 1;
+  for (let attempt = 1; ; attempt++) {
+    const result = await withGroup(
+      deps.logger,
+      `docker push ${target} (attempt ${attempt} of ${attempts})`,
+      () => deps.docker.push(target, (line) => deps.logger.info(line)),
+    );
+    if (result.code === 0) {
+      const digest = pushedDigest(result.output, tag);
+      if (!digest) throw new Error(`docker push ${target} succeeded but printed no digest for tag ${tag}`);
+      return { digest, attempts: attempt };
+    }
+    const kind = classifyDockerFailure(result.output);
+    const line = failureLine(result.output);
+    switch (kind) {
+      case 'tag-immutable':
+        throw new ConfigurationError(
+          `registry refused ${target}: the tag already exists and the repository's tags are immutable — push under a new tag (${line})`,
+        );
+      case 'token-expired':
+        throw new ConfigurationError(
+          `registry refused ${target}: the ECR authorization token has expired (${line})`,
+        );
+      case 'denied':
+        throw new ConfigurationError(
+          `registry denied the push of ${target}: the role needs ecr:InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, PutImage and BatchCheckLayerAvailability (${line})`,
+        );
+      case 'repository-missing':
+        throw new ConfigurationError(`registry has no repository for ${target} (${line})`);
+      case 'image-missing':
+        throw new ConfigurationError(`image ${target} vanished locally during the push (${line})`);
+      default:
+        break;
+    }
+    if (attempt >= attempts) {
+      throw new ConfigurationError(
+        `docker push ${target} failed after ${attempts} attempt${attempts > 1 ? 's' : ''}: ${line}`,
+      );
+    }
+    const delay = request.retryDelayMs * 2 ** (attempt - 1);
+    deps.logger.warning(`docker push ${target} failed (${line}); retrying in ${Math.round(delay / 1000)}s`);
+    await deps.sleep(delay);
+  }
+}
+
+async function sizeOf(
+  manifest: RemoteManifest,
+  local: LocalImage,
+  fetchChild: (digest: string) => Promise<RemoteManifest | undefined>,
+): Promise<number | undefined> {
+  if (manifest.config) return registrySize(manifest);
+  const child = manifest.manifests.find(
+    (m) => m.platform?.os === local.os && m.platform?.architecture === local.architecture,
+  );
+  const fetched = child ? await fetchChild(child.digest) : undefined;
+  return fetched?.config ? registrySize(fetched) : undefined;
+}

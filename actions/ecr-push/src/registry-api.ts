@@ -1,0 +1,98 @@
+// Registry HTTP API v2 client (ECR speaks it too): reads a tag's manifest and digest with basic auth, so the digest
+// we report is the registry's own answer, not docker's.
+import { createHash } from 'node:crypto';
+import { ConfigurationError, errorMessage } from '@hokusai/action-kit';
+import { MANIFEST_MEDIA_TYPES, parseManifest, type RemoteManifest } from './manifest.js';
+import { registryBaseUrl } from './image-reference.js';
+
+export interface RegistryApi {
+  /** The manifest under a tag or digest, or undefined when the registry does not have it. */
+  getManifest(repository: string, reference: string): Promise<RemoteManifest | undefined>;
+}
+
+export interface HttpRegistryOptions {
+  host: string;
+  /** The base64 "user:password" ECR returns, sent as basic auth. */
+  basicToken: string;
+  /** Attempts for network faults and 5xx answers. */
+  attempts?: number;
+  retryDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** When the token stops being valid, for the message of a 401. */
+  tokenExpiresAt?: Date;
+}
+
+export class HttpRegistryApi implements RegistryApi {
+  private readonly baseUrl: string;
+  constructor(private readonly options: HttpRegistryOptions) {
+    this.baseUrl = registryBaseUrl(options.host);
+  }
+
+  async getManifest(repository: string, reference: string): Promise<RemoteManifest | undefined> {
+    const url = `${this.baseUrl}/v2/${repository}/manifests/${encodeURIComponent(reference)}`;
+    const response = await this.fetchWithRetry(url, `${repository}:${reference}`);
+    if (response.status === 404) return undefined;
+    const what = `reading ${repository}:${reference} from registry ${this.options.host}`;
+    if (response.status === 401) {
+      const expiry = this.options.tokenExpiresAt;
+      const expired =
+        expiry && expiry.getTime() < Date.now() ? ` (the ECR token expired at ${expiry.toISOString()})` : '';
+      throw new ConfigurationError(
+        `registry ${this.options.host} rejected the ECR authorization token (401) while ${what}${expired}: is "registry" the registry of this account and region?`,
+      );
+    }
+    if (response.status === 403) {
+      throw new ConfigurationError(
+        `access denied (403) while ${what}: the role needs ecr:BatchGetImage on the repository`,
+      );
+    }
+    if (!response.ok) {
+      const text = (await response.text()).slice(0, 300).replace(/\s+/g, ' ');
+      throw new ConfigurationError(
+        `registry ${this.options.host} answered ${response.status} while ${what}: ${text}`,
+      );
+    }
+    const body = Buffer.from(await response.arrayBuffer());
+    const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const header = response.headers.get('docker-content-digest');
+    // The digest is the hash of the exact bytes; a header that disagrees means a proxy rewrote the manifest.
+    if (header && header !== computed) {
+      throw new ConfigurationError(
+        `registry ${this.options.host} sent ${repository}:${reference} with Docker-Content-Digest ${header} but the manifest hashes to ${computed}`,
+      );
+    }
+    return parseManifest(computed, response.headers.get('content-type') ?? '', body.toString('utf8'));
+  }
+
+  private async fetchWithRetry(url: string, what: string): Promise<Response> {
+    const attempts = this.options.attempts ?? 3;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const response = await fetch(url, {
+          headers: {
+            authorization: `Basic ${this.options.basicToken}`,
+            accept: MANIFEST_MEDIA_TYPES.join(', '),
+          },
+          redirect: 'follow',
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (response.status >= 500 && attempt < attempts) {
+          await response.body?.cancel();
+          lastError = new Error(`HTTP ${response.status}`);
+        } else {
+          return response;
+        }
+      } catch (error) {
+        lastError = error;
+      }
+      await sleep((this.options.retryDelayMs ?? 1000) * attempt);
+    }
+    const cause = (lastError as { cause?: unknown })?.cause;
+    const detail = cause ? errorMessage(cause) : errorMessage(lastError);
+    throw new ConfigurationError(
+      `cannot reach registry ${this.options.host} to read ${what} (${attempts} attempts): ${detail}`,
+    );
+  }
+}

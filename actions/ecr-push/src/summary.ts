@@ -1,0 +1,57 @@
+// The job summary: where the image went, its digest and size, and per tag whether it was pushed or already there.
+import { blocks, heading, inlineCode, table } from '@hokusai/action-kit';
+import type { PushResult } from './push-image.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+export function renderSummary(result: PushResult): string {
+  const pushedCount = result.tags.filter((t) => t.status === 'pushed').length;
+  const verdict = result.pushed
+    ? `Pushed ${pushedCount} of ${result.tags.length} tag${result.tags.length > 1 ? 's' : ''}; digest verified with the registry.`
+    : 'Nothing to push: every tag was already pushed with this image.';
+  const size = [
+    result.registrySize !== undefined
+      ? `${formatBytes(result.registrySize)} in the registry (compressed)`
+      : '',
+    `${formatBytes(result.localSize)} locally`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const overview = table(
+    ['', ''],
+    [
+      ['Image', inlineCode(result.imageUriWithDigest)],
+      ['Digest', inlineCode(result.digest)],
+      ['Size', size],
+      [
+        'Repository',
+        `${inlineCode(result.repository)} in account ${result.account}, ${result.region}` +
+          ` (${result.tagMutability}${result.repositoryCreated ? ', created by this step' : ''})`,
+      ],
+    ],
+    { raw: [1] },
+  );
+  const tags = table(
+    ['Tag', 'Image URI', 'Result', 'Digest'],
+    result.tags.map((t) => [
+      inlineCode(t.tag),
+      inlineCode(t.uri),
+      t.status === 'pushed'
+        ? `pushed${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${t.replaced ? `, replaced ${inlineCode(t.replaced)}` : ''}`
+        : 'already pushed',
+      inlineCode(t.digest),
+    ]),
+    { raw: [0, 1, 2, 3] },
+  );
+  return blocks(heading('ECR push'), verdict, overview, tags);
+}
