@@ -29,6 +29,8 @@ export function oracleVerdict(python: string, cwd: string, file: string): Oracle
   const out = execFileSync(python, ['-B', '-c', ORACLE, file], {
     cwd,
     encoding: 'utf8',
+    // 3.8's old parser writes "s_push: parser stack overflow" to stderr itself; the verdict is on stdout.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
   const verdict = JSON.parse(out) as

@@ -151,7 +151,10 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
           continue;
         }
         await walk(abs, rel, accept, visitedDirs);
-      } else if (isFile && looksPython && accept(rel)) {
+      } else if (!isFile) {
+        if (looksPython && accept(rel))
+          skipped.push({ path: rel, reason: 'not a regular file (FIFO, socket or device)' });
+      } else if (looksPython && accept(rel)) {
         if (userExclude.matches(rel)) continue;
         if (isGitIgnored(rel, false)) {
           gitIgnored++;
