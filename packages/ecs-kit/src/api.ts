@@ -54,4 +54,6 @@ export interface AwsApis {
   ecs: EcsApi;
   logs: LogsApi;
   elb: ElbApi;
+  /** Closes the clients' connections (the SDK keeps sockets open otherwise). */
+  close?(): void;
 }

@@ -144,19 +144,35 @@ export function taskInfoFromSdk(t: Task): TaskInfo {
 
 function isUnsupportedOperation(error: unknown): boolean {
   const name = awsErrorName(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const status =
+    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ??
+    (error as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  // An endpoint that answers an HTML page (moto, proxies) does not offer the operation either.
+  const notJson = /Deserialization error/i.test(String((error as Error)?.message ?? ''));
   return (
     /UnknownOperation|InvalidAction|NotImplemented|UnsupportedOperation/i.test(name) ||
     status === 404 ||
-    status === 501
+    status === 501 ||
+    notJson
   );
 }
 
 export function createAwsApis(options: AwsApiOptions): AwsApis {
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  // Credentials from the given environment when it has them (tests pass one), else the SDK's default chain.
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = options.env;
+  const credentials =
+    accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+      : {};
   const clientOptions = (serviceId: string) => ({
     ...awsClientConfig(serviceId, { region: options.region, env: options.env, maxAttempts: 1 }),
     retryMode: 'standard' as const,
+    ...credentials,
   });
   const ecsClient = new ECSClient(clientOptions('ECS'));
   const logsClient = new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS'));
@@ -342,5 +358,14 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
     },
   };
 
-  return { ecs, logs, elb };
+  return {
+    ecs,
+    logs,
+    elb,
+    close() {
+      ecsClient.destroy();
+      logsClient.destroy();
+      elbClient.destroy();
+    },
+  };
 }

@@ -51,7 +51,8 @@ export async function resolveRollbackTarget(
   if (!service)
     throw new ConfigurationError(`service "${options.service}" not found in cluster "${options.cluster}"`);
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-  const current = primary?.taskDefinition ?? service.taskDefinition;
+  // The service's own taskDefinition is what it is configured to run (the PRIMARY deployment's, on ECS).
+  const current = service.taskDefinition || primary?.taskDefinition || '';
   const currentParts = parseArnParts(current);
   const to = options.to.trim();
   let reference: string | undefined;

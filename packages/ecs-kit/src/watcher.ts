@@ -4,7 +4,7 @@
 import { errorMessage, type Logger } from '@hokusai/action-kit';
 import { awsErrorName, isTransientAwsError } from '@hokusai/aws-kit';
 import type { AwsApis } from './api.js';
-import type { ApiCallLog} from './clock.js';
+import type { ApiCallLog } from './clock.js';
 import { type Clock } from './clock.js';
 import {
   shortTaskId,
