@@ -1,0 +1,138 @@
+// Publishes an exported action tree as its own repository: one commit per release on the default branch (so SHA
+// pins of earlier releases stay reachable), an annotated vX.Y.Z tag, and the major tag vX moved to it, pushed
+// atomically. The token (if any) reaches git only through a credential helper that reads PUBLISH_TOKEN from the
+// environment: never argv, never the remote URL, never a file.
+import { execFile } from 'node:child_process';
+import { cp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface PublishOptions {
+  /** The exported tree (exportAction's output). */
+  exportDir: string;
+  /** Remote URL or path of the standalone repository. */
+  remote: string;
+  /** The release, vX.Y.Z. */
+  version: string;
+  /** Where the tree came from, for the commit message (e.g. https://github.com/hokusai/actions@<sha>). */
+  source?: string;
+  /** An empty or missing folder for the clone. */
+  workDir: string;
+  /** Environment for git; PUBLISH_TOKEN there is offered as the HTTPS password. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PublishResult {
+  version: string;
+  major: string;
+  branch: string;
+  commit: string;
+  /** false when the remote already had this exact tree (a re-run): nothing new was committed. */
+  changed: boolean;
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
+const CREDENTIAL_HELPER =
+  '!f() { test "$1" = get || exit 0; echo username=x-access-token; echo "password=$PUBLISH_TOKEN"; }; f';
+
+export function majorOf(version: string): string {
+  const match = VERSION.exec(version);
+  if (!match) throw new PublishError(`invalid version "${version}": expected vX.Y.Z, e.g. v1.2.3`);
+  return `v${match[1]}`;
+}
+
+export async function publishAction(options: PublishOptions): Promise<PublishResult> {
+  const { exportDir, remote, version, workDir } = options;
+  const major = majorOf(version);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_AUTHOR_NAME: 'hokusai release',
+    GIT_AUTHOR_EMAIL: 'release@hokusai.invalid',
+    GIT_COMMITTER_NAME: 'hokusai release',
+    GIT_COMMITTER_EMAIL: 'release@hokusai.invalid',
+  };
+  const auth = env.PUBLISH_TOKEN
+    ? ['-c', 'credential.helper=', '-c', `credential.helper=${CREDENTIAL_HELPER}`]
+    : [];
+  const git = async (args: string[], cwd = workDir) => {
+    try {
+      return (await run('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim() ?? String(error);
+      throw new PublishError(
+        `git ${args.filter((a) => !a.startsWith('credential.helper')).join(' ')}: ${stderr}`,
+      );
+    }
+  };
+
+  await rm(workDir, { recursive: true, force: true });
+  await git(
+    [...auth, 'clone', '--quiet', '--depth', '1', '--no-tags', remote, workDir],
+    path.dirname(workDir),
+  );
+  const branch = await git(['symbolic-ref', '--short', 'HEAD']);
+  const hasHistory = await git(['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+    () => true,
+    () => false,
+  );
+
+  // Replace the whole tree with the export: a file removed from dist/ must disappear from the repository too.
+  for (const entry of await readdir(workDir)) {
+    if (entry !== '.git') await rm(path.join(workDir, entry), { recursive: true, force: true });
+  }
+  await cp(exportDir, workDir, { recursive: true });
+  await git(['add', '--all']);
+  const tree = await git(['write-tree']);
+
+  const existing = await git([...auth, 'ls-remote', '--tags', 'origin', `refs/tags/${version}`]);
+  if (existing) {
+    // A re-run of a release: fine if that tag already holds exactly this tree, refused otherwise.
+    await git([
+      ...auth,
+      'fetch',
+      '--quiet',
+      '--depth',
+      '1',
+      'origin',
+      `refs/tags/${version}:refs/tags/${version}`,
+    ]);
+    const taggedTree = await git(['rev-parse', `${version}^{tree}`]);
+    if (taggedTree !== tree) {
+      throw new PublishError(
+        `${version} is already published in ${remote} with different content: release a new version`,
+      );
+    }
+    const commit = await git(['rev-parse', `${version}^{commit}`]);
+    await git(['tag', '--force', major, commit]);
+    await git([...auth, 'push', '--quiet', '--force', 'origin', `refs/tags/${major}`]);
+    return { version, major, branch, commit, changed: false };
+  }
+
+  const unchanged = hasHistory && (await git(['rev-parse', 'HEAD^{tree}'])) === tree;
+  if (!unchanged) {
+    const message = `Release ${version}${options.source ? `\n\nExported from ${options.source}` : ''}`;
+    await git(['commit', '--quiet', '--message', message]);
+  }
+  const commit = await git(['rev-parse', 'HEAD']);
+  await git(['tag', '--annotate', version, '--message', version, commit]);
+  await git(['tag', '--force', major, commit]);
+  await git([
+    ...auth,
+    'push',
+    '--quiet',
+    '--atomic',
+    'origin',
+    `HEAD:refs/heads/${branch}`,
+    `refs/tags/${version}`,
+    `+refs/tags/${major}:refs/tags/${major}`,
+  ]);
+  return { version, major, branch, commit, changed: !unchanged };
+}

@@ -1,0 +1,74 @@
+// What a standalone action repository (hokusai/<action>) holds: actions/<name>/{action.yml, README.md, dist/**} and
+// nothing else, so its bundle must run with nothing around it. Missing pieces are errors, never skipped.
+import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Every action the release publishes, in the order the README lists them. */
+export const ACTIONS = [
+  'python-syntax-check',
+  'import-smoke-test',
+  'ecr-push',
+  'ecs-deploy-and-wait',
+  'endpoint-probe',
+  'auto-rollback',
+] as const;
+
+export type ActionName = (typeof ACTIONS)[number];
+
+/** Files at the top of an action folder that are published; dist/ is published whole. */
+export const PUBLISHED_FILES = ['action.yml', 'README.md'] as const;
+
+export interface ExportedTree {
+  dir: string;
+  /** Paths relative to `dir`, with forward slashes, sorted. */
+  files: string[];
+}
+
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+/** Copies the published files of actions/<name> into `outDir` (created; must be empty or missing). */
+export async function exportAction(repoRoot: string, name: string, outDir: string): Promise<ExportedTree> {
+  const source = path.join(repoRoot, 'actions', name);
+  if (!existsSync(source)) throw new ExportError(`actions/${name} does not exist`);
+  for (const required of [...PUBLISHED_FILES, 'dist/index.js']) {
+    if (!existsSync(path.join(source, required))) {
+      const hint = required.startsWith('dist/') ? ': run "pnpm build" and commit dist/' : '';
+      throw new ExportError(`actions/${name}/${required} is missing${hint}`);
+    }
+  }
+  await mkdir(outDir, { recursive: true });
+  if ((await readdir(outDir)).length > 0) throw new ExportError(`${outDir} is not empty`);
+
+  const files: string[] = [];
+  for (const file of PUBLISHED_FILES) {
+    await copyFile(path.join(source, file), path.join(outDir, file));
+    files.push(file);
+  }
+  await copyTree(path.join(source, 'dist'), path.join(outDir, 'dist'), 'dist', files, name);
+  return { dir: outDir, files: files.sort() };
+}
+
+async function copyTree(
+  from: string,
+  to: string,
+  relative: string,
+  files: string[],
+  name: string,
+): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of (await readdir(from)).sort()) {
+    const info = await lstat(path.join(from, entry));
+    const rel = `${relative}/${entry}`;
+    // A symlink would be published as a link to a path that does not exist in the standalone repository.
+    if (info.isSymbolicLink())
+      throw new ExportError(`actions/${name}/${rel} is a symlink: publish real files only`);
+    if (info.isDirectory()) await copyTree(path.join(from, entry), path.join(to, entry), rel, files, name);
+    else {
+      await copyFile(path.join(from, entry), path.join(to, entry));
+      files.push(rel);
+    }
+  }
+}
