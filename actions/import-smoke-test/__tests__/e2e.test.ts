@@ -1,0 +1,213 @@
+// End to end on the runner: the bundled dist/index.js run as the runner runs it, on real CPython interpreters,
+// against a copy of the sample app tree.
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPythons, runAction, type ActionRun } from '@hokusai/action-harness';
+import type { Report } from '../src/report.js';
+
+const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'app');
+const pythons = findPythons('3.8', '3.13');
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  await Promise.all(cleanups.map((c) => c()));
+});
+
+/** A fresh workspace holding the sample app, at `subfolder` when given. */
+async function workspaceWithApp(subfolder = ''): Promise<string> {
+  const workspace = await mkdtemp(path.join(tmpdir(), 'hokusai-import-smoke-e2e-'));
+  await mkdir(path.join(workspace, subfolder), { recursive: true });
+  await cp(fixture, path.join(workspace, subfolder), { recursive: true });
+  cleanups.push(() => rm(workspace, { recursive: true, force: true }));
+  return workspace;
+}
+
+async function run(inputs: Record<string, string>, workspace?: string): Promise<ActionRun> {
+  const result = await runAction({
+    action: 'import-smoke-test',
+    workspace: workspace ?? (await workspaceWithApp()),
+    inputs,
+    timeoutMs: 90_000,
+  });
+  cleanups.push(() => result.cleanup());
+  return result;
+}
+
+async function reportOf(result: ActionRun): Promise<Report> {
+  expect(path.dirname(result.outputs.report!)).toBe(result.runnerTemp);
+  return JSON.parse(await readFile(result.outputs.report!, 'utf8')) as Report;
+}
+
+const MIXED = [
+  'from src.api.main import app',
+  'src.api.health:router',
+  'import src.workers.queue',
+  'src.cycle.a',
+  'from src.services import fixed_registry',
+].join('\n');
+
+describe.each(pythons)('on the runner with CPython $version', ({ executable, version }) => {
+  test('the incident and the other broken imports are annotated; working ones pass', async () => {
+    const workspace = await workspaceWithApp();
+    const result = await run({ imports: MIXED, python: executable }, workspace);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ imported: '2', failed: '3' });
+    const errors = result.annotations.filter((a) => a.level === 'error' && a.file !== undefined);
+    expect(errors.map((a) => [a.title, a.file, a.line])).toEqual([
+      ['import-smoke-test: SyntaxError', 'src/services/model_registry.py', 26],
+      ['import-smoke-test: ModuleNotFoundError', 'src/workers/queue.py', 4],
+      ['import-smoke-test: ImportError', 'src/cycle/b.py', 2],
+    ]);
+    expect(errors[1]!.message).toContain("No module named 'hokusai_missing_dependency'");
+    expect(errors[2]!.message).toContain('circular import');
+    // The final failure line names the failed imports.
+    expect(result.annotations.at(-1)).toMatchObject({
+      level: 'error',
+      message: '3 of 5 imports failed: from src.api.main import app; import src.workers.queue; src.cycle.a',
+    });
+    expect(result.log).toMatch(/✓ imported: src\.api\.health:router \(\d/);
+    expect(result.log).toContain('::group::Traceback: from src.api.main import app');
+
+    const report = await reportOf(result);
+    expect(report).toMatchObject({ pythonVersion: version, imported: 2, failed: 3, timeoutSeconds: 60 });
+    expect(report.imports.map((e) => [e.import, e.ok, e.errorType])).toEqual([
+      ['from src.api.main import app', false, 'SyntaxError'],
+      ['src.api.health:router', true, null],
+      ['import src.workers.queue', false, 'ModuleNotFoundError'],
+      ['src.cycle.a', false, 'ImportError'],
+      ['from src.services import fixed_registry', true, null],
+    ]);
+    expect(report.imports[0]!.traceback).toContain('model_registry.py", line 26');
+
+    expect(result.summary).toContain('## Import smoke test');
+    expect(result.summary).toContain(`❌ 3 of 5 imports failed — Python ${version}`);
+    expect(result.summary).toContain('`src/services/model_registry.py:26`');
+
+    const written = await readdir(workspace, { recursive: true });
+    expect(written.filter((f) => f.includes('__pycache__') || f.endsWith('.pyc'))).toEqual([]);
+  });
+});
+
+describe('env: placeholder configuration', () => {
+  const secret = 'postgres://app:S3cr3t-hunter2@db.internal/app';
+
+  test('an import that reads config at import time passes when env supplies it; the value never shows', async () => {
+    const result = await run({
+      imports: 'src.config\nfrom src.api.main import app',
+      env: `DATABASE_URL=${secret}`,
+    });
+    expect(result.masks).toContain(secret);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '1' });
+    expect(result.log).toContain('✓ imported: src.config (');
+    expect(result.leaksOf(secret)).toEqual([]);
+    expect(result.summary).not.toContain(secret);
+    expect(await readFile(result.outputs.report!, 'utf8')).not.toContain(secret);
+  });
+
+  test('without env the same import fails at the line that reads it', async () => {
+    const result = await run({ imports: 'src.config' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]).toMatchObject({
+      level: 'error',
+      file: 'src/config.py',
+      line: 4,
+      title: 'import-smoke-test: KeyError',
+    });
+    expect(result.annotations[0]!.message).toContain("KeyError: 'DATABASE_URL'");
+  });
+
+  test('a value echoed in the exception message is redacted in the log, summary and report', async () => {
+    const bad = 'mysql://app:Leaky-Pa55word@db.internal/app';
+    const result = await run({ imports: 'src.config', env: `DATABASE_URL=${bad}` });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]).toMatchObject({
+      file: 'src/config.py',
+      line: 6,
+      title: 'import-smoke-test: ValueError',
+    });
+    expect(result.annotations[0]!.message).toContain("got '***'");
+    expect(result.leaksOf(bad)).toEqual([]);
+    expect(result.summary).not.toContain(bad);
+    const report = await readFile(result.outputs.report!, 'utf8');
+    expect(report).not.toContain(bad);
+    expect(report).toContain("got '***'");
+  });
+});
+
+describe('timeout', () => {
+  test('a hang fails and says so at its line; an import slower than half the timeout warns', async () => {
+    const result = await run({ imports: 'from src.slow import hang\nsrc.slow.sluggish', timeout: '4s' });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '1' });
+    const timedOut = result.annotations.find((a) => a.title === 'import-smoke-test: import timed out');
+    expect(timedOut).toMatchObject({ level: 'error', file: 'src/slow/hang.py', line: 7 });
+    expect(timedOut!.message).toContain('did not finish within the 4.00s timeout and was killed');
+    const slow = result.annotations.find((a) => a.level === 'warning');
+    expect(slow).toMatchObject({ title: 'import-smoke-test: slow import' });
+    expect(slow!.message).toMatch(
+      /^slow import: src\.slow\.sluggish took 2\.\d+s, more than half the 4\.00s timeout$/,
+    );
+    const report = await reportOf(result);
+    expect(report.imports[0]).toMatchObject({ ok: false, timedOut: true, errorType: 'Timeout', seconds: 4 });
+    expect(report.imports[1]).toMatchObject({ ok: true, slow: true });
+    expect(result.summary).toContain('⏱️ timed out');
+  });
+});
+
+describe('paths', () => {
+  test('working-directory: the app in a subfolder is annotated with workspace-relative paths', async () => {
+    const workspace = await workspaceWithApp('services/api');
+    const result = await run(
+      { imports: 'from src.api.main import app', 'working-directory': 'services/api' },
+      workspace,
+    );
+    expect(result.annotations[0]).toMatchObject({
+      file: 'services/api/src/services/model_registry.py',
+      line: 26,
+    });
+  });
+
+  test('pythonpath: extra entries relative to working-directory', async () => {
+    const workspace = await workspaceWithApp('lib');
+    const without = await run({ imports: 'src.api.health:router' }, workspace);
+    expect(without.annotations[0]!.message).toContain("No module named 'src'");
+    const result = await run({ imports: 'src.api.health:router', pythonpath: 'lib' }, workspace);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '0' });
+    expect(result.summary).toContain('✅ all 1 imports succeeded');
+  });
+});
+
+describe('bad input fails before any interpreter runs, in one line', () => {
+  test.each([
+    {
+      name: 'code instead of an import',
+      inputs: { imports: 'import os; os.system("touch pwned")' },
+      error: 'invalid import "import os; os.system("touch pwned")" in input "imports"',
+    },
+    {
+      name: 'an interpreter that does not exist',
+      inputs: { imports: 'src.api.health', python: 'python3.99-not-installed' },
+      error: 'interpreter "python3.99-not-installed" (input "python") could not be run on the runner',
+    },
+    {
+      name: 'a working directory that does not exist',
+      inputs: { imports: 'src.api.health', 'working-directory': 'nope' },
+      error: 'working directory "nope" (input "working-directory") does not exist',
+    },
+  ])('$name', async ({ inputs, error }) => {
+    const workspace = await workspaceWithApp();
+    const result = await run(inputs, workspace);
+    expect(result.exitCode).toBe(1);
+    const errors = result.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain(error);
+    expect(errors[0]!.message).not.toContain('\n');
+    expect(result.outputs).toEqual({});
+    expect(existsSync(path.join(workspace, 'pwned'))).toBe(false);
+  });
+});
