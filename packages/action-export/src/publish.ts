@@ -67,9 +67,8 @@ export async function publishAction(options: PublishOptions): Promise<PublishRes
       return (await run('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() ?? String(error);
-      throw new PublishError(
-        `git ${args.filter((a) => !a.startsWith('credential.helper')).join(' ')}: ${stderr}`,
-      );
+      // Names the git command without the credential options (noise, though never the token itself).
+      throw new PublishError(`git ${args.filter((a) => !auth.includes(a)).join(' ')}: ${stderr}`);
     }
   };
 
