@@ -1,0 +1,348 @@
+// The state machine driven by a stepped clock: rollouts, the crash loop, the circuit breaker, ELB health, deletion.
+import { describe, expect, test } from '@jest/globals';
+import path from 'node:path';
+import { ApiError } from '../src/api-error.js';
+import { loadScenario, SCENARIOS_DIR, type Scenario } from '../src/scenario.js';
+import { Simulation, circuitBreakerThreshold, type Service, type Task } from '../src/simulation.js';
+
+const START = Date.parse('2026-01-01T00:00:00Z');
+
+function simulate(file: string, edit?: (s: Scenario) => void): { sim: Simulation; service: Service } {
+  const scenario = loadScenario(path.join(SCENARIOS_DIR, file));
+  edit?.(scenario);
+  const sim = new Simulation(scenario, { startTime: START });
+  const service = sim.findService(sim.findCluster('hokusai'), 'hokusai-api')!;
+  return { sim, service };
+}
+
+/** Registers hokusai-api with another image tag and deploys it, as a user's UpdateService would. */
+function deploy(sim: Simulation, service: Service, tag: string): string {
+  const current = sim.findTaskDefinition('hokusai-api:108')!;
+  const containers = current.containerDefinitions.map((c) => ({
+    ...c,
+    image: c.image.replace(/:[^:]+$/, `:${tag}`),
+  }));
+  const td = sim.registerTaskDefinition({ ...current.body, containerDefinitions: containers }, {});
+  sim.updateService(service, { taskDefinition: td.arn });
+  return td.arn;
+}
+
+const primaryOf = (service: Service) => service.deployments.find((d) => d.status === 'PRIMARY')!;
+const alive = (sim: Simulation, service: Service): Task[] =>
+  sim.serviceTasks(service).filter((t) => t.desiredStatus === 'RUNNING');
+const messages = (service: Service): string[] => service.events.map((e) => e.message).reverse();
+
+function stepUntil(sim: Simulation, done: () => boolean, maxSeconds: number, each?: () => void): number {
+  for (let s = 0; s < maxSeconds; s++) {
+    if (done()) return s;
+    sim.step(1);
+    each?.();
+  }
+  throw new Error(`not done within ${maxSeconds} simulated seconds`);
+}
+
+describe('circuitBreakerThreshold', () => {
+  test.each([
+    { desired: 1, expected: 3 },
+    { desired: 2, expected: 3 },
+    { desired: 6, expected: 3 },
+    { desired: 7, expected: 4 },
+    { desired: 10, expected: 5 },
+    { desired: 399, expected: 200 },
+    { desired: 1000, expected: 200 },
+  ])('desired $desired -> $expected', ({ desired, expected }) => {
+    expect(circuitBreakerThreshold(desired)).toBe(expected);
+  });
+});
+
+describe('initial state', () => {
+  test('a scenario service starts steady: tasks RUNNING, targets healthy, deployment COMPLETED', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml');
+    expect(service.deployments).toHaveLength(1);
+    expect(primaryOf(service)).toMatchObject({
+      rolloutState: 'COMPLETED',
+      taskDefinitionArn: expect.stringMatching(/hokusai-api:108$/),
+    });
+    expect(alive(sim, service).map((t) => [t.lastStatus, sim.isHealthy(t)])).toEqual([
+      ['RUNNING', true],
+      ['RUNNING', true],
+    ]);
+  });
+
+  test('the same seed gives the same ids', () => {
+    const a = simulate('healthy-rollout.yaml');
+    const b = simulate('healthy-rollout.yaml');
+    expect(alive(a.sim, a.service).map((t) => t.arn)).toEqual(alive(b.sim, b.service).map((t) => t.arn));
+  });
+});
+
+describe('rolling deployment', () => {
+  test('min 100% / max 200%: never below 2 healthy nor above 4 tasks, then COMPLETED and a steady state', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml');
+    deploy(sim, service, 'v2');
+    const primary = primaryOf(service);
+    expect(primary.rolloutState).toBe('IN_PROGRESS');
+    let minHealthy = Infinity;
+    let maxAlive = 0;
+    stepUntil(
+      sim,
+      () => primary.rolloutState === 'COMPLETED',
+      600,
+      () => {
+        minHealthy = Math.min(minHealthy, alive(sim, service).filter((t) => sim.isHealthy(t)).length);
+        maxAlive = Math.max(maxAlive, alive(sim, service).length);
+      },
+    );
+    expect(minHealthy).toBeGreaterThanOrEqual(2);
+    expect(maxAlive).toBe(4);
+    expect(service.deployments.filter((d) => d.status !== 'INACTIVE')).toEqual([primary]);
+    expect(alive(sim, service).every((t) => t.deploymentId === primary.id)).toBe(true);
+    const log = messages(service);
+    expect(log).toContain('(service hokusai-api) has reached a steady state.');
+    expect(log).toContain(`(service hokusai-api) (deployment ${primary.id}) deployment completed.`);
+    expect(log.find((m) => m.includes('has started 2 tasks'))).toMatch(
+      /has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/,
+    );
+    // The old tasks were drained, not failed.
+    const old = sim.serviceTasks(service).filter((t) => t.deploymentId !== primary.id);
+    expect(old.map((t) => [t.lastStatus, t.stopCode])).toEqual([
+      ['STOPPED', 'ServiceSchedulerInitiated'],
+      ['STOPPED', 'ServiceSchedulerInitiated'],
+    ]);
+    expect(old[0]!.stoppedReason).toBe(`Scaling activity initiated by (deployment ${primary.id})`);
+  });
+
+  test('min 50% / max 100%: stops an old task first, then starts a new one (no deadlock)', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration = { minimumHealthyPercent: 50, maximumPercent: 100 };
+    });
+    deploy(sim, service, 'v2');
+    let maxAlive = 0;
+    let minHealthy = Infinity;
+    stepUntil(
+      sim,
+      () => primaryOf(service).rolloutState === 'COMPLETED',
+      900,
+      () => {
+        maxAlive = Math.max(maxAlive, alive(sim, service).length);
+        minHealthy = Math.min(minHealthy, alive(sim, service).filter((t) => sim.isHealthy(t)).length);
+      },
+    );
+    expect(maxAlive).toBe(2);
+    expect(minHealthy).toBe(1);
+  });
+
+  test('desiredCount change alone adjusts the primary deployment without a new one', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml');
+    sim.updateService(service, { desiredCount: 3 });
+    expect(service.deployments).toHaveLength(1);
+    stepUntil(sim, () => alive(sim, service).filter((t) => sim.isHealthy(t)).length === 3, 120);
+    expect(primaryOf(service).desiredCount).toBe(3);
+  });
+});
+
+describe('the incident: crash on import, circuit breaker off', () => {
+  test('the scheduler replaces crashed tasks in a loop; old tasks keep serving; the traceback is in the task stream', () => {
+    const { sim, service } = simulate('incident-crash-on-import.yaml');
+    deploy(sim, service, 'broken-3f9c2e1');
+    const primary = primaryOf(service);
+    sim.step(600);
+    expect(primary.rolloutState).toBe('IN_PROGRESS');
+    expect(primary.failedTasks).toBeGreaterThanOrEqual(20);
+    const old = alive(sim, service).filter((t) => t.deploymentId !== primary.id);
+    expect(old.map((t) => sim.isHealthy(t))).toEqual([true, true]);
+    const crashed = sim
+      .serviceTasks(service)
+      .filter((t) => t.deploymentId === primary.id && t.lastStatus === 'STOPPED');
+    expect(crashed.length).toBeGreaterThanOrEqual(20);
+    const first = crashed[0]!;
+    expect(first).toMatchObject({
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      desiredStatus: 'STOPPED',
+    });
+    expect(first.containers[0]).toMatchObject({ exitCode: 1, lastStatus: 'STOPPED' });
+    // Lifecycle of one task, from the event log.
+    const states = sim.eventLog
+      .filter((e) => e.type === 'task-state' && e.taskArn === first.arn)
+      .map((e) => e.lastStatus);
+    expect(states).toEqual(['PROVISIONING', 'PENDING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'STOPPED']);
+    // Logs where the task definition says: group /ecs/hokusai-api, stream hokusai/api/<task id>.
+    const stream = sim.logGroups.get('/ecs/hokusai-api')!.streams.get(`hokusai/api/${first.id}`)!;
+    const lines = stream.events.map((e) => e.message);
+    expect(lines).toContain('  File "/app/src/services/model_registry.py", line 26');
+    expect(lines[lines.indexOf('SyntaxError: invalid syntax') - 3]).toBe(
+      '  File "/app/src/services/model_registry.py", line 26',
+    );
+    expect(messages(service)).toContain(
+      '(service hokusai-api) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+    );
+    expect(messages(service)).not.toContain('(service hokusai-api) has reached a steady state.');
+  });
+});
+
+describe('circuit breaker with rollback', () => {
+  test('trips exactly at the threshold (3 for desired 2) and rolls back to the last COMPLETED deployment', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml');
+    const completedBefore = primaryOf(service);
+    deploy(sim, service, 'broken-3f9c2e1');
+    const failing = primaryOf(service);
+    stepUntil(
+      sim,
+      () => failing.rolloutState === 'FAILED',
+      300,
+      () => {
+        // Never more than the threshold before it trips.
+        expect(failing.failedTasks).toBeLessThanOrEqual(3);
+      },
+    );
+    expect(failing.failedTasks).toBe(3);
+    expect(failing.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    const rollback = primaryOf(service);
+    expect(rollback).not.toBe(failing);
+    expect(rollback.taskDefinitionArn).toBe(completedBefore.taskDefinitionArn);
+    expect(rollback.rolloutStateReason).toBe(
+      `ECS deployment circuit breaker: rolling back to deploymentId ${completedBefore.id}.`,
+    );
+    expect(service.taskDefinitionArn).toMatch(/hokusai-api:108$/);
+    const breaker = sim.eventLog.find((e) => e.type === 'circuit-breaker')!;
+    expect(breaker).toMatchObject({
+      failedTasks: 3,
+      threshold: 3,
+      rollback: true,
+      rollbackTo: completedBefore.id,
+    });
+    stepUntil(sim, () => rollback.rolloutState === 'COMPLETED', 600);
+    const log = messages(service);
+    const failedAt = log.indexOf(
+      `(service hokusai-api) deployment ${failing.id} deployment failed: tasks failed to start.`,
+    );
+    const rollingAt = log.indexOf(`(service hokusai-api) rolling back to deployment ${completedBefore.id}.`);
+    expect(failedAt).toBeGreaterThanOrEqual(0);
+    expect(rollingAt).toBeGreaterThan(failedAt);
+    expect(log.lastIndexOf('(service hokusai-api) has reached a steady state.')).toBeGreaterThan(rollingAt);
+    expect(alive(sim, service).map((t) => t.taskDefinition.revision)).toEqual([108, 108]);
+  });
+
+  test('without rollback: FAILED and no more launches', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration!.deploymentCircuitBreaker = { enable: true, rollback: false };
+    });
+    deploy(sim, service, 'broken-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 300);
+    const launched = sim.serviceTasks(service).filter((t) => t.deploymentId === failing.id).length;
+    sim.step(300);
+    expect(sim.serviceTasks(service).filter((t) => t.deploymentId === failing.id).length).toBe(launched);
+    expect(primaryOf(service)).toBe(failing);
+    expect(alive(sim, service).filter((t) => sim.isHealthy(t))).toHaveLength(2);
+  });
+});
+
+describe('ELB health', () => {
+  test('an unhealthy target is replaced after the grace period with the ELB stopped reason', () => {
+    const { sim, service } = simulate('elb-health-failure.yaml');
+    deploy(sim, service, 'unhealthy-1');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () => sim.serviceTasks(service).some((t) => t.deploymentId === primary.id && t.stopCode),
+      300,
+    );
+    const stopped = sim.serviceTasks(service).find((t) => t.deploymentId === primary.id && t.stopCode)!;
+    const tg = [...sim.targetGroups.values()][0]!;
+    expect(stopped.stopCode).toBe('ServiceSchedulerInitiated');
+    expect(stopped.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${tg.arn})`);
+    expect(sim.now - stopped.startedAt!).toBeGreaterThanOrEqual(30_000);
+    const targetStates = sim.eventLog
+      .filter((e) => e.type === 'target-health' && e.taskArn === stopped.arn)
+      .map((e) => e.state);
+    expect(targetStates).toEqual(['initial', 'unhealthy', 'draining']);
+    expect(
+      messages(service).some((m) =>
+        /\(port 8000\) is unhealthy in \(target-group .*\) due to \(reason Health checks failed with these codes: \[502\]\)\./.test(
+          m,
+        ),
+      ),
+    ).toBe(true);
+    stepUntil(sim, () => primary.rolloutState === 'FAILED', 600);
+  });
+
+  test('a slow starter inside the grace period completes; with no grace period it is killed', () => {
+    const slow = simulate('slow-start-grace-period.yaml');
+    deploy(slow.sim, slow.service, 'slow-1');
+    const primary = primaryOf(slow.service);
+    stepUntil(slow.sim, () => primary.rolloutState === 'COMPLETED', 600);
+    expect(
+      slow.sim.serviceTasks(slow.service).filter((t) => t.deploymentId === primary.id && t.stopCode),
+    ).toEqual([]);
+
+    const strict = simulate('slow-start-grace-period.yaml', (s) => {
+      s.services![0]!.healthCheckGracePeriodSeconds = 0;
+    });
+    deploy(strict.sim, strict.service, 'slow-1');
+    const strictPrimary = primaryOf(strict.service);
+    stepUntil(strict.sim, () => strictPrimary.failedTasks > 0, 300);
+    const killed = strict.sim
+      .serviceTasks(strict.service)
+      .find((t) => t.deploymentId === strictPrimary.id && t.stopCode)!;
+    expect(killed.stoppedReason).toMatch(
+      /^Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/,
+    );
+  });
+});
+
+describe('a task that dies after 90 s', () => {
+  test('completes, then the dead task is replaced and the service is steady again', () => {
+    const { sim, service } = simulate('task-dies-after-90s.yaml');
+    deploy(sim, service, 'leaky-1');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () =>
+        sim
+          .serviceTasks(service)
+          .some((t) => t.deploymentId === primary.id && t.stopCode === 'EssentialContainerExited'),
+      300,
+    );
+    const dead = sim.serviceTasks(service).find((t) => t.stopCode === 'EssentialContainerExited')!;
+    expect(Math.round((dead.stoppingAt! - dead.startedAt!) / 1000)).toBe(90);
+    expect(dead.containers[0]).toMatchObject({
+      exitCode: 137,
+      reason: 'OutOfMemoryError: Container killed due to memory usage',
+    });
+    sim.step(120);
+    expect(alive(sim, service).length).toBe(2);
+  });
+});
+
+describe('service deleted mid-deploy', () => {
+  test('DRAINING at t=30 s, then INACTIVE; UpdateService answers ServiceNotActiveException', () => {
+    const { sim, service } = simulate('service-deleted-mid-deploy.yaml');
+    deploy(sim, service, 'v2');
+    sim.step(29);
+    expect(service.status).toBe('ACTIVE');
+    sim.step(2);
+    expect(service.status).toBe('DRAINING');
+    expect(alive(sim, service)).toEqual([]);
+    stepUntil(sim, () => service.status === 'INACTIVE', 120);
+    expect(sim.serviceTasks(service).every((t) => t.lastStatus === 'STOPPED')).toBe(true);
+    expect(() => sim.updateService(service, { desiredCount: 1 })).toThrow(ApiError);
+    expect(() => sim.updateService(service, { desiredCount: 1 })).toThrow('Service was not ACTIVE.');
+  });
+});
+
+describe('stopped tasks', () => {
+  test('stay listed for the retention period, then disappear', () => {
+    const { sim, service } = simulate('incident-crash-on-import.yaml', (s) => {
+      s.stoppedTaskRetentionSeconds = 60;
+    });
+    deploy(sim, service, 'broken-1');
+    stepUntil(sim, () => sim.serviceTasks(service).some((t) => t.lastStatus === 'STOPPED'), 120);
+    const first = sim.serviceTasks(service).find((t) => t.lastStatus === 'STOPPED')!;
+    sim.step(59);
+    expect(sim.tasks.has(first.arn)).toBe(true);
+    sim.step(2);
+    expect(sim.tasks.has(first.arn)).toBe(false);
+  });
+});
