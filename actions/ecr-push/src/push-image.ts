@@ -129,6 +129,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     try {
       await docker.login(registry, credentials.username, credentials.password);
       loggedIn = true;
+      logger.info(`Logged in to ${registry} (password on stdin, in this step's own DOCKER_CONFIG)`);
       for (const p of toPush) {
         const target = imageUri(registry, request.repository, p.tag);
         if (!local.repoTags.includes(target)) added.push(target);

@@ -87,10 +87,11 @@ export class HttpRegistryApi implements RegistryApi {
       } catch (error) {
         lastError = error;
       }
-      await sleep((this.options.retryDelayMs ?? 1000) * attempt);
+      if (attempt < attempts) await sleep((this.options.retryDelayMs ?? 1000) * attempt);
     }
-    const cause = (lastError as { cause?: unknown })?.cause;
-    const detail = cause ? errorMessage(cause) : errorMessage(lastError);
+    // fetch() wraps the socket error (ECONNREFUSED, ...) in a generic "fetch failed": report the cause.
+    const cause = (lastError as { cause?: { message?: unknown } })?.cause;
+    const detail = typeof cause?.message === 'string' ? cause.message : errorMessage(lastError);
     throw new ConfigurationError(
       `cannot reach registry ${this.options.host} to read ${what} (${attempts} attempts): ${detail}`,
     );

@@ -28,7 +28,7 @@ export function renderSummary(result: PushResult): string {
     .filter(Boolean)
     .join(', ');
   const overview = table(
-    ['', ''],
+    ['Pushed image', ''],
     [
       ['Image', inlineCode(result.imageUriWithDigest)],
       ['Digest', inlineCode(result.digest)],
