@@ -183,7 +183,7 @@ describe('paths', () => {
 });
 
 describe('bad input fails before any interpreter runs, in one line', () => {
-  test.each([
+  test.each<{ name: string; inputs: Record<string, string>; error: string }>([
     {
       name: 'code instead of an import',
       inputs: { imports: 'import os; os.system("touch pwned")' },

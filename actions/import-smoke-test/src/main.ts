@@ -51,6 +51,15 @@ function ensureImage(image: string): void {
   }
 }
 
+/** The line of stderr that says what went wrong (docker adds a "Run 'docker run --help'" line after it). */
+function lastMeaningfulLine(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^Run 'docker .*--help'/.test(line))
+    .pop();
+}
+
 /** Runs the harness with nothing to import: proves the interpreter works and learns its version and cwd. */
 async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult> {
   const outcome = await launcher.launch([], inputs.timeout);
@@ -60,7 +69,7 @@ async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult>
     outcome.spawnError ??
     (outcome.timedOut
       ? 'it did not start within the timeout'
-      : (outcome.stderr.trim().split('\n').pop() ?? `exit code ${outcome.exitCode}`));
+      : (lastMeaningfulLine(outcome.stderr) ?? `exit code ${outcome.exitCode}`));
   throw new ConfigurationError(
     `interpreter "${inputs.python}" (input "python") could not be run ${launcher.where}: ` +
       redact(
