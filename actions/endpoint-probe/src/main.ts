@@ -67,7 +67,7 @@ export async function main(): Promise<void> {
   core.setOutput('p50-ms', report.overall.p50 === null ? '' : String(Math.round(report.overall.p50)));
   core.setOutput('p95-ms', report.overall.p95 === null ? '' : String(Math.round(report.overall.p95)));
   core.setOutput('error-rate', String(Number(report.overall.errorRate.toFixed(4))));
-  await writeSummary(redact(renderSummary(report, plan)));
+  await writeSummary(redact(renderSummary(report, plan, redact)));
 
   for (const endpoint of report.endpoints) {
     if (endpoint.healthy) logger.info(`✅ ${endpoint.name}: ${endpoint.verdict}`);

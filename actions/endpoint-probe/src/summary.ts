@@ -55,7 +55,15 @@ function headerList(headers: Record<string, string>): string {
   return names.length === 0 ? '—' : names.map((n) => inlineCode(`${n}: ***`)).join(' ');
 }
 
-export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
+/**
+ * `redact` is applied to every text before Markdown escaping, so a redacted value reads as an escaped `***`
+ * (the caller redacts the whole document again as a last line of defence).
+ */
+export function renderSummary(
+  report: ProbeReport,
+  plan: ProbePlan,
+  redact: (text: string) => string = (t) => t,
+): string {
   const healthyCount = report.endpoints.filter((e) => e.healthy).length;
   const total = report.endpoints.length;
   const title = report.healthy
@@ -66,7 +74,7 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
     report.endpoints.map((e, i) => {
       const latency = shownLatency(e);
       return [
-        e.name,
+        redact(e.name),
         e.healthy ? '✅ healthy' : '❌ unhealthy',
         e.lastStatus ?? 'no answer',
         e.attempts,
@@ -74,7 +82,7 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
         ms(latency.p50),
         ms(latency.p95),
         headerList(plan.endpoints[i]?.headers ?? {}),
-        e.verdict,
+        redact(e.verdict),
       ];
     }),
     { raw: [7] },
@@ -95,14 +103,14 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
         loads.map((e) => {
           const load = e.load!;
           return [
-            e.name,
+            redact(e.name),
             load.requests,
             load.concurrency,
             `${formatRate(load.latency.errorRate)} (max ${formatRate(plan.maxErrorRate)})`,
             ms(load.latency.p50),
             ms(load.latency.p95),
             ms(load.latency.p99),
-            load.failures.length === 0 ? '✅ ok' : `❌ ${load.failures.join('; ')}`,
+            load.failures.length === 0 ? '✅ ok' : `❌ ${redact(load.failures.join('; '))}`,
           ];
         }),
       ) +
@@ -112,10 +120,10 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
           (e) =>
             '\n' +
             details(
-              `${e.name}: failed requests`,
+              `${redact(e.name)}: failed requests`,
               table(
                 ['count', 'failure'],
-                e.load!.topFailures.map((f) => [f.count, f.message]),
+                e.load!.topFailures.map((f) => [f.count, redact(f.message)]),
               ),
             ),
         )
@@ -123,7 +131,7 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
   const chart = latencyChart(report.endpoints);
   const probeLogs = report.endpoints.map((e) =>
     details(
-      `${e.name}: ${e.probes.length} probe(s)`,
+      `${redact(e.name)}: ${e.probes.length} probe(s)`,
       table(
         ['#', 'phase', 'at', 'status', 'latency', 'result'],
         e.probes.map((p, i) => [
@@ -132,7 +140,7 @@ export function renderSummary(report: ProbeReport, plan: ProbePlan): string {
           ms(p.atMs),
           p.status ?? 'no answer',
           ms(p.latencyMs),
-          p.ok ? 'ok' : p.failures.join('; '),
+          p.ok ? 'ok' : redact(p.failures.join('; ')),
         ]),
       ),
     ),
