@@ -54,6 +54,12 @@ describe('findOutsideReferences', () => {
   });
 });
 
+test('text that only looks like an import is not a reference', () => {
+  const bundle = 'const k=["import","/tmp"];t.info(`import ${e}`);x="import "+"/etc/passwd is not loaded"';
+  expect(bundleReferences(bundle)).toEqual([]);
+  expect(findOutsideReferences(bundle, DIST)).toEqual([]);
+});
+
 test('bundleReferences finds every literal way a bundle loads something', () => {
   const bundle =
     'import{createRequire as t}from"module";const r=t(import.meta.url);r("x");t(import.meta.url)("node:fs");' +

@@ -24,10 +24,15 @@ const PATTERNS: { via: string; pattern: RegExp }[] = [
 
 const BUILTINS = new Set(builtinModules);
 
+/** What a module specifier or file path looks like; minified code also has `import"` inside ordinary strings. */
+const SPECIFIER = /^[\w@.~/][\w@.~/:+-]*$/;
+
 export function bundleReferences(bundle: string): BundleReference[] {
   const found: BundleReference[] = [];
   for (const { via, pattern } of PATTERNS) {
-    for (const match of bundle.matchAll(pattern)) found.push({ specifier: match[2]!, via });
+    for (const match of bundle.matchAll(pattern)) {
+      if (SPECIFIER.test(match[2]!)) found.push({ specifier: match[2]!, via });
+    }
   }
   return found;
 }
