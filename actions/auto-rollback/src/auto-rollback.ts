@@ -1,0 +1,308 @@
+// The rollback, start to end: resolve the target (refusing bad ones before any change), gather the evidence of the
+// failing deployment, roll back with ecs-kit's rollBack() (the one implementation ecs-deploy-and-wait shares), keep
+// the reason on the service, and describe where the service ended up.
+import { ConfigurationError, errorMessage, type Logger } from '@hokusai/action-kit';
+import { awsErrorName, explainAwsError } from '@hokusai/aws-kit';
+import {
+  readLastGood,
+  resolveRollbackTarget,
+  rollBack,
+  taskDefinitionName,
+  type ApiCallLog,
+  type AwsApis,
+  type Clock,
+  type RollbackResult,
+  type RollbackTarget,
+  type RollbackTargetSource,
+  type ServiceInfo,
+  type TargetHealthInfo,
+  type TimelineEntry,
+} from '@hokusai/ecs-kit';
+import { gatherFailureEvidence, type FailureEvidence } from './failure-evidence.js';
+import { reasonTagValue, ROLLBACK_REASON_TAG } from './reason-tag.js';
+import { rollbackToReference, type RollbackTo } from './rollback-to.js';
+
+/**
+ * rolled-back: the service runs the target and stayed stable for stable-for; started: UpdateService made, not
+ * waited (wait: false); no-op: the service already runs the target; failed: the rollback deployment failed;
+ * timed-out: not stable within timeout; taken-over: another deployment replaced the rollback; cancelled: the job
+ * was cancelled (the service state is reported).
+ */
+export type RollbackResultKind =
+  'rolled-back' | 'started' | 'no-op' | 'failed' | 'timed-out' | 'taken-over' | 'cancelled';
+
+export const SUCCESSFUL_RESULTS: readonly RollbackResultKind[] = ['rolled-back', 'started', 'no-op'];
+
+export interface AutoRollbackOptions {
+  apis: AwsApis;
+  cluster: string;
+  service: string;
+  to: RollbackTo;
+  reason: string;
+  failureReason: string;
+  allowOtherFamily: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  stableForMs: number;
+  pollIntervalMs: number;
+  clock: Clock;
+  logger: Logger;
+  callLog: ApiCallLog;
+  signal?: AbortSignal;
+}
+
+export interface ServiceHealth {
+  status: string;
+  taskDefinition: string;
+  running: number;
+  desired: number;
+  pending: number;
+  deployments: Array<{
+    id: string;
+    status: string;
+    taskDefinition: string;
+    running: number;
+    desired: number;
+    rolloutState?: string;
+  }>;
+  /** Undefined when the service has no target groups or they were not read. */
+  targets?: { healthy: number; total: number; states: Record<string, number> };
+}
+
+export interface RollbackReport {
+  result: RollbackResultKind;
+  cluster: string;
+  service: string;
+  /** The revision the service ran when the action started (the failing one). */
+  from: string;
+  /** The revision rolled back to. */
+  to: string;
+  source: RollbackTargetSource;
+  reason: string;
+  failureReason: string;
+  reasonTag?: { value: string; adapted: boolean; written: boolean; error?: string };
+  evidence?: FailureEvidence;
+  /** Whether this run called UpdateService. */
+  updated: boolean;
+  startedAt: number;
+  finishedAt: number;
+  timeline: TimelineEntry[];
+  health?: ServiceHealth;
+  /** Set when another deployment replaced the rollback. */
+  takenOverBy?: { deploymentId: string; taskDefinition: string };
+  /** One line for people. */
+  summary: string;
+}
+
+/** Turns the AWS errors of the reading phase into one line naming what was missing. */
+function explainLookupError(error: unknown, cluster: string, service: string): unknown {
+  if (awsErrorName(error) === 'ClusterNotFoundException')
+    return new ConfigurationError(`cluster "${cluster}" not found`);
+  if (awsErrorName(error) === 'ServiceNotFoundException')
+    return new ConfigurationError(`service "${service}" not found in cluster "${cluster}"`);
+  return explainAwsError(error, `reading service "${service}" in cluster "${cluster}"`);
+}
+
+export function healthOf(service: ServiceInfo, targets?: readonly TargetHealthInfo[]): ServiceHealth {
+  const health: ServiceHealth = {
+    status: service.status,
+    taskDefinition:
+      service.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition,
+    running: service.runningCount,
+    desired: service.desiredCount,
+    pending: service.pendingCount,
+    deployments: service.deployments.map((d) => ({
+      id: d.id,
+      status: d.status,
+      taskDefinition: d.taskDefinition,
+      running: d.runningCount,
+      desired: d.desiredCount,
+      ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    })),
+  };
+  if (targets && service.loadBalancers.some((lb) => lb.targetGroupArn)) {
+    const states: Record<string, number> = {};
+    for (const t of targets) states[t.state] = (states[t.state] ?? 0) + 1;
+    health.targets = { healthy: states.healthy ?? 0, total: targets.length, states };
+  }
+  return health;
+}
+
+/**
+ * `previous` must not lead off a known-good revision onto a broken one. resolveRollbackTarget() takes the newest
+ * older deployment still listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the
+ * failing deployment draining away. Refuse instead, with the way out.
+ */
+async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promise<void> {
+  if (target.source !== 'previous-deployment') return;
+  const name = taskDefinitionName(target.taskDefinitionArn);
+  const current = taskDefinitionName(target.currentTaskDefinitionArn);
+  const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
+  if (older?.rolloutState === 'FAILED') {
+    throw new ConfigurationError(
+      `"previous" resolves to ${name}, whose deployment ${older.id} FAILED (${older.rolloutStateReason ?? 'rolled back'}); the service already left it for ${current}. Pass "to" explicitly to roll back further`,
+    );
+  }
+  const lastGood = await readLastGood(apis.ecs, target.service.arn);
+  if (lastGood && lastGood === target.currentTaskDefinitionArn) {
+    throw new ConfigurationError(
+      `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`,
+    );
+  }
+}
+
+function resultOf(outcome: RollbackResult, wait: boolean): RollbackResultKind {
+  switch (outcome.outcome) {
+    case 'rolled-back':
+    case 'already-rolled-back':
+      return wait ? 'rolled-back' : 'started';
+    case 'cancelled':
+      return 'cancelled';
+    case 'failed':
+      if (outcome.decision?.kind === 'timed-out') return 'timed-out';
+      if (outcome.decision?.kind === 'taken-over') return 'taken-over';
+      return 'failed';
+  }
+}
+
+export async function autoRollback(options: AutoRollbackOptions): Promise<RollbackReport> {
+  const { apis, cluster, service, clock, logger } = options;
+  const startedAt = clock.now();
+  const timeline: TimelineEntry[] = [];
+
+  let target: RollbackTarget;
+  try {
+    target = await resolveRollbackTarget(apis.ecs, {
+      cluster,
+      service,
+      to: rollbackToReference(options.to),
+      allowOtherFamily: options.allowOtherFamily,
+    });
+    await checkPreviousIsSafe(apis, target);
+  } catch (error) {
+    throw explainLookupError(error, cluster, service);
+  }
+  const from = target.currentTaskDefinitionArn;
+  const to = target.taskDefinitionArn;
+  const fromName = taskDefinitionName(from);
+  const toName = taskDefinitionName(to);
+  logger.info(`service ${service} runs ${fromName}; rollback target ${toName} (${target.source})`);
+
+  const base = {
+    cluster,
+    service,
+    from,
+    to,
+    source: target.source,
+    reason: options.reason,
+    failureReason: options.failureReason,
+    startedAt,
+    timeline,
+  };
+  if (target.noop) {
+    return {
+      ...base,
+      result: 'no-op',
+      updated: false,
+      finishedAt: clock.now(),
+      health: healthOf(target.service),
+      summary: `service ${service} already runs ${toName}; nothing to roll back`,
+    };
+  }
+
+  const evidence = await gatherFailureEvidence(apis.ecs, cluster, target.service, from, logger);
+  if (evidence.deployedAt !== undefined)
+    timeline.push({ at: evidence.deployedAt, kind: 'update', label: `deploy of ${fromName}` });
+  if (evidence.firstFailureAt !== undefined)
+    timeline.push({
+      at: evidence.firstFailureAt,
+      kind: 'task-stopped',
+      label: `first failure: ${evidence.firstFailure ?? ''}`,
+    });
+  timeline.push({
+    at: startedAt,
+    kind: 'verdict',
+    label: `rollback decided${options.failureReason ? `: ${options.failureReason}` : ''}`,
+  });
+
+  if (options.signal?.aborted) {
+    return {
+      ...base,
+      result: 'cancelled',
+      updated: false,
+      evidence,
+      finishedAt: clock.now(),
+      health: healthOf(target.service),
+      summary: `cancelled before the rollback; no change made: ${service} still runs ${fromName}`,
+    };
+  }
+
+  const outcome = await rollBack({
+    apis,
+    cluster,
+    service,
+    taskDefinitionArn: to,
+    pollIntervalMs: options.pollIntervalMs,
+    timeoutMs: options.timeoutMs,
+    stableForMs: options.stableForMs,
+    wait: options.wait,
+    clock,
+    logger,
+    callLog: options.callLog,
+    timeline,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+  let reasonTag: RollbackReport['reasonTag'];
+  if (outcome.updated) {
+    const tag = reasonTagValue(options.reason || `rolled back from ${fromName} to ${toName}`);
+    reasonTag = { ...tag, written: false };
+    if (tag.adapted && options.reason)
+      logger.info(`reason: adapted to ECS tag rules for ${ROLLBACK_REASON_TAG}: "${tag.value}"`);
+    try {
+      await apis.ecs.tagResource(target.service.arn, { [ROLLBACK_REASON_TAG]: tag.value });
+      reasonTag.written = true;
+    } catch (error) {
+      // The rollback happened; a missing tag must not turn it into a failure.
+      reasonTag.error = awsErrorName(error) || errorMessage(error);
+      logger.warning(
+        `could not tag ${service} with ${ROLLBACK_REASON_TAG} (${reasonTag.error}); the reason is in this summary only`,
+      );
+    }
+  }
+
+  let health: ServiceHealth | undefined;
+  const last = outcome.watch?.last;
+  if (last?.service) health = healthOf(last.service, last.targets);
+  else {
+    try {
+      const now = await apis.ecs.describeService(cluster, service);
+      if (now) health = healthOf(now);
+    } catch (error) {
+      logger.warning(
+        `could not read the service after the rollback (${awsErrorName(error) || errorMessage(error)})`,
+      );
+    }
+  }
+
+  const result = resultOf(outcome, options.wait);
+  const decision = outcome.decision;
+  const takenOverBy =
+    decision?.kind === 'taken-over'
+      ? { deploymentId: decision.deploymentId, taskDefinition: decision.taskDefinition }
+      : undefined;
+  return {
+    ...base,
+    result,
+    updated: outcome.updated,
+    evidence,
+    ...(reasonTag ? { reasonTag } : {}),
+    finishedAt: clock.now(),
+    ...(health ? { health } : {}),
+    ...(takenOverBy ? { takenOverBy } : {}),
+    summary:
+      result === 'cancelled'
+        ? `cancelled while watching; ${outcome.updated ? `UpdateService to ${toName} was made and ECS carries on with it` : 'no change made'}`
+        : outcome.summary,
+  };
+}

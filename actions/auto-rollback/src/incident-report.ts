@@ -1,0 +1,192 @@
+// The job summary as an incident report to start the postmortem from: what failed and why, what was restored,
+// the timeline, the service's health now, and a checklist of follow-ups. Pure: report data in, Markdown out.
+import {
+  blocks,
+  escapeMarkdown,
+  formatDuration,
+  heading,
+  inlineCode,
+  link,
+  mermaid,
+  table,
+} from '@hokusai/action-kit';
+import { taskDefinitionName, timelineMermaid } from '@hokusai/ecs-kit';
+import type { RollbackReport, RollbackResultKind } from './auto-rollback.js';
+
+const SOURCE_WORDS: Record<RollbackReport['source'], string> = {
+  explicit: 'given in "to"',
+  'previous-deployment': 'previous: the deployment that served before',
+  'last-good-tag': 'previous: last good revision tagged by ecs-deploy-and-wait',
+  'deployment-history': 'previous: newest successful deployment in ECS history',
+};
+
+const RESULT_WORDS: Record<RollbackResultKind, string> = {
+  'rolled-back': 'rolled back, stable',
+  started: 'rollback started (not waited)',
+  'no-op': 'nothing to do',
+  failed: 'rollback failed',
+  'timed-out': 'rollback timed out',
+  'taken-over': 'another deployment took over',
+  cancelled: 'cancelled',
+};
+
+export function consoleUrl(region: string, cluster: string, service: string): string {
+  const name = (s: string) => s.slice(s.lastIndexOf('/') + 1);
+  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(name(cluster))}/services/${encodeURIComponent(name(service))}/health?region=${region}`;
+}
+
+/** The command that puts the service on `taskDefinition`, for people to copy. */
+export function updateServiceCommand(cluster: string, service: string, taskDefinition: string): string {
+  return `aws ecs update-service --cluster ${cluster} --service ${service} --task-definition ${taskDefinitionName(taskDefinition)}`;
+}
+
+/** Why the failing revision failed: the deploy's own verdict when given, else the first failure the service shows. */
+export function whyItFailed(report: RollbackReport): string {
+  return (
+    report.failureReason ||
+    report.evidence?.firstFailure ||
+    "not given (pass ecs-deploy-and-wait's failure-reason output)"
+  );
+}
+
+/** The follow-ups a person works through after this rollback, as Markdown task-list items. */
+export function followUps(report: RollbackReport): string[] {
+  const from = taskDefinitionName(report.from);
+  const to = taskDefinitionName(report.to);
+  const items: string[] = [];
+  if (report.result === 'no-op') {
+    items.push(`Confirm ${to} is the revision you meant; the service already ran it, so nothing changed`);
+    return items;
+  }
+  if (report.result === 'cancelled') {
+    items.push(
+      report.updated
+        ? `Check the service: the rollback to ${to} was started, but this job stopped watching it`
+        : `The service still runs ${from}: run the rollback again if it is still needed`,
+    );
+  }
+  if (report.result === 'failed' || report.result === 'timed-out') {
+    items.push(
+      `**The service is not stable on ${to}**: read its events and stopped tasks now; roll back to an older revision if ${to} is broken too`,
+    );
+  }
+  if (report.takenOverBy) {
+    items.push(
+      `Find who deployed ${taskDefinitionName(report.takenOverBy.taskDefinition)} (deployment ${report.takenOverBy.deploymentId}) during the rollback, and agree which revision should run`,
+    );
+  }
+  items.push(`Find the root cause of the failure of ${from}: ${escapeMarkdown(whyItFailed(report))}`);
+  items.push(
+    `Read the logs of the failed tasks of ${from} (CloudWatch Logs, the task definition's awslogs group)`,
+  );
+  items.push(
+    `Add the check that would have stopped ${from} before it shipped (python-syntax-check, import-smoke-test, a test)`,
+  );
+  if (report.result === 'rolled-back' || report.result === 'started')
+    items.push(`Probe the live endpoints on ${to} (endpoint-probe) and watch error rates`);
+  items.push(`Keep ${from} from being deployed again: fix forward with a new revision through the pipeline`);
+  items.push(
+    'Write the postmortem: impact window, detection time, what the timeline shows, actions with owners',
+  );
+  return items;
+}
+
+function healthSection(report: RollbackReport): string {
+  const h = report.health;
+  if (!h) return 'The service could not be read after the rollback.';
+  const rows = h.deployments.map((d) => [
+    d.status,
+    taskDefinitionName(d.taskDefinition),
+    `${d.running}/${d.desired}`,
+    d.rolloutState ?? '',
+    d.id,
+  ]);
+  const lines = [
+    `Service ${inlineCode(report.service)} is ${h.status} on ${inlineCode(taskDefinitionName(h.taskDefinition))}: **${h.running}/${h.desired} running**${h.pending ? `, ${h.pending} pending` : ''}.`,
+  ];
+  if (h.targets) {
+    const states = Object.entries(h.targets.states)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ');
+    lines.push(`Load balancer targets: **${h.targets.healthy}/${h.targets.total} healthy** (${states}).`);
+  }
+  return blocks(lines.join('\n'), table(['deployment', 'revision', 'running', 'rollout', 'id'], rows));
+}
+
+export interface IncidentReportOptions {
+  region: string;
+}
+
+export function incidentReportMarkdown(report: RollbackReport, options: IncidentReportOptions): string {
+  const from = taskDefinitionName(report.from);
+  const to = taskDefinitionName(report.to);
+  const title =
+    report.result === 'no-op'
+      ? `Rollback of ${report.service}: already on ${to}`
+      : `Rollback of ${report.service}: ${from} → ${to} — ${RESULT_WORDS[report.result]}`;
+  const stableAt = report.timeline
+    .filter((e) => e.kind === 'stable')
+    .map((e) => e.at)
+    .pop();
+  const deployedAt = report.evidence?.deployedAt;
+  const impact =
+    deployedAt !== undefined && stableAt !== undefined && report.result === 'rolled-back'
+      ? formatDuration(stableAt - deployedAt)
+      : undefined;
+  const rows: Array<[string, string]> = [
+    ['result', inlineCode(report.result)],
+    [
+      'service',
+      `${inlineCode(report.service)} in ${inlineCode(report.cluster)} (${link('console', consoleUrl(options.region, report.cluster, report.service))})`,
+    ],
+    ['failing revision', inlineCode(from)],
+    ['why it failed', escapeMarkdown(whyItFailed(report))],
+    ['restored revision', `${inlineCode(to)} (${SOURCE_WORDS[report.source]})`],
+  ];
+  if (report.reason) rows.push(['reason', escapeMarkdown(report.reason)]);
+  if (report.reasonTag)
+    rows.push([
+      'reason on the service',
+      report.reasonTag.written
+        ? `tag ${inlineCode('hokusai:rollback-reason')}${report.reasonTag.adapted && report.reason ? ` (adapted to tag rules: ${inlineCode(report.reasonTag.value)})` : ''}`
+        : `not written (${report.reasonTag.error ?? 'unknown error'})`,
+    ]);
+  if (report.evidence?.failedTasks)
+    rows.push(['failed tasks still listed', String(report.evidence.failedTasks)]);
+  if (impact) rows.push(['deploy → stable again', impact]);
+  rows.push(['this run', formatDuration(report.finishedAt - report.startedAt)]);
+  const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const overview = table(
+    ['', ''],
+    rows.map(([k, v]) => [k, escapeCell(v)]),
+    { raw: [1] },
+  );
+  const start = Math.min(...report.timeline.map((e) => e.at), report.startedAt);
+  const timeline =
+    report.timeline.length > 0
+      ? blocks(
+          heading('Timeline', 3),
+          mermaid(timelineMermaid(report.timeline, start, { title: `${report.service} rollback` })),
+        )
+      : '';
+  const recovery =
+    report.result === 'failed' || report.result === 'timed-out' || report.result === 'cancelled'
+      ? blocks(
+          'To put the service on the restored revision by hand:',
+          `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, report.to)}\n\`\`\``,
+        )
+      : '';
+  return blocks(
+    heading(title, 2),
+    `> ${report.summary}`,
+    overview,
+    timeline,
+    heading('Current health', 3),
+    healthSection(report),
+    heading('Follow-ups', 3),
+    followUps(report)
+      .map((item) => `- [ ] ${item}`)
+      .join('\n'),
+    recovery,
+  );
+}
