@@ -34,3 +34,11 @@ export class ApiCallLog {
     return n;
   }
 }
+
+/**
+ * A clock that reads simulated time (e.g. the ECS emulator's) and sleeps `timeScale` times faster than real time,
+ * so a poll interval of 10 s is 10 simulated seconds.
+ */
+export function scaledClock(now: () => number, timeScale: number): Clock {
+  return { now, sleep: (ms, signal) => systemClock.sleep(ms / timeScale, signal) };
+}

@@ -20,7 +20,7 @@ export {
   type AwsApiOptions,
 } from './aws-adapters.js';
 export { withRetries, backoffDelay, DEFAULT_RETRY_POLICY, realSleep, type RetryPolicy } from './retry.js';
-export { systemClock, ApiCallLog, type Clock } from './clock.js';
+export { systemClock, scaledClock, ApiCallLog, type Clock } from './clock.js';
 export {
   classifyStoppedTask,
   describeStoppedTask,

@@ -1,0 +1,228 @@
+// Rollout dynamics against the ECS emulator's scenarios, on simulated time: the verdict, the watcher, rollback.
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { rollBack } from '../src/rollback.js';
+import { resolveRollbackTarget } from '../src/rollback-target.js';
+import { fetchFailedTaskLogs } from '../src/task-logs.js';
+import {
+  CLUSTER,
+  SERVICE,
+  deployImage,
+  firstEventTime,
+  startRun,
+  watch,
+  type EmulatedRun,
+} from './emulator-harness.js';
+
+let run: EmulatedRun | undefined;
+afterEach(async () => {
+  await run?.close();
+  run = undefined;
+});
+
+const POLL = 10_000;
+
+describe('watchRollout on emulator scenarios', () => {
+  test('incident: the first crash fails the deploy within one poll, with the SyntaxError in the log tail', async () => {
+    run = await startRun('incident-crash-on-import');
+    const deployed = await deployImage(run, 'broken-3f9c2e1');
+    const result = await watch(run, deployed);
+    expect(result.decision.kind).toBe('failed');
+    const decidedAt = run.clock.now();
+    const firstStop = firstEventTime(
+      run,
+      (e) =>
+        e.type === 'task-state' && e.deploymentId === deployed.deploymentId && e.lastStatus === 'STOPPED',
+    )!;
+    const firstStopping = firstEventTime(
+      run,
+      (e) =>
+        e.type === 'task-state' && e.deploymentId === deployed.deploymentId && e.desiredStatus === 'STOPPED',
+    )!;
+    expect(firstStopping).toBeLessThanOrEqual(firstStop);
+    expect(decidedAt - firstStopping).toBeLessThanOrEqual(POLL + 1000);
+    const failed = result.decision.kind === 'failed' ? result.decision.failedTasks : [];
+    expect(result.decision.kind === 'failed' && result.decision.reason).toMatch(
+      /^task \S+ exited with code 1$/,
+    );
+    const definition = (await run.apis.ecs.describeTaskDefinition(deployed.next))!.taskDefinition;
+    const tails = await fetchFailedTaskLogs(run.apis.logs, () => definition, failed, { lines: 40 });
+    expect(tails[0]!.stream).toBe(`hokusai/api/${failed[0]!.id}`);
+    expect(tails[0]!.lastLine).toBe('SyntaxError: invalid syntax (model_registry.py, line 26)');
+
+    const rollback = await rollBack({
+      apis: run.apis,
+      cluster: CLUSTER,
+      service: SERVICE,
+      taskDefinitionArn: deployed.previous,
+      pollIntervalMs: POLL,
+      timeoutMs: 600_000,
+      stableForMs: 30_000,
+      clock: run.clock,
+      logger: run.logger,
+      callLog: run.callLog,
+    });
+    expect(rollback.outcome).toBe('rolled-back');
+    expect(rollback.updated).toBe(true);
+    const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
+    expect(service.taskDefinition).toBe(deployed.previous);
+    expect(
+      run.logger
+        .messages('info')
+        .some((m) => /^task \S+ stopped: Essential container in task exited \(exit code 1\)$/.test(m)),
+    ).toBe(true);
+  });
+
+  test('healthy rollout succeeds after stable-for; the log has one line per change, not per poll', async () => {
+    run = await startRun('healthy-rollout');
+    const deployed = await deployImage(run, 'v2');
+    const result = await watch(run, deployed);
+    expect(result.decision.kind).toBe('succeeded');
+    const steady = firstEventTime(
+      run,
+      (e) =>
+        e.type === 'steady-state' ||
+        (e.type === 'deployment-state' &&
+          e.deploymentId === deployed.deploymentId &&
+          e.rolloutState === 'COMPLETED'),
+    )!;
+    expect(run.clock.now() - steady).toBeGreaterThanOrEqual(60_000);
+    // Service events may repeat word for word (two targets registered); our own state lines may not.
+    const lines = run.logger.messages('info').filter((l) => !l.startsWith('event: '));
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(result.polls).toBeGreaterThan(lines.filter((l) => l.startsWith('deployment ')).length);
+  });
+
+  test('a task that dies inside stable-for fails the deploy', async () => {
+    run = await startRun('task-dies-after-90s');
+    const deployed = await deployImage(run, 'leaky-1');
+    const result = await watch(run, deployed, { stableForMs: 180_000 });
+    expect(result.decision.kind).toBe('failed');
+    expect(result.decision.kind === 'failed' && result.decision.reason).toMatch(
+      /(exited with code 137|too much memory).* during stable-for$/,
+    );
+  });
+
+  test('30% throttling changes no verdict', async () => {
+    run = await startRun('throttling-30pct');
+    const deployed = await deployImage(run, 'v2');
+    const result = await watch(run, deployed);
+    expect(result.decision.kind).toBe('succeeded');
+    expect(run.emulator.events().some((e) => e.type === 'fault')).toBe(true);
+  });
+
+  test('circuit breaker rolls back first when max-failed-tasks is high: recognised and not fought', async () => {
+    run = await startRun('circuit-breaker-rollback');
+    const deployed = await deployImage(run, 'broken-1');
+    const result = await watch(run, deployed, { maxFailedTasks: 10 });
+    expect(result.decision.kind).toBe('rolled-back-by-circuit-breaker');
+    const back =
+      result.decision.kind === 'rolled-back-by-circuit-breaker' ? result.decision.taskDefinition! : '';
+    expect(back).toBe(deployed.previous);
+    const updatesBefore = run.emulator
+      .events()
+      .filter((e) => e.type === 'api-call' && e.operation === 'UpdateService').length;
+    const rollback = await rollBack({
+      apis: run.apis,
+      cluster: CLUSTER,
+      service: SERVICE,
+      taskDefinitionArn: back,
+      pollIntervalMs: POLL,
+      timeoutMs: 600_000,
+      stableForMs: 0,
+      clock: run.clock,
+      logger: run.logger,
+      callLog: run.callLog,
+    });
+    expect(rollback.outcome).toBe('already-rolled-back');
+    expect(
+      run.emulator.events().filter((e) => e.type === 'api-call' && e.operation === 'UpdateService').length,
+    ).toBe(updatesBefore);
+  });
+
+  test('ELB health check failures fail the deploy with the target group named', async () => {
+    run = await startRun('elb-health-failure');
+    const deployed = await deployImage(run, 'unhealthy-1');
+    const result = await watch(run, deployed);
+    expect(result.decision.kind).toBe('failed');
+    expect(result.decision.kind === 'failed' && result.decision.reason).toMatch(
+      /failed ELB health checks in target group hokusai-api/,
+    );
+  });
+
+  test('slow start inside the grace period succeeds', async () => {
+    run = await startRun('slow-start-grace-period');
+    const deployed = await deployImage(run, 'slow-1');
+    const result = await watch(run, deployed, { stableForMs: 30_000 });
+    expect(result.decision.kind).toBe('succeeded');
+  });
+
+  test('service deleted mid-deploy: failed, service gone', async () => {
+    run = await startRun('service-deleted-mid-deploy');
+    const deployed = await deployImage(run, 'v2');
+    const result = await watch(run, deployed);
+    expect(result.decision).toMatchObject({ kind: 'failed', serviceGone: true });
+  });
+
+  test('someone else deploying mid-way is reported as taken over', async () => {
+    run = await startRun('healthy-rollout');
+    const deployed = await deployImage(run, 'v2');
+    const watching = watch(run, deployed, { stableForMs: 600_000 });
+    await run.clock.sleep(20_000);
+    const theirs = await deployImage(run, 'v3');
+    const result = await watching;
+    expect(result.decision).toMatchObject({ kind: 'taken-over', deploymentId: theirs.deploymentId });
+  });
+
+  test('resolveRollbackTarget(previous) mid-deploy finds the older deployment', async () => {
+    run = await startRun('incident-crash-on-import');
+    const deployed = await deployImage(run, 'broken-1');
+    const target = await resolveRollbackTarget(run.apis.ecs, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      to: 'previous',
+    });
+    expect(target).toMatchObject({
+      taskDefinitionArn: deployed.previous,
+      currentTaskDefinitionArn: deployed.next,
+      source: 'previous-deployment',
+      noop: false,
+    });
+  });
+
+  test('a cancelled watch stops at once', async () => {
+    run = await startRun('healthy-rollout');
+    const deployed = await deployImage(run, 'v2');
+    const controller = new AbortController();
+    const watching = watchRolloutWith(run, deployed, controller.signal);
+    await run.clock.sleep(25_000);
+    controller.abort();
+    const result = await watching;
+    expect(result.decision.kind).toBe('cancelled');
+  });
+});
+
+async function watchRolloutWith(
+  r: EmulatedRun,
+  deployed: { deploymentId: string; startedAt: number; knownEventIds: string[] },
+  signal: AbortSignal,
+) {
+  const { watchRollout } = await import('../src/watcher.js');
+  return watchRollout({
+    apis: r.apis,
+    cluster: CLUSTER,
+    service: SERVICE,
+    verdict: {
+      deploymentId: deployed.deploymentId,
+      startedAt: deployed.startedAt,
+      timeoutMs: 900_000,
+      stableForMs: 60_000,
+      maxFailedTasks: 1,
+      checkTargetHealth: true,
+    },
+    pollIntervalMs: POLL,
+    clock: r.clock,
+    logger: r.logger,
+    callLog: r.callLog,
+    signal,
+  });
+}
