@@ -174,7 +174,9 @@ describe('the incident: crash on import, circuit breaker off', () => {
     expect(lines[lines.indexOf('SyntaxError: invalid syntax') - 3]).toBe(
       '  File "/app/src/services/model_registry.py", line 26',
     );
-    expect(messages(service)).toContain(
+    // The event list keeps the newest 100 (as ECS); the event log keeps everything.
+    expect(service.events).toHaveLength(100);
+    expect(sim.eventLog.filter((e) => e.type === 'service-event').map((e) => e.message)).toContain(
       '(service hokusai-api) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     );
     expect(messages(service)).not.toContain('(service hokusai-api) has reached a steady state.');

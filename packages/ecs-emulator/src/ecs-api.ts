@@ -210,7 +210,8 @@ function requireService(sim: Simulation, fields: RequestFields): Service {
   const cluster = sim.findCluster(fields.string('cluster'));
   const ref = fields.string('service');
   if (!ref) throw invalidParameter('service is required');
-  const service = sim.findService(cluster, ref);
+  // A deleted (INACTIVE) service is still found: AWS answers ServiceNotActiveException for it, not NotFound.
+  const service = sim.findService(cluster, ref, true);
   if (!service) throw new ApiError('ServiceNotFoundException', 'Service not found.');
   return service;
 }

@@ -66,7 +66,12 @@ export interface Target {
   passes: number;
   failures: number;
   registeredAt: number;
+  /** When the target last turned unhealthy. */
+  unhealthySince?: number;
 }
+
+/** ECS notices an unhealthy target on its next look at target health, not instantly. */
+export const ELB_REACTION_SECONDS = 10;
 
 export interface LoadBalancer {
   targetGroupArn: string;
@@ -1102,6 +1107,8 @@ export class Simulation {
         const description =
           container?.behaviour.unhealthyReason ?? 'Health checks failed with these codes: [502]';
         target.state = 'unhealthy';
+        target.unhealthySince = this.now;
+        this.after(ELB_REACTION_SECONDS, () => undefined);
         target.reason = /timed out|timeout/i.test(description)
           ? 'Target.Timeout'
           : 'Target.ResponseCodeMismatch';
@@ -1175,7 +1182,13 @@ export class Simulation {
       if (task.lastStatus !== 'RUNNING' || this.now < (task.startedAt ?? 0) + grace) continue;
       const failedIn = service.loadBalancers
         .map((lb) => this.targetGroups.get(lb.targetGroupArn))
-        .find((tg) => tg?.targets.get(task.ip)?.state === 'unhealthy');
+        .find((tg) => {
+          const target = tg?.targets.get(task.ip);
+          return (
+            target?.state === 'unhealthy' &&
+            this.now >= (target.unhealthySince ?? 0) + ELB_REACTION_SECONDS * 1000
+          );
+        });
       if (failedIn) {
         this.stopTask(task, {
           stopCode: 'ServiceSchedulerInitiated',
