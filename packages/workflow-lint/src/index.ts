@@ -9,3 +9,9 @@ export {
 } from './action-metadata-rules.js';
 export { loadActionlint, type WorkflowLinter } from './actionlint.js';
 export { lintRepository, type RepositoryLint } from './lint-repository.js';
+export {
+  isStaleFinding,
+  NEWER_CONTEXTS,
+  NEWER_PERMISSION_SCOPES,
+  NEWER_RUNNER_LABELS,
+} from './actionlint-staleness.js';
