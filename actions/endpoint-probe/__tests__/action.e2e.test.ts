@@ -234,8 +234,8 @@ describe('redirects and TLS', () => {
   });
 });
 
-describe('bad input: one clear line, no request sent', () => {
-  test.each([
+describe('bad input: one clear line, no stack, no outputs', () => {
+  test.each<{ name: string; inputs: Record<string, string>; error: string }>([
     {
       name: 'both urls and endpoints',
       inputs: { urls: 'http://127.0.0.1:1/health', endpoints: '- http://127.0.0.1:1/health' },
