@@ -2,7 +2,7 @@
 // it runs the same import as a plain `python -c "<statement>"` (the incident plan's own check).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,54 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
     const groups = logger.messages('group');
     expect(groups).toContain('Traceback: from src.api.main import app');
     expect(groups.length).toBe(outcomes.filter((o) => !o.ok).length);
+  });
+
+  test('the harness needs no json module (python3-minimal has none)', async () => {
+    // PYTHONPATH comes before the standard library, so this json.py would break any harness importing json.
+    const blocker = await mkdtemp(path.join(tmpdir(), 'hokusai-import-smoke-nojson-'));
+    try {
+      await writeFile(path.join(blocker, 'json.py'), 'raise ImportError("no json module here")\n');
+      const launcher = hostLauncher({
+        python: executable,
+        workingDirectory: workspace,
+        pythonpath: [blocker],
+        env: [],
+        parentEnv: { PATH: process.env.PATH },
+      });
+      const [outcome] = await runSmokeTest({
+        specs: parseImports('src.api.health:router'),
+        launcher,
+        timeoutMs: 30_000,
+        concurrency: 1,
+        roots: [{ from: workspace, to: '' }],
+        secrets: [],
+        logger: new MemoryLogger(),
+      });
+      expect(outcome).toMatchObject({ ok: true });
+    } finally {
+      await rm(blocker, { recursive: true, force: true });
+    }
+  });
+
+  test('an import that prints megabytes still reports its result', async () => {
+    const launcher = hostLauncher({
+      python: executable,
+      workingDirectory: workspace,
+      pythonpath: [],
+      env: [],
+      parentEnv: { PATH: process.env.PATH },
+    });
+    const [outcome] = await runSmokeTest({
+      specs: parseImports('src.chatty:READY'),
+      launcher,
+      timeoutMs: 30_000,
+      concurrency: 1,
+      roots: [{ from: workspace, to: '' }],
+      secrets: [],
+      logger: new MemoryLogger(),
+    });
+    expect(outcome).toMatchObject({ ok: true });
+    expect(outcome!.output.length).toBeGreaterThan(1_000_000);
   });
 
   test(`nothing was written into the workspace (${minor})`, async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { boundedMap, failureLine, judgeOutcome, redact, type ImportOutcome } from '../src/smoke-test.js';
+import {
+  boundedMap,
+  failureLine,
+  judgeOutcome,
+  redact,
+  tailOf,
+  type ImportOutcome,
+} from '../src/smoke-test.js';
 import { parseImportLine } from '../src/import-spec.js';
 import { RESULT_MARKER } from '../src/harness.js';
 import type { ProcessOutcome } from '../src/launchers.js';
@@ -210,5 +217,20 @@ describe('boundedMap', () => {
     );
     expect(results).toEqual([60, 10, 40, 2, 20, 4]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('tailOf', () => {
+  test.each([
+    { name: 'short text unchanged', text: 'abc', max: 5, expected: 'abc' },
+    { name: 'exactly the limit', text: 'abcde', max: 5, expected: 'abcde' },
+    {
+      name: 'long text keeps the end',
+      text: 'abcdefgh',
+      max: 3,
+      expected: '[5 earlier characters not shown]\nfgh',
+    },
+  ])('$name', ({ text, max, expected }) => {
+    expect(tailOf(text, max)).toBe(expected);
   });
 });

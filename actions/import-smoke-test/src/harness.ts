@@ -160,7 +160,9 @@ def main():
             stream.flush()
         except BaseException:
             pass
-    os.write(1, ('\n' + MARKER + enc(result) + '\n').encode('ascii'))
+    data = ('\n' + MARKER + enc(result) + '\n').encode('ascii')
+    while data:
+        data = data[os.write(1, data):]
     # Threads the app started at import time must not keep this interpreter alive.
     os._exit(0)
 

@@ -25,7 +25,10 @@ export interface Launcher {
   killAll(): void;
 }
 
-/** Output beyond this is dropped (an import that prints in a loop must not exhaust memory). */
+/**
+ * Only the last this-many characters of each stream are kept (an import that prints in a loop must not exhaust
+ * memory); the tail holds the harness's result line.
+ */
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
 interface SpawnPlan {
@@ -49,8 +52,10 @@ function spawnCollect(plan: SpawnPlan, timeoutMs: number, running: Set<() => voi
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const append = (current: string, chunk: string) =>
-      current.length >= MAX_OUTPUT ? current : current + chunk.slice(0, MAX_OUTPUT - current.length);
+    const append = (current: string, chunk: string) => {
+      const joined = current + chunk;
+      return joined.length > MAX_OUTPUT ? joined.slice(joined.length - MAX_OUTPUT) : joined;
+    };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = append(stdout, chunk)));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = append(stderr, chunk)));
     const kill = () => {

@@ -193,11 +193,17 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<ImportOut
   return outcomes;
 }
 
+/** The end of a long output, for the log (the interesting part of a crash is at the end). */
+export function tailOf(text: string, max = 20_000): string {
+  if (text.length <= max) return text;
+  return `[${text.length - max} earlier characters not shown]\n${text.slice(text.length - max)}`;
+}
+
 function logOutcome(outcome: ImportOutcome, timeoutMs: number, logger: Logger): void {
   const took = formatDuration(outcome.seconds * 1000);
   if (outcome.ok) {
     logger.info(`✓ imported: ${outcome.import} (${took})`);
-    if (outcome.output !== '') logger.debug(`output of ${outcome.import}:\n${outcome.output}`);
+    if (outcome.output !== '') logger.debug(`output of ${outcome.import}:\n${tailOf(outcome.output)}`);
     if (outcome.slow) {
       logger.warning(
         `slow import: ${outcome.import} took ${took}, more than half the ${formatDuration(timeoutMs)} timeout`,
@@ -211,7 +217,7 @@ function logOutcome(outcome: ImportOutcome, timeoutMs: number, logger: Logger): 
   logger.info(`✗ failed: ${outcome.import} — ${line}`);
   logger.startGroup(`Traceback: ${outcome.import}`);
   if (error.traceback !== '') logger.info(error.traceback.replace(/\n$/, ''));
-  if (outcome.output !== '') logger.info(`--- output of the interpreter ---\n${outcome.output}`);
+  if (outcome.output !== '') logger.info(`--- output of the interpreter ---\n${tailOf(outcome.output)}`);
   logger.endGroup();
   const title = outcome.timedOut ? 'import-smoke-test: import timed out' : `import-smoke-test: ${error.type}`;
   logger.error(`${outcome.import} failed — ${line}`, { title, ...(error.location ?? {}) });
