@@ -15,3 +15,4 @@ export {
   NEWER_PERMISSION_SCOPES,
   NEWER_RUNNER_LABELS,
 } from './actionlint-staleness.js';
+export { checkActionSchema, checkWorkflowSchema } from './github-schema.js';

