@@ -1,7 +1,7 @@
 // End to end: the bundled action run as the runner runs it, against moto (ECR API), a real registry (Distribution
 // with htpasswd auth holding moto's ECR token) and the real Docker engine; faults come from real broken parts.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +142,31 @@ describe('ecr-push against moto and a real registry', () => {
     // The tag this step added for the push is gone again; the image keeps its own name.
     expect(imageTags(local)).toEqual([local]);
     expectNoCredentialLeft(run, startedAt);
+  });
+
+  test('a desktop credential helper on the runner never receives the password', async () => {
+    // Docker picks `pass` as credential store by itself when `pass` and docker-credential-pass are on PATH and the
+    // config has no auth settings; the step's DOCKER_CONFIG must keep the login in the file it deletes.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'hokusai-ecrpush-test-bin-'));
+    const calls = path.join(bin, 'calls');
+    writeFileSync(path.join(bin, 'pass'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, 'docker-credential-pass'),
+      `#!/bin/sh\necho "$1" >> ${calls}\ncat >> ${calls}\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    try {
+      const run = await push(
+        { image: image('helper'), repository: uniqueName('api'), 'create-repository': 'true' },
+        { env: { PATH: `${bin}:${process.env.PATH}` } },
+      );
+      expect(run.exitCode).toBe(0);
+      expect(existsSync(calls)).toBe(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   test('a re-run says "already pushed" and pushes nothing', async () => {
