@@ -1,0 +1,146 @@
+// The contract of the reusable workflows (what callers and the docs rely on), read from the real files.
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '@hokusai/action-harness';
+
+interface Job {
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  environment?: { name: string };
+  steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
+  outputs?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, { inputs?: Record<string, Record<string, unknown>>; secrets?: Record<string, unknown> }>;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const read = (name: string) => readFileSync(path.join(repoRoot, '.github', 'workflows', name), 'utf8');
+const load = (name: string) => parse(read(name)) as Workflow;
+const deploy = load('deploy-ecs.yml');
+const rollback = load('rollback-ecs.yml');
+
+describe('deploy-ecs.yml', () => {
+  test('takes the documented, typed and described inputs and the probe-headers secret', () => {
+    const inputs = deploy.on.workflow_call!.inputs!;
+    expect(Object.keys(inputs)).toEqual(
+      expect.arrayContaining([
+        'aws-region',
+        'role-to-assume',
+        'ecr-repository',
+        'cluster',
+        'service',
+        'container-name',
+        'dockerfile',
+        'context',
+        'python-version',
+        'syntax-paths',
+        'imports',
+        'health-urls',
+        'environment',
+      ]),
+    );
+    for (const [name, spec] of Object.entries(inputs)) {
+      expect([name, typeof spec.description, spec.type]).toEqual([name, 'string', 'string']);
+    }
+    expect(inputs.dockerfile!.default).toBe('Dockerfile.api');
+    expect(inputs.imports!.default).toBe('from src.api.main import app');
+    expect(deploy.on.workflow_call!.secrets).toHaveProperty('probe-headers');
+  });
+
+  test('runs gate -> build -> push -> deploy -> verify', () => {
+    expect(Object.keys(deploy.jobs)).toEqual(['gate', 'build', 'push', 'deploy', 'verify']);
+    expect(Object.values(deploy.jobs).map((job) => job.needs ?? null)).toEqual([
+      null,
+      'gate',
+      'build',
+      'push',
+      'deploy',
+    ]);
+  });
+
+  test('uses the suite actions in the right jobs, and rolls back on failed probes', () => {
+    const actions = (job: string) =>
+      (deploy.jobs[job]!.steps ?? [])
+        .map((s) => s.uses?.replace(/@.*/, ''))
+        .filter((u) => u?.startsWith('hokusai/'));
+    expect(actions('gate')).toEqual([
+      'hokusai/actions/actions/python-syntax-check',
+      'hokusai/actions/actions/import-smoke-test',
+    ]);
+    expect(actions('build')).toEqual(['hokusai/actions/actions/import-smoke-test']);
+    expect(actions('push')).toEqual(['hokusai/actions/actions/ecr-push']);
+    expect(actions('deploy')).toEqual(['hokusai/actions/actions/ecs-deploy-and-wait']);
+    expect(actions('verify')).toEqual([
+      'hokusai/actions/actions/endpoint-probe',
+      'hokusai/actions/actions/auto-rollback',
+    ]);
+    const smokeInImage = deploy.jobs.build!.steps!.find((s) => s.uses?.includes('import-smoke-test'));
+    expect(smokeInImage?.with?.image).toBe('${{ steps.tag.outputs.image }}');
+    expect(
+      deploy.jobs.deploy!.steps!.find((s) => s.uses?.includes('ecs-deploy-and-wait'))?.with?.rollback,
+    ).toBe('true');
+  });
+
+  test('asks for the least: nothing at the top, contents: read or id-token: write per job', () => {
+    expect(deploy.permissions).toEqual({});
+    for (const [name, job] of Object.entries(deploy.jobs)) {
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+        expect(`${name}: ${scope}: ${level}`).toMatch(/: (contents: read|id-token: write)$/);
+      }
+    }
+    expect(deploy.jobs.gate!.permissions).toEqual({ contents: 'read' });
+    expect(deploy.jobs.push!.permissions).toEqual({ 'id-token': 'write' });
+    expect(deploy.jobs.deploy!.environment).toEqual({ name: '${{ inputs.environment }}' });
+  });
+});
+
+describe('rollback-ecs.yml', () => {
+  test('takes the same inputs by hand and from a caller', () => {
+    expect(rollback.on.workflow_dispatch!.inputs).toEqual(rollback.on.workflow_call!.inputs);
+    expect(Object.keys(rollback.on.workflow_dispatch!.inputs!)).toEqual(
+      expect.arrayContaining(['cluster', 'service', 'revision', 'reason']),
+    );
+    expect(rollback.on.workflow_dispatch!.inputs!.revision!.default).toBe('');
+  });
+
+  test('runs in the environment and blank revision means previous', () => {
+    const job = rollback.jobs.rollback!;
+    expect(job.environment).toEqual({ name: '${{ inputs.environment }}' });
+    expect(job.permissions).toEqual({ 'id-token': 'write' });
+    expect(job.steps!.find((s) => s.uses?.includes('auto-rollback'))?.with?.to).toBe(
+      "${{ inputs.revision || 'previous' }}",
+    );
+  });
+});
+
+test('deploys and rollbacks share one concurrency group per cluster/service and never cancel one in flight', () => {
+  expect(deploy.concurrency).toEqual({
+    group: 'hokusai-ecs-${{ inputs.cluster }}-${{ inputs.service }}',
+    'cancel-in-progress': false,
+  });
+  expect(rollback.concurrency).toEqual(deploy.concurrency);
+});
+
+test("the docs' table of pinned third-party actions matches every workflow", () => {
+  const docs = readFileSync(
+    path.join(repoRoot, 'packages', 'workflow-lint', 'README-workflows-section.md'),
+    'utf8',
+  );
+  const documented = new Set(
+    [...docs.matchAll(/^\| `([\w-]+\/[\w-]+)`[^|]*\| (v[\d.]+) \| `([0-9a-f]{40})` \|$/gm)].map(
+      (m) => `${m[1]}@${m[3]} # ${m[2]}`,
+    ),
+  );
+  const used = new Set<string>();
+  for (const name of ['ci.yml', 'deploy-ecs.yml', 'rollback-ecs.yml', 'release.yml']) {
+    for (const m of read(name).matchAll(/uses: ([\w-]+\/[\w-]+)@([0-9a-f]{40}) # (v[\d.]+)/g))
+      used.add(`${m[1]}@${m[2]} # ${m[3]}`);
+  }
+  expect(used.size).toBeGreaterThan(5);
+  expect([...used].sort()).toEqual([...documented].sort());
+});
