@@ -83,7 +83,7 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
       parentEnv: { PATH: process.env.PATH },
     });
     outcomes = await runSmokeTest({
-      specs: [...specs, ...parseImports('from src.slow import hang')],
+      specs: [...specs, ...parseImports('src.crash\nfrom src.slow import hang')],
       launcher,
       timeoutMs: 1500,
       concurrency: 4,
@@ -131,6 +131,17 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
     expect(at('src.odd_message')).toEqual({ file: 'src/odd_message.py', line: 2 });
   });
 
+  test('a crash of the interpreter (segfault) is reported at the line that caused it', () => {
+    const crash = outcomes.find((o) => o.import === 'src.crash')!;
+    expect(crash).toMatchObject({ ok: false, timedOut: false });
+    expect(crash.error).toMatchObject({
+      type: 'InterpreterExit',
+      message: 'the interpreter was killed by SIGSEGV before the import finished',
+      location: { file: 'src/crash.py', line: 4 },
+    });
+    expect(crash.error!.traceback).toContain('Fatal Python error: Segmentation fault');
+  });
+
   test('a hang is killed at the timeout and points at the line it was stuck on', () => {
     const hang = outcomes[outcomes.length - 1]!;
     expect(hang).toMatchObject({
@@ -147,6 +158,7 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
     const lines = logger.messages('info').filter((m) => /^[✓✗] /.test(m));
     expect(lines.map((l) => l.replace(/^[✓✗] (imported|failed): /, '').split(/ \(| — /)[0])).toEqual([
       ...specs.map((s) => s.text),
+      'src.crash',
       'from src.slow import hang',
     ]);
     expect(lines).toContainEqual(

@@ -90,13 +90,16 @@ export function judgeOutcome(
     : outcome.signal
       ? `was killed by ${outcome.signal} before the import finished`
       : `exited with code ${outcome.exitCode} before the import finished`;
-  const lastLines = stderr.split('\n').slice(-20).join('\n');
-  return {
-    ...base,
-    ok: false,
-    seconds: 0,
-    error: { type: 'InterpreterExit', message: clean(`the interpreter ${how}`), traceback: clean(lastLines) },
+  // faulthandler (enabled by the harness) prints the stack of a fatal crash, e.g. a segfault in a C extension.
+  const location = deepestWorkspaceFrame(parseStackDump(outcome.stderr), options.roots);
+  const lastLines = outcome.stderr.trim().split('\n').slice(-40).join('\n');
+  const error: ImportFailure = {
+    type: 'InterpreterExit',
+    message: clean(`the interpreter ${how}`),
+    traceback: clean(lastLines),
   };
+  if (location) error.location = location;
+  return { ...base, ok: false, seconds: 0, error };
 }
 
 function fromResult(
