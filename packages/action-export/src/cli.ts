@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findOutsideReferences } from './bundle-references.js';
 import { exportAction } from './published-tree.js';
-import { publishAction } from './publish.js';
+import { majorOf, publishAction } from './publish.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
     const [version, remote] = rest as [string, string];
     const sourceAt = rest.indexOf('--source');
     const source = sourceAt >= 0 ? rest[sourceAt + 1] : undefined;
+    majorOf(version); // a bad version is refused before anything is exported
     const temp = await mkdtemp(path.join(tmpdir(), `hokusai-publish-${action}-`));
     try {
       const tree = await exportChecked(action, path.join(temp, 'export'));
