@@ -42,14 +42,17 @@ test('publish exports and pushes a release to the given remote', () => {
 
 test.each([
   {
+    name: 'unknown action',
     args: ['export', 'no-such-action', 'x'],
     message: 'action-export: actions/no-such-action does not exist\n',
   },
   {
+    name: 'bad version',
     args: ['publish', 'import-smoke-test', '1.0', 'r'],
     message: 'action-export: invalid version "1.0": expected vX.Y.Z, e.g. v1.2.3\n',
   },
   {
+    name: 'unknown command',
     args: ['ship'],
     message:
       'action-export: usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>]\n',
