@@ -1,0 +1,216 @@
+// Rollout dynamics of the bundled action on the ECS emulator: a bad deploy rolled back by each form of `to`,
+// refusals that change nothing, a throttling storm, someone else deploying meanwhile, a no-op, and a cancelled job.
+import { afterEach, describe, expect, test } from '@jest/globals';
+import type { ActionRun } from '@hokusai/action-harness';
+import { ARN_PREFIX, EmulatedIncident, incidentScenario } from './emulator-fixture.js';
+
+const R108 = `${ARN_PREFIX}hokusai-api:108`;
+const FAILURE = 'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26)';
+
+let incident: EmulatedIncident | undefined;
+const runs: ActionRun[] = [];
+
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  await incident?.close();
+  incident = undefined;
+});
+
+async function start(scenario = incidentScenario()): Promise<EmulatedIncident> {
+  incident = await EmulatedIncident.start(scenario);
+  return incident;
+}
+
+function errors(run: ActionRun): string[] {
+  return run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+}
+
+function primaryOf(service: Awaited<ReturnType<EmulatedIncident['service']>>) {
+  return service.deployments!.find((d) => d.status === 'PRIMARY')!;
+}
+
+describe('a bad deploy rolled back on the emulator', () => {
+  const forms: Array<{ name: string; to: string }> = [
+    { name: 'previous', to: 'previous' },
+    { name: 'a bare revision', to: '108' },
+    { name: 'family:revision', to: 'hokusai-api:108' },
+    { name: 'the full ARN', to: R108 },
+  ];
+  test.each(forms)('to: $name restores 108 and waits for it to be stable', async ({ to }) => {
+    const emu = await start();
+    const broken = await emu.badDeploy();
+    const before = emu.updateServiceCalls().length;
+    const run = await emu.run({ to, reason: 'crash on import (SyntaxError)', 'failure-reason': FAILURE });
+    runs.push(run);
+    expect(errors(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toEqual({
+      'rolled-back-from': broken,
+      'rolled-back-to': R108,
+      result: 'rolled-back',
+    });
+
+    // Exactly one UpdateService, to 108, and the service is stable on it.
+    const calls = emu.updateServiceCalls().slice(before);
+    expect(calls.map((c) => c.taskDefinition)).toEqual([R108]);
+    const service = await emu.service();
+    expect(primaryOf(service).taskDefinition).toBe(R108);
+    expect(service.runningCount).toBe(2);
+    expect(service.deployments!.filter((d) => d.runningCount! > 0)).toHaveLength(1);
+    expect((await emu.serviceTags())['hokusai:rollback-reason']).toBe('crash on import SyntaxError');
+
+    // The incident report.
+    expect(run.summary).toContain(
+      '## Rollback of hokusai-api: hokusai-api:109 → hokusai-api:108 — rolled back, stable',
+    );
+    expect(run.summary).toContain('| failing revision | `hokusai-api:109` |');
+    expect(run.summary).toContain('SyntaxError: invalid syntax (model\\_registry.py, line 26)');
+    expect(run.summary).toContain('```mermaid\ntimeline');
+    expect(run.summary).toMatch(/deploy of hokusai-api 109/);
+    expect(run.summary).toMatch(/first failure  ?task [0-9a-f]{8}… exited with code 1/);
+    expect(run.summary).toMatch(/rollback to hokusai-api 108/);
+    expect(run.summary).toMatch(/stable on hokusai-api 108/);
+    expect(run.summary).toContain('**2/2 running**');
+    expect(run.summary).toContain('Load balancer targets: **2/2 healthy**');
+    expect(run.summary).toMatch(/^- \[ \] Find the root cause of the failure of hokusai-api:109/m);
+  });
+});
+
+describe('refusals on the emulator change nothing', () => {
+  const cases: Array<{ name: string; target: (emu: EmulatedIncident) => Promise<string>; error: string }> = [
+    {
+      name: 'a deregistered target',
+      target: async (emu) => {
+        const gone = await emu.register('v2');
+        await emu.deregister(gone);
+        return gone.slice(gone.lastIndexOf(':') + 1);
+      },
+      error: 'is INACTIVE (deregistered); refusing to roll back to it',
+    },
+    {
+      name: 'a target of another family',
+      target: async (emu) => {
+        const other = await emu.register('v1', 'other-app');
+        return other.slice(other.lastIndexOf('/') + 1);
+      },
+      error: 'is of family "other-app", not "hokusai-api" that the service runs',
+    },
+    {
+      name: 'a target that does not exist',
+      target: async () => '4711',
+      error: 'task definition "hokusai-api:4711" not found',
+    },
+  ];
+  test.each(cases)('$name', async ({ target, error }) => {
+    const emu = await start();
+    const to = await target(emu);
+    const broken = await emu.badDeploy();
+    const before = emu.updateServiceCalls().length;
+    const run = await emu.run({ to });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    const lines = errors(run);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(error);
+    expect(run.outputs.result).toBe('refused');
+    expect(emu.updateServiceCalls().length).toBe(before);
+    expect(primaryOf(await emu.service()).taskDefinition).toBe(broken);
+  });
+
+  test('the current revision is a no-op success with a notice', async () => {
+    const emu = await start();
+    const run = await emu.run({ to: '108' });
+    runs.push(run);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toEqual({ 'rolled-back-from': R108, 'rolled-back-to': R108, result: 'no-op' });
+    expect(run.annotations.filter((a) => a.level === 'notice').map((a) => a.message)).toEqual([
+      'hokusai-api already runs hokusai-api:108; nothing to roll back',
+    ]);
+    expect(emu.updateServiceCalls()).toEqual([]);
+  });
+});
+
+describe('dynamics', () => {
+  test('a rollback under 30% throttling of every call it makes', async () => {
+    const operations = [
+      'DescribeServices',
+      'DescribeTaskDefinition',
+      'ListTagsForResource',
+      'ListServiceDeployments',
+      'UpdateService',
+      'ListTasks',
+      'DescribeTasks',
+      'TagResource',
+      'DescribeTargetHealth',
+    ];
+    const emu = await start(
+      incidentScenario({
+        faults: operations.map((operation) => ({ operation, error: 'ThrottlingException', rate: 0.3 })),
+      }),
+    );
+    const broken = await emu.badDeploy();
+    const before = emu.updateServiceCalls().length;
+    const run = await emu.run({ to: 'previous', 'failure-reason': FAILURE });
+    runs.push(run);
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toEqual({
+      'rolled-back-from': broken,
+      'rolled-back-to': R108,
+      result: 'rolled-back',
+    });
+    expect(
+      emu
+        .updateServiceCalls()
+        .slice(before)
+        .map((c) => c.taskDefinition),
+    ).toEqual([R108]);
+    const throttled = emu.emulator.events().filter((e) => e.type === 'fault');
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(primaryOf(await emu.service()).taskDefinition).toBe(R108);
+  });
+
+  test('someone else deploying during the rollback is reported, not fought', async () => {
+    const emu = await start();
+    const broken = await emu.badDeploy();
+    const hotfix = await emu.register('hotfix-7a1b');
+    let deployed: Promise<void> | undefined;
+    const run = await emu.run(
+      { to: 'previous', 'stable-for': '20s' },
+      {
+        onStdout: (chunk) => {
+          // The first progress line of the rollback deployment: its UpdateService has been answered.
+          if (!deployed && /rollback: deployment ecs-svc\//.test(chunk)) deployed = emu.deploy(hotfix);
+        },
+      },
+    );
+    runs.push(run);
+    await deployed;
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toEqual({ 'rolled-back-from': broken, 'rolled-back-to': R108, result: 'taken-over' });
+    expect(errors(run)).toHaveLength(1);
+    expect(errors(run)[0]).toMatch(
+      /^taken-over: .*another deployment ecs-svc\/\S+ \(hokusai-api:110\) replaced ours/,
+    );
+    expect(run.summary).toContain('another deployment took over');
+    expect(run.summary).toMatch(/Find who deployed hokusai-api:110/);
+    // Our one UpdateService, then theirs; nothing after.
+    expect(emu.updateServiceCalls().map((c) => c.taskDefinition)).toEqual([broken, R108, hotfix]);
+  });
+
+  test('a cancelled job stops cleanly and says what state the service is in', async () => {
+    const emu = await start();
+    await emu.badDeploy();
+    const run = await emu.run(
+      { to: 'previous', 'stable-for': '90s' },
+      { signal: 'SIGTERM', signalAfterMs: 6000 },
+    );
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe('cancelled');
+    expect(run.log).toContain('received SIGTERM: stopping the rollback watch');
+    expect(run.log).toMatch(/cancelled: hokusai-api is on hokusai-api:108: \d\/2 running/);
+    expect(run.log).toContain('the rollback to hokusai-api:108 continues in ECS');
+    expect(run.summary).toContain('— cancelled');
+    expect(run.log).not.toMatch(/^\s+at /m);
+  });
+});
