@@ -108,6 +108,29 @@ describe('inside a Docker image', () => {
     expect(leftoverContainers()).toEqual([]);
   });
 
+  test('a cancelled step (SIGTERM) removes its running containers', async () => {
+    const pending = runAction({
+      action: 'import-smoke-test',
+      workspace,
+      inputs: { image, imports: 'from src.slow import hang\nsrc.slow.hang', timeout: '5m' },
+      timeoutMs: 60_000,
+      signal: 'SIGTERM',
+      signalAfterMs: 10_000,
+    });
+    // Both containers must be running before the cancellation, or the test proves nothing.
+    let running: string[] = [];
+    for (let i = 0; i < 80 && running.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      running = leftoverContainers();
+    }
+    expect(running).toHaveLength(2);
+    const result = await pending;
+    cleanups.push(() => result.cleanup());
+    expect(result.exitCode).toBe(1);
+    expect(result.durationMs).toBeLessThan(60_000);
+    expect(leftoverContainers()).toEqual([]);
+  });
+
   describe('network', () => {
     let server: net.Server;
     let port: number;

@@ -1,7 +1,7 @@
 // End to end on the runner: the bundled dist/index.js run as the runner runs it, on real CPython interpreters,
 // against a copy of the sample app tree.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,6 +155,46 @@ describe('timeout', () => {
     expect(report.imports[0]).toMatchObject({ ok: false, timedOut: true, errorType: 'Timeout', seconds: 4 });
     expect(report.imports[1]).toMatchObject({ ok: true, slow: true });
     expect(result.summary).toContain('⏱️ timed out');
+  });
+});
+
+/** Processes whose working directory is `dir` (the interpreters the action started there). */
+async function processesIn(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if ((await realpath(`/proc/${entry}/cwd`)) === dir) pids.push(Number(entry));
+    } catch {
+      // the process ended, or is not ours to inspect
+    }
+  }
+  return pids;
+}
+
+describe('cancellation', () => {
+  test('a cancelled step (SIGTERM) kills the interpreters it started', async () => {
+    const workspace = await realpath(await workspaceWithApp());
+    const pending = runAction({
+      action: 'import-smoke-test',
+      workspace,
+      inputs: { imports: 'from src.slow import hang\nsrc.slow.hang', timeout: '5m' },
+      timeoutMs: 60_000,
+      signal: 'SIGTERM',
+      signalAfterMs: 5_000,
+    });
+    // node (the action) and both interpreters run in the workspace before the cancellation.
+    let running: number[] = [];
+    for (let i = 0; i < 40 && running.length < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      running = await processesIn(workspace);
+    }
+    expect(running).toHaveLength(3);
+    const result = await pending;
+    cleanups.push(() => result.cleanup());
+    expect(result.exitCode).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await processesIn(workspace)).toEqual([]);
   });
 });
 
