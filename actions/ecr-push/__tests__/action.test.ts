@@ -1,6 +1,7 @@
 // End to end: the bundled action run as the runner runs it, against moto (ECR API), a real registry (Distribution
 // with htpasswd auth holding moto's ECR token) and the real Docker engine; faults come from real broken parts.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -294,7 +295,10 @@ describe('ecr-push against moto and a real registry', () => {
     expect(failure(run)).toMatch(new RegExp(`^${expected.replace('{host}', closed)}$`));
   });
 
-  test('cancelling mid-push still removes the docker credential', async () => {
+  test.each([
+    { signal: 'SIGTERM' as const, exitCode: 143 },
+    { signal: 'SIGINT' as const, exitCode: 130 },
+  ])('cancelling mid-push ($signal) still removes the docker credential', async ({ signal, exitCode }) => {
     let hung!: () => void;
     const hangs = new Promise<void>((resolve) => (hung = resolve));
     const stuck = await proxy(() => 'hang', { onHang: () => hung() });
@@ -306,15 +310,15 @@ describe('ecr-push against moto and a real registry', () => {
       'create-repository': 'true',
     });
     await hangs;
-    // The runner cancels a step with SIGINT (then SIGTERM); send it to the action's node process only.
+    // The runner cancels a step with SIGINT, then SIGTERM: send it to this test's action process only.
     const pid = Number(
-      (await import('node:child_process'))
-        .execFileSync('pgrep', ['-n', '-f', 'actions/ecr-push/dist/index.js'], { encoding: 'utf8' })
-        .trim(),
+      execFileSync('pgrep', ['-n', '-P', String(process.pid), '-f', 'actions/ecr-push/dist/index.js'], {
+        encoding: 'utf8',
+      }).trim(),
     );
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
     const run = await running;
-    expect(run.exitCode).toBe(143);
+    expect(run.exitCode).toBe(exitCode);
     expectNoCredentialLeft(run, startedAt);
   });
 });

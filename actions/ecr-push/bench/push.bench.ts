@@ -13,7 +13,7 @@ import {
 } from '@hokusai/action-harness';
 import { buildScratchImage, removeImages, uniqueName } from '../__tests__/test-images.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const IMAGE_BYTES = 16 * 1024 * 1024;
 
 function timed(fn: () => void): number {

@@ -69,7 +69,13 @@ export interface PushResult {
 export async function pushImage(request: PushRequest, deps: PushDependencies): Promise<PushResult> {
   const { docker, ecr, logger } = deps;
 
-  const local = await docker.inspectImage(request.image);
+  // These look-ups change nothing, so they run together; their failures are reported in this order.
+  const [inspected, authorized, described] = await Promise.allSettled([
+    docker.inspectImage(request.image),
+    ecr.getAuthorizationToken(request.registryId),
+    ecr.describeRepository(request.repository, request.registryId),
+  ]);
+  const local = settled(inspected);
   if (!local) {
     throw new ConfigurationError(
       `image "${request.image}" is not present locally: build it first (docker build -t ${request.image} . or docker/build-push-action with load: true)`,
@@ -77,7 +83,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
   }
   logger.info(`Local image ${request.image}: ${local.id}`);
 
-  const authorization = await ecr.getAuthorizationToken(request.registryId);
+  const authorization = settled(authorized);
   deps.maskSecret(authorization.token);
   const credentials = decodeAuthorizationToken(authorization.token);
   deps.maskSecret(credentials.password);
@@ -86,7 +92,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
   const account = request.registryId ?? accountOfEcrHost(ecrHost) ?? 'unknown';
   logger.info(`ECR registry ${ecrHost} (account ${account}, ${request.region}); pushing to ${registry}`);
 
-  const repository = await ensureRepository(request, ecr, account, logger);
+  const repository = await ensureRepository(request, settled(described), ecr, account, logger);
   const registryApi = deps.openRegistry(registry, authorization.token, authorization.expiresAt);
   const remoteRepository = `${registry}/${request.repository}`;
   const fetchChild = (digest: string) => registryApi.getManifest(request.repository, digest);
@@ -202,13 +208,18 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
   };
 }
 
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 async function ensureRepository(
   request: PushRequest,
+  existing: RepositoryInfo | undefined,
   ecr: EcrApi,
   account: string,
   logger: Logger,
 ): Promise<{ info: RepositoryInfo; created: boolean }> {
-  const existing = await ecr.describeRepository(request.repository, request.registryId);
   if (existing) return { info: existing, created: false };
   if (!request.createRepository) {
     throw new ConfigurationError(
