@@ -127,7 +127,7 @@ describe('inside a Docker image', () => {
     const result = await pending;
     cleanups.push(() => result.cleanup());
     expect(result.exitCode).toBe(1);
-    expect(result.durationMs).toBeLessThan(60_000);
+    expect(result.timedOut).toBe(false);
     expect(leftoverContainers()).toEqual([]);
   });
 

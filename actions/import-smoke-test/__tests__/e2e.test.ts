@@ -1,7 +1,7 @@
 // End to end on the runner: the bundled dist/index.js run as the runner runs it, on real CPython interpreters,
 // against a copy of the sample app tree.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,6 +138,15 @@ describe('env: placeholder configuration', () => {
   });
 });
 
+describe('threads', () => {
+  test('a thread the app starts at import time does not keep the interpreter alive', async () => {
+    const result = await run({ imports: 'src.background:READY', timeout: '20s' });
+    expect(result.exitCode).toBe(0);
+    // Ended by the harness after the import, not by the 20s timeout (which would have failed the step).
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '0' });
+  });
+});
+
 describe('timeout', () => {
   test('a hang fails and says so at its line; an import slower than half the timeout warns', async () => {
     const result = await run({ imports: 'from src.slow import hang\nsrc.slow.sluggish', timeout: '4s' });
@@ -209,6 +218,18 @@ describe('paths', () => {
       file: 'services/api/src/services/model_registry.py',
       line: 26,
     });
+  });
+
+  test('python: a relative path resolves against working-directory', async () => {
+    const workspace = await workspaceWithApp('services/api');
+    await mkdir(path.join(workspace, 'services/api/.venv/bin'), { recursive: true });
+    await symlink(pythons[0]!.executable, path.join(workspace, 'services/api/.venv/bin/python'));
+    const result = await run(
+      { imports: 'src.api.health:router', python: '.venv/bin/python', 'working-directory': 'services/api' },
+      workspace,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.log).toContain(`with Python ${pythons[0]!.version} on the runner`);
   });
 
   test('pythonpath: extra entries relative to working-directory', async () => {
