@@ -140,6 +140,15 @@ describe('soak', () => {
     expect(e!.verdict).toMatch(/soak probe\(s\) ok$/);
   });
 
+  test('a soak shorter than the interval still probes once', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, { status: 'ok' }));
+    const { report } = await probe(
+      plan([endpoint(`${server.origin}/health`)], { soakMs: 30, intervalMs: 1000 }),
+    );
+    expect(report.endpoints[0]!.soak).toEqual({ probes: 1, failures: 0 });
+    expect(server.requests).toHaveLength(3);
+  });
+
   test('flapping during the soak fails', async () => {
     const server = await serve((_req, res, hit) =>
       hit === 5 ? sendJson(res, 500, { error: 'flap' }) : sendJson(res, 200, { status: 'ok' }),

@@ -188,8 +188,11 @@ async function waitAndSoak(
   if (healthy && plan.soakMs > 0) {
     const soakEnd = env.now() + plan.soakMs;
     soak = { probes: 0, failures: 0 };
-    while (env.now() + plan.intervalMs <= soakEnd) {
-      await env.sleep(plan.intervalMs);
+    // One probe every interval until the soak ends; a soak shorter than the interval still gets one probe.
+    for (;;) {
+      const remaining = soakEnd - env.now();
+      if (remaining <= 0 && soak.probes > 0) break;
+      await env.sleep(Math.max(0, Math.min(plan.intervalMs, remaining)));
       last = await attempt(env, req, endpoint.expect);
       record('soak', last);
       soak.probes++;
