@@ -341,6 +341,15 @@ describe('ecr-push refuses bad input and faults with one clear line, before chan
     );
   });
 
+  test('with registry-id, the missing repository is named in that account', async () => {
+    const repository = uniqueName('api');
+    const run = await push({ image: image('otheraccount'), repository, 'registry-id': '210987654321' });
+    expect(run.exitCode).toBe(1);
+    expect(failure(run)).toBe(
+      `ECR repository "${repository}" does not exist in account 210987654321 region us-east-1: create it, or set create-repository: true`,
+    );
+  });
+
   test.each([
     { name: 'a character ECR does not allow', tags: 'v1\nfeature/login', bad: 'feature/login' },
     { name: 'a leading dot', tags: '.hidden', bad: '.hidden' },
