@@ -321,6 +321,7 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
         logger,
         callLog: ctx.callLog,
         timeline,
+        ...(watch.last?.service ? { observed: watch.last.service } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
     } catch (error) {

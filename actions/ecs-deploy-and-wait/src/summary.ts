@@ -59,7 +59,7 @@ export function renderSummary(report: DeployReport, region: string): string {
           heading('Timeline', 3),
           mermaid(
             timelineMermaid(report.timeline, report.startedAt, {
-              title: `${report.service}: ${from} → ${to}`,
+              title: `${from} → ${to}`,
             }),
           ),
         )

@@ -3,7 +3,7 @@
 import type { Logger } from '@hokusai/action-kit';
 import type { AwsApis } from './api.js';
 import type { ApiCallLog, Clock } from './clock.js';
-import { taskDefinitionName } from './model.js';
+import { taskDefinitionName, type ServiceInfo } from './model.js';
 import type { TimelineEntry } from './timeline.js';
 import { watchRollout, type CallBudget, type WatchDecision, type WatchResult } from './watcher.js';
 
@@ -26,6 +26,8 @@ export interface RollbackOptions {
   signal?: AbortSignal;
   budget?: CallBudget;
   timeline?: TimelineEntry[];
+  /** The service as the caller just observed it (saves a DescribeServices, and time, right after a verdict). */
+  observed?: ServiceInfo;
 }
 
 export type RollbackOutcome =
@@ -54,7 +56,7 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
   const timeline = options.timeline ?? [];
   const target = options.taskDefinitionArn;
   const name = taskDefinitionName(target);
-  const before = await apis.ecs.describeService(cluster, service);
+  const before = options.observed ?? (await apis.ecs.describeService(cluster, service));
   if (!before)
     return {
       outcome: 'failed',

@@ -147,7 +147,11 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
     }
   };
 
+  // Fixed-rate polling: the time a poll takes comes out of the wait, so polls do not drift later and a change is
+  // seen at most one interval after it happens.
+  let nextPollAt = clock.now();
   for (;;) {
+    nextPollAt += options.pollIntervalMs;
     if (signal?.aborted)
       return result({ kind: 'cancelled', summary: lastProgress || 'cancelled before the first poll' });
     polls++;
@@ -226,6 +230,8 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
         });
       }
     }
-    await clock.sleep(options.pollIntervalMs, signal);
+    const now = clock.now();
+    if (nextPollAt < now) nextPollAt = now;
+    await clock.sleep(nextPollAt - now, signal);
   }
 }

@@ -1,0 +1,232 @@
+// The bundled action (dist/index.js) run as the runner runs it, against the ECS emulator's scenarios.
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { runAction, type ActionRun } from '@hokusai/action-harness';
+import { startEmulator, SCENARIOS_DIR, type EmulatorHandle } from '@hokusai/ecs-emulator';
+import { createAwsApis, LAST_GOOD_TAG } from '@hokusai/ecs-kit';
+
+const TIME_SCALE = 20;
+/** 500 ms real = 10 s simulated: the default poll interval, in the emulator's time. */
+const POLL = '500ms';
+const POLL_SIMULATED_MS = 500 * TIME_SCALE;
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api';
+
+let emulator: EmulatorHandle | undefined;
+let run: ActionRun | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  await run?.cleanup();
+  emulator = undefined;
+  run = undefined;
+});
+
+async function deploy(
+  scenario: string,
+  inputs: Record<string, string>,
+  extra: Partial<Parameters<typeof runAction>[0]> = {},
+): Promise<ActionRun> {
+  emulator = await startEmulator({
+    scenario: `${SCENARIOS_DIR}/${scenario}.yaml`,
+    port: 0,
+    timeScale: TIME_SCALE,
+  });
+  run = await runAction({
+    action: 'ecs-deploy-and-wait',
+    inputs: {
+      cluster: 'hokusai',
+      service: 'hokusai-api',
+      'poll-interval': POLL,
+      'stable-for': '3s',
+      timeout: '2m',
+      ...inputs,
+    },
+    env: {
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    },
+    timeoutMs: 110_000,
+    ...extra,
+  });
+  return run;
+}
+
+const calls = (operation: string) =>
+  emulator!.events().filter((e) => e.type === 'api-call' && e.operation === operation && e.status === 'ok');
+const errorLines = (r: ActionRun) => r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+
+describe('ecs-deploy-and-wait end to end on the emulator', () => {
+  test('the incident ends rolled-back within one poll of the first crash, with the SyntaxError line', async () => {
+    const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-3f9c2e1` });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('rolled-back');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model_registry\.py, line 26\)$/,
+    );
+    expect(r.outputs['previous-task-definition-arn']).toMatch(/task-definition\/hokusai-api:108$/);
+    expect(r.outputs['task-definition-arn']).toMatch(/task-definition\/hokusai-api:109$/);
+    expect(r.outputs['deployment-id']).toMatch(/^ecs-svc\//);
+    expect(Number(r.outputs['elapsed-seconds'])).toBeGreaterThanOrEqual(0);
+    expect(r.summary).toContain('SyntaxError: invalid syntax (model\\_registry.py, line 26)');
+    expect(r.summary).toContain('```mermaid\ntimeline');
+    expect(r.summary).toMatch(/\| task \| stopped reason \| exit code \| last log line \|/);
+    expect(r.log).toMatch(
+      /::group::log tail of task [0-9a-f]+ \(\/ecs\/hokusai-api hokusai\/api\/[0-9a-f]+\)/,
+    );
+
+    const deployment = r.outputs['deployment-id'];
+    const events = emulator!.events();
+    const ofNew = (e: (typeof events)[number]) => e.type === 'task-state' && e.deploymentId === deployment;
+    // The container exits (desiredStatus STOPPED) and ECS reports the task STOPPED a few seconds later.
+    const firstCrash = Date.parse(events.find((e) => ofNew(e) && e.desiredStatus === 'STOPPED')!.time);
+    const firstStopped = Date.parse(events.find((e) => ofNew(e) && e.lastStatus === 'STOPPED')!.time);
+    const updates = calls('UpdateService');
+    expect(updates).toHaveLength(2);
+    expect(updates[1]!.taskDefinition).toBe(r.outputs['previous-task-definition-arn']);
+    const rollbackAt = Date.parse(updates[1]!.time);
+    // Often negative: the watcher sees the task stopping before ECS reports it STOPPED.
+    expect(rollbackAt - firstStopped).toBeLessThanOrEqual(POLL_SIMULATED_MS);
+    expect(rollbackAt).toBeGreaterThan(firstCrash);
+    // Within one poll of the crash itself: no poll started after the crash went by without deciding (0 when the
+    // poll under way while the task crashed already listed it).
+    const pollsBetween = calls('DescribeServices').filter(
+      (c) => Date.parse(c.time) > firstCrash && Date.parse(c.time) < rollbackAt,
+    );
+    expect(pollsBetween.length).toBeLessThanOrEqual(1);
+    expect(r.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
+    if (process.env.SHOW_SUMMARY) console.log(r.summary, r.log);
+  });
+
+  test('a healthy rollout succeeds after stable-for and tags the service with the good revision', async () => {
+    const r = await deploy('healthy-rollout', {
+      image: `${REPO}:v2`,
+      environment: 'FEATURE_X=on\nAPP_ENV=staging',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.result).toBe('succeeded');
+    expect(r.outputs['failure-reason']).toBe('');
+    const apis = createAwsApis({
+      region: 'us-east-1',
+      env: {
+        AWS_ENDPOINT_URL: emulator!.endpoint,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+      },
+    });
+    try {
+      const service = (await apis.ecs.describeService('hokusai', 'hokusai-api'))!;
+      expect(service.taskDefinition).toBe(r.outputs['task-definition-arn']);
+      expect((await apis.ecs.listTags(service.arn))[LAST_GOOD_TAG]).toBe(r.outputs['task-definition-arn']);
+      const container = (await apis.ecs.describeTaskDefinition(r.outputs['task-definition-arn']!))!
+        .taskDefinition.containerDefinitions![0]!;
+      expect(container.image).toBe(`${REPO}:v2`);
+      expect(container.environment).toEqual(
+        expect.arrayContaining([
+          { name: 'APP_ENV', value: 'staging' },
+          { name: 'FEATURE_X', value: 'on' },
+        ]),
+      );
+    } finally {
+      apis.close?.();
+    }
+    const steady = emulator!.events().find((e) => e.type === 'steady-state')!;
+    const tagged = calls('TagResource')[0]!;
+    expect(Date.parse(tagged.time) - Date.parse(steady.time)).toBeGreaterThanOrEqual(
+      3000 * TIME_SCALE - POLL_SIMULATED_MS,
+    );
+    expect(r.summary).toContain('hokusai-api:108 → hokusai-api:109');
+  });
+
+  test('a task that dies inside stable-for fails the deploy', async () => {
+    const r = await deploy('task-dies-after-90s', {
+      image: `${REPO}:leaky-1`,
+      'stable-for': '12s',
+      rollback: 'false',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('failed');
+    expect(r.outputs['failure-reason']).toMatch(/^task [0-9a-f]{8}… .*(137|memory).*\(during stable-for\)$/);
+    expect(calls('UpdateService')).toHaveLength(1);
+  });
+
+  test('a 30% throttling storm changes no verdict', async () => {
+    const r = await deploy('throttling-30pct', { image: `${REPO}:v2` });
+    expect(r.outputs.result).toBe('succeeded');
+    expect(r.exitCode).toBe(0);
+    expect(emulator!.events().filter((e) => e.type === 'fault').length).toBeGreaterThan(0);
+  });
+
+  test('wait: false registers and updates only', async () => {
+    const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-1`, wait: 'false' });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.result).toBe('succeeded');
+    expect(calls('UpdateService')).toHaveLength(1);
+    expect(r.summary).toContain('Not waited');
+  });
+
+  test.each([
+    {
+      name: 'missing service',
+      inputs: { service: 'nope', image: `${REPO}:v2` },
+      error: /^::error::service "nope" in cluster "hokusai" not found$/,
+    },
+    {
+      name: 'missing cluster',
+      inputs: { cluster: 'nope', image: `${REPO}:v2` },
+      error: /^::error::cluster "nope" not found$/,
+    },
+    {
+      name: 'two revision sources',
+      inputs: { image: `${REPO}:v2`, 'task-definition-arn': 'hokusai-api:108' },
+      error: /^::error::inputs "image" and "task-definition-arn" are both set/,
+    },
+    { name: 'no revision source', inputs: {}, error: /^::error::no new revision: set exactly one of/ },
+    {
+      name: 'bad duration',
+      inputs: { image: `${REPO}:v2`, timeout: '5x' },
+      error: /^::error::invalid duration "5x" for input "timeout"/,
+    },
+    {
+      name: 'unknown container',
+      inputs: { image: `${REPO}:v2`, 'container-name': 'web' },
+      error:
+        /^::error::container "web" \(input "container-name"\) is not in task definition hokusai-api:108; it has: api$/,
+    },
+    {
+      name: 'deregistered or missing revision',
+      inputs: { 'task-definition-arn': 'hokusai-api:7' },
+      error: /^::error::task definition "hokusai-api:7" \(input "task-definition-arn"\) not found$/,
+    },
+    {
+      name: 'bad environment line',
+      inputs: { image: `${REPO}:v2`, environment: 'NOEQUALS' },
+      error: /^::error::invalid KEY=VALUE line "NOEQUALS" in input "environment"$/,
+    },
+  ])('bad input fails with one line and changes nothing: $name', async ({ inputs, error }) => {
+    const r = await deploy('healthy-rollout', inputs);
+    expect(r.exitCode).toBe(1);
+    const errors = errorLines(r);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(error);
+    expect(r.stdout).not.toMatch(/\n\s+at /);
+    expect(calls('RegisterTaskDefinition')).toHaveLength(0);
+    expect(calls('UpdateService')).toHaveLength(0);
+  });
+
+  test('SIGTERM stops polling and prints the state and the command to roll back', async () => {
+    // 4 s real = 80 s simulated: the rollout is under way, stable-for (1m real) not over.
+    const r = await deploy(
+      'healthy-rollout',
+      { image: `${REPO}:v2`, 'stable-for': '1m' },
+      { signal: 'SIGTERM', signalAfterMs: 4000 },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('received SIGTERM: stopping the watch');
+    expect(r.stdout).toMatch(/state when cancelled: ecs-svc\/\d+ \(hokusai-api:109\) PRIMARY/);
+    expect(r.stdout).toMatch(
+      /to roll back by hand: aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:\d+:task-definition\/hokusai-api:108/,
+    );
+    expect(r.outputs['failure-reason']).toMatch(/^cancelled while watching/);
+    expect(calls('UpdateService')).toHaveLength(1);
+  });
+});
