@@ -164,7 +164,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(r.summary).toContain('Not waited');
   });
 
-  test.each([
+  test.each<{ name: string; inputs: Record<string, string>; error: RegExp }>([
     {
       name: 'missing service',
       inputs: { service: 'nope', image: `${REPO}:v2` },
