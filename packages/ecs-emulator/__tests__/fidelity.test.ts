@@ -9,7 +9,6 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
   ListTagsForResourceCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
