@@ -137,6 +137,8 @@ describe('soak', () => {
     expect(report.healthy).toBe(true);
     expect(e!.soak!.probes).toBeGreaterThanOrEqual(3);
     expect(e!.soak!.failures).toBe(0);
+    expect(e!.attempts).toBe(2);
+    expect(e!.probes.length).toBe(2 + e!.soak!.probes);
     expect(e!.verdict).toMatch(/soak probe\(s\) ok$/);
   });
 

@@ -75,6 +75,7 @@ export interface EndpointReport {
   healthy: boolean;
   /** One line: why it is (un)healthy. */
   verdict: string;
+  /** Probes until healthy (or until the wait gave up); soak probes are counted in `soak`. */
   attempts: number;
   /** Milliseconds from the start until the required successes in a row; null when never healthy. */
   timeToHealthyMs: number | null;
@@ -183,6 +184,7 @@ async function waitAndSoak(
     break;
   }
   const timeToHealthyMs = healthy ? Math.round(env.now() - startedAt) : null;
+  const attempts = probes.length;
 
   let soak: EndpointReport['soak'] = null;
   if (healthy && plan.soakMs > 0) {
@@ -208,7 +210,7 @@ async function waitAndSoak(
   return {
     healthy,
     verdict,
-    attempts: probes.length,
+    attempts,
     timeToHealthyMs,
     probes,
     soak,
