@@ -77,6 +77,22 @@ describe('waiting to become healthy', () => {
     expect(logger.messages('info').some((m) => m.includes('[wait #1]: status 503'))).toBe(true);
   });
 
+  test('no answer within timeout twice (a hung worker), then healthy', async () => {
+    // The first two requests are never answered; the client's timeout gives up on them.
+    const server = await serve((_req, res, hit) =>
+      hit <= 2 ? undefined : sendJson(res, 200, { status: 'ok' }),
+    );
+    const { report } = await probe(plan([{ ...endpoint(`${server.origin}/health`), timeoutMs: 150 }]));
+    const [e] = report.endpoints;
+    expect(report.healthy).toBe(true);
+    expect(e!.probes.map((p) => p.failures[0] ?? p.status)).toEqual([
+      'timed out (no complete answer within timeout)',
+      'timed out (no complete answer within timeout)',
+      200,
+      200,
+    ]);
+  });
+
   test('never healthy within wait: the last failure is the verdict', async () => {
     const server = await serve((_req, res) => sendJson(res, 502, { error: 'bad gateway' }));
     const { report } = await probe(plan([endpoint(`${server.origin}/health`)], { waitMs: 300 }));
