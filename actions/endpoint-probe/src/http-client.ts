@@ -79,6 +79,8 @@ function errorDetail(error: unknown): string {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agent = new Agent({
     connect: { rejectUnauthorized: !options.insecure },
+    // Below Node's and most proxies' 5s server-side idle timeout, so a probe never reuses a socket the server is
+    // closing at that moment (a spurious ECONNRESET); at the default 5s interval each probe opens a new connection.
     keepAliveTimeout: 4_000,
   });
 
