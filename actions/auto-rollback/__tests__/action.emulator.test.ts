@@ -2,6 +2,7 @@
 // refusals that change nothing, a throttling storm, someone else deploying meanwhile, a no-op, and a cancelled job.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { ActionRun } from '@hokusai/action-harness';
+import { loadScenario, SCENARIOS_DIR } from '@hokusai/ecs-emulator';
 import { ARN_PREFIX, EmulatedIncident, incidentScenario } from './emulator-fixture.js';
 
 const R108 = `${ARN_PREFIX}hokusai-api:108`;
@@ -70,6 +71,17 @@ describe('a bad deploy rolled back on the emulator', () => {
     expect(run.summary).toMatch(/first failure  ?task [0-9a-f]{8}… exited with code 1/);
     expect(run.summary).toMatch(/rollback to hokusai-api 108/);
     expect(run.summary).toMatch(/stable on hokusai-api 108/);
+    // AWS's timestamps and the runner's clock are aligned: the story reads in order.
+    const order = [
+      'deploy of hokusai-api 109',
+      'first failure',
+      'verdict',
+      'rollback to hokusai-api 108',
+      'stable on',
+    ];
+    const positions = order.map((label) => run.summary.indexOf(label));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(run.summary).toContain('**2/2 running**');
     expect(run.summary).toContain('Load balancer targets: **2/2 healthy**');
     expect(run.summary).toMatch(/^- \[ \] Find the root cause of the failure of hokusai-api:109/m);
@@ -115,6 +127,43 @@ describe('refusals on the emulator change nothing', () => {
     expect(run.outputs.result).toBe('refused');
     expect(emu.updateServiceCalls().length).toBe(before);
     expect(primaryOf(await emu.service()).taskDefinition).toBe(broken);
+  });
+
+  test('previous after the deploy already rolled back does not go back to the failing revision', async () => {
+    const emu = await start();
+    const broken = await emu.badDeploy();
+    // What ecs-deploy-and-wait's own rollback does; the failing deployment is still listed, draining.
+    await emu.deploy(R108);
+    const before = emu.updateServiceCalls().length;
+    const run = await emu.run({ to: 'previous' });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toHaveLength(1);
+    expect(errors(run)[0]).toMatch(
+      /^"previous" resolves to hokusai-api:109, but its deployment ecs-svc\/\S+ has \d+ failed tasks?: the service already left it for hokusai-api:108/,
+    );
+    expect(emu.updateServiceCalls().length).toBe(before);
+    expect(primaryOf(await emu.service()).taskDefinition).toBe(R108);
+    expect(broken).toBe(`${ARN_PREFIX}hokusai-api:109`);
+  });
+
+  test('previous after the ECS circuit breaker rolled back refuses the FAILED deployment', async () => {
+    const emu = await start(loadScenario(`${SCENARIOS_DIR}/circuit-breaker-rollback.yaml`));
+    await emu.badDeploy();
+    const deadline = Date.now() + 30_000;
+    while (primaryOf(await emu.service()).taskDefinition !== R108) {
+      if (Date.now() > deadline) throw new Error('the circuit breaker never rolled back');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const before = emu.updateServiceCalls().length;
+    const run = await emu.run({ to: 'previous' });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toHaveLength(1);
+    expect(errors(run)[0]).toMatch(
+      /^"previous" resolves to hokusai-api:109, but its deployment \S+ (FAILED|has)/,
+    );
+    expect(emu.updateServiceCalls().length).toBe(before);
   });
 
   test('the current revision is a no-op success with a notice', async () => {

@@ -82,6 +82,8 @@ export interface RollbackReport {
   failureReason: string;
   reasonTag?: { value: string; adapted: boolean; written: boolean; error?: string };
   evidence?: FailureEvidence;
+  /** When the failing revision was deployed, on the timeline's clock. */
+  deployedAt?: number;
   /** Whether this run called UpdateService. */
   updated: boolean;
   startedAt: number;
@@ -138,9 +140,13 @@ async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promi
   const name = taskDefinitionName(target.taskDefinitionArn);
   const current = taskDefinitionName(target.currentTaskDefinitionArn);
   const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
-  if (older?.rolloutState === 'FAILED') {
+  if (older && (older.rolloutState === 'FAILED' || older.failedTasks > 0)) {
+    const how =
+      older.rolloutState === 'FAILED'
+        ? `FAILED (${older.rolloutStateReason ?? 'rolled back'})`
+        : `has ${older.failedTasks} failed task${older.failedTasks === 1 ? '' : 's'}`;
     throw new ConfigurationError(
-      `"previous" resolves to ${name}, whose deployment ${older.id} FAILED (${older.rolloutStateReason ?? 'rolled back'}); the service already left it for ${current}. Pass "to" explicitly to roll back further`,
+      `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`,
     );
   }
   const lastGood = await readLastGood(apis.ecs, target.service.arn);
@@ -211,18 +217,10 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   }
 
   const evidence = await gatherFailureEvidence(apis.ecs, cluster, target.service, from, logger);
-  if (evidence.deployedAt !== undefined)
-    timeline.push({ at: evidence.deployedAt, kind: 'update', label: `deploy of ${fromName}` });
-  if (evidence.firstFailureAt !== undefined)
-    timeline.push({
-      at: evidence.firstFailureAt,
-      kind: 'task-stopped',
-      label: `first failure: ${evidence.firstFailure ?? ''}`,
-    });
   timeline.push({
     at: startedAt,
     kind: 'verdict',
-    label: `rollback decided${options.failureReason ? `: ${options.failureReason}` : ''}`,
+    label: 'verdict: deploy failed, rollback decided',
   });
 
   if (options.signal?.aborted) {
@@ -252,6 +250,26 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     timeline,
     ...(options.signal ? { signal: options.signal } : {}),
   });
+
+  // The evidence carries AWS's timestamps, the timeline our clock's: align them on the rollback deployment, whose
+  // createdAt (AWS) and UpdateService moment (ours) are the same instant.
+  const rollbackEntry = timeline.find((e) => e.kind === 'rollback');
+  const rollbackDeployment = outcome.watch?.last?.service?.deployments.find(
+    (d) => d.id === outcome.deploymentId,
+  );
+  const offset =
+    rollbackEntry && rollbackDeployment?.createdAt !== undefined
+      ? rollbackDeployment.createdAt - rollbackEntry.at
+      : 0;
+  const deployedAt = evidence.deployedAt !== undefined ? evidence.deployedAt - offset : undefined;
+  if (deployedAt !== undefined)
+    timeline.push({ at: deployedAt, kind: 'update', label: `deploy of ${fromName}` });
+  if (evidence.firstFailureAt !== undefined)
+    timeline.push({
+      at: evidence.firstFailureAt - offset,
+      kind: 'task-stopped',
+      label: `first failure: ${evidence.firstFailure ?? ''}`,
+    });
 
   let reasonTag: RollbackReport['reasonTag'];
   if (outcome.updated) {
@@ -299,6 +317,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     ...(reasonTag ? { reasonTag } : {}),
     finishedAt: clock.now(),
     ...(health ? { health } : {}),
+    ...(deployedAt !== undefined ? { deployedAt } : {}),
     ...(takenOverBy ? { takenOverBy } : {}),
     summary:
       result === 'cancelled'

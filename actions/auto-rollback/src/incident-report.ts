@@ -108,7 +108,7 @@ function healthSection(report: RollbackReport): string {
     const states = Object.entries(h.targets.states)
       .map(([state, n]) => `${n} ${state}`)
       .join(', ');
-    lines.push(`Load balancer targets: **${h.targets.healthy}/${h.targets.total} healthy** (${states}).`);
+    lines.push(`Load balancer targets: **${h.targets.healthy}/${h.desired} healthy** (${states}).`);
   }
   return blocks(lines.join('\n'), table(['deployment', 'revision', 'running', 'rollout', 'id'], rows));
 }
@@ -128,7 +128,7 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
     .filter((e) => e.kind === 'stable')
     .map((e) => e.at)
     .pop();
-  const deployedAt = report.evidence?.deployedAt;
+  const deployedAt = report.deployedAt;
   const impact =
     deployedAt !== undefined && stableAt !== undefined && report.result === 'rolled-back'
       ? formatDuration(stableAt - deployedAt)
@@ -155,7 +155,8 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
     rows.push(['failed tasks still listed', String(report.evidence.failedTasks)]);
   if (impact) rows.push(['deploy → stable again', impact]);
   rows.push(['this run', formatDuration(report.finishedAt - report.startedAt)]);
-  const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  // Values are Markdown already (escaped text, inline code); only line breaks would end the row.
+  const escapeCell = (text: string) => text.replace(/\r?\n/g, ' ');
   const overview = table(
     ['', ''],
     rows.map(([k, v]) => [k, escapeCell(v)]),
