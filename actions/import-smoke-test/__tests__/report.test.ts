@@ -105,6 +105,15 @@ describe('summaryMarkdown', () => {
       absent: ['<details>'],
     },
     {
+      name: 'locations link to the source at the commit',
+      outcomes: [broken],
+      context: { ...onRunner, sourceUrl: 'https://github.com/hokusai/api/blob/1cdcfc3/' },
+      contains: [
+        '[src/services/model\\_registry.py:26](https://github.com/hokusai/api/blob/1cdcfc3/src/services/model_registry.py#L26)',
+      ],
+      absent: ['`src/services/model_registry.py:26`'],
+    },
+    {
       name: 'failures in an image',
       outcomes: [ok, broken, hung],
       context: inImage,

@@ -91,6 +91,12 @@ function pathRoots(workspace: string, workingDirectory: string, cwd: string, inI
   return roots;
 }
 
+/** Where the summary links source locations to, when the runner says which commit this is. */
+function sourceUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+  return server && repository && sha ? `${server}/${repository}/blob/${sha}/` : undefined;
+}
+
 export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
   for (const [, value] of inputs.env) if (value !== '') core.setSecret(value);
@@ -134,6 +140,7 @@ export async function main(): Promise<void> {
     network: inImage ? inputs.network : undefined,
     workingDirectory: inputs['working-directory'],
     timeoutMs: inputs.timeout,
+    sourceUrl: sourceUrl(process.env),
   };
   core.info(
     `importing ${inputs.imports.length} module reference(s) with Python ${probed.python} ${launcher.where}` +

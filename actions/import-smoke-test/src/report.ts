@@ -1,5 +1,14 @@
 // The report file (JSON, one entry per import) and the job summary Markdown, built from the outcomes (pure).
-import { blocks, codeBlock, details, formatDuration, heading, inlineCode, table } from '@hokusai/action-kit';
+import {
+  blocks,
+  codeBlock,
+  details,
+  formatDuration,
+  heading,
+  inlineCode,
+  link,
+  table,
+} from '@hokusai/action-kit';
 import { failureLine, type ImportOutcome } from './smoke-test.js';
 
 export interface RunContext {
@@ -10,6 +19,8 @@ export interface RunContext {
   network?: string;
   workingDirectory: string;
   timeoutMs: number;
+  /** `https://github.com/<owner>/<repo>/blob/<sha>/`: locations in the summary link to the source there. */
+  sourceUrl?: string;
 }
 
 export interface ReportEntry {
@@ -60,6 +71,13 @@ export function buildReport(outcomes: readonly ImportOutcome[], context: RunCont
   };
 }
 
+function whereCell(location: { file: string; line: number }, sourceUrl: string | undefined): string {
+  const text = `${location.file}:${location.line}`;
+  if (!sourceUrl) return inlineCode(text);
+  const file = location.file.split('/').map(encodeURIComponent).join('/');
+  return link(text, `${sourceUrl}${file}#L${location.line}`);
+}
+
 export function summaryMarkdown(outcomes: readonly ImportOutcome[], context: RunContext): string {
   const failed = outcomes.filter((o) => !o.ok);
   const verdict =
@@ -76,7 +94,7 @@ export function summaryMarkdown(outcomes: readonly ImportOutcome[], context: Run
     inlineCode(o.import),
     o.ok ? (o.slow ? '⚠️ slow' : '✅ ok') : o.timedOut ? '⏱️ timed out' : '❌ failed',
     formatDuration(o.seconds * 1000),
-    o.error?.location ? inlineCode(`${o.error.location.file}:${o.error.location.line}`) : '',
+    o.error?.location ? whereCell(o.error.location, context.sourceUrl) : '',
     o.error ? `${o.error.type}: ${o.error.message}` : '',
   ]);
   const tracebacks = failed
