@@ -18,7 +18,14 @@ import {
   type RegistryServer,
 } from '@hokusai/action-harness';
 import { startRegistryProxy, type RegistryProxy } from './registry-proxy.js';
-import { buildScratchImage, filesContaining, imageTags, removeImages, uniqueName } from './test-images.js';
+import {
+  buildScratchImage,
+  filesContaining,
+  imageId,
+  imageTags,
+  removeImages,
+  uniqueName,
+} from './test-images.js';
 
 const PASSWORD = '123456789012-auth-token';
 const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');
@@ -51,7 +58,8 @@ afterAll(async () => {
 
 function image(label: string, content = label, sizeBytes = 0): string {
   const reference = buildScratchImage(uniqueName(label), `${content} ${Math.random()}`, sizeBytes);
-  images.push(reference);
+  // By id too, so names a failed run may have left on it go with it.
+  images.push(reference, imageId(reference));
   return reference;
 }
 
@@ -303,8 +311,9 @@ describe('ecr-push against moto and a real registry', () => {
     const hangs = new Promise<void>((resolve) => (hung = resolve));
     const stuck = await proxy(() => 'hang', { onHang: () => hung() });
     const startedAt = Date.now();
+    const local = image('cancel');
     const running = push({
-      image: image('cancel'),
+      image: local,
       repository: uniqueName('api'),
       registry: stuck.host,
       'create-repository': 'true',
@@ -320,6 +329,7 @@ describe('ecr-push against moto and a real registry', () => {
     const run = await running;
     expect(run.exitCode).toBe(exitCode);
     expectNoCredentialLeft(run, startedAt);
+    expect(imageTags(local)).toEqual([local]);
   });
 });
 

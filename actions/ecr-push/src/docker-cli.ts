@@ -1,6 +1,6 @@
 // Runs the docker CLI for the push: argument arrays only, secrets only on stdin, and always the step's own
 // DOCKER_CONFIG so a login never touches the user's ~/.docker.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { ConfigurationError } from '@hokusai/action-kit';
 import type { LocalImage } from './manifest.js';
 import { classifyDockerFailure, failureLine } from './docker-output.js';
@@ -15,15 +15,17 @@ export interface DockerApi {
   /** undefined when the image is not present locally. */
   inspectImage(reference: string): Promise<LocalImage | undefined>;
   login(registry: string, username: string, password: string): Promise<void>;
-  tag(source: string, target: string): Promise<void>;
+  /** `temporary`: the name is removed again by removeTemporaryTags() (or removeTemporaryTagsSync() on cancel). */
+  tag(source: string, target: string, options?: { temporary?: boolean }): Promise<void>;
   /** Runs `docker push`; the caller decides what a failure means. `onLine` sees each output line. */
   push(reference: string, onLine: (line: string) => void): Promise<DockerResult>;
-  removeTag(reference: string): Promise<void>;
+  removeTemporaryTags(): Promise<void>;
   logout(registry: string): Promise<void>;
 }
 
 export class DockerCli implements DockerApi {
   private readonly children = new Set<ChildProcess>();
+  private readonly temporaryTags = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -132,11 +134,12 @@ export class DockerCli implements DockerApi {
     }
   }
 
-  async tag(source: string, target: string): Promise<void> {
+  async tag(source: string, target: string, options: { temporary?: boolean } = {}): Promise<void> {
     const result = await this.run(['image', 'tag', source, target]);
     this.checkDaemon(result);
     if (result.code !== 0)
       throw new Error(`docker tag ${source} ${target} failed: ${failureLine(result.output)}`);
+    if (options.temporary) this.temporaryTags.add(target);
   }
 
   async push(reference: string, onLine: (line: string) => void): Promise<DockerResult> {
@@ -145,9 +148,23 @@ export class DockerCli implements DockerApi {
     return result;
   }
 
-  async removeTag(reference: string): Promise<void> {
-    // --no-prune: only the name goes; the image stays for the steps after this one.
-    await this.run(['image', 'rm', '--no-prune', reference]);
+  // --no-prune: only the name goes; the image stays for the steps after this one.
+  async removeTemporaryTags(): Promise<void> {
+    for (const target of this.temporaryTags) {
+      await this.run(['image', 'rm', '--no-prune', target]);
+      this.temporaryTags.delete(target);
+    }
+  }
+
+  /** For the cancel handler, which cannot wait for promises. */
+  removeTemporaryTagsSync(): void {
+    if (this.temporaryTags.size === 0) return;
+    spawnSync(this.options.command ?? 'docker', ['image', 'rm', '--no-prune', ...this.temporaryTags], {
+      env: { ...this.options.env, DOCKER_CONFIG: this.options.configDir },
+      stdio: 'ignore',
+      timeout: 5000,
+    });
+    this.temporaryTags.clear();
   }
 
   async logout(registry: string): Promise<void> {

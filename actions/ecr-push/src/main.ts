@@ -26,6 +26,7 @@ export async function main(): Promise<void> {
   const removeCancelHandler = onCancel(() => {
     docker.killAll();
     dockerConfig.removeSync();
+    docker.removeTemporaryTagsSync();
   });
   try {
     const result = await pushImage(

@@ -130,7 +130,6 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
   }
   const after = new Map<string, RemoteManifest>();
   if (toPush.length > 0) {
-    const added: string[] = [];
     let loggedIn = false;
     try {
       await docker.login(registry, credentials.username, credentials.password);
@@ -138,8 +137,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
       logger.info(`Logged in to ${registry} (password on stdin, in this step's own DOCKER_CONFIG)`);
       for (const p of toPush) {
         const target = imageUri(registry, request.repository, p.tag);
-        if (!local.repoTags.includes(target)) added.push(target);
-        await docker.tag(request.image, target);
+        await docker.tag(request.image, target, { temporary: !local.repoTags.includes(target) });
         const { digest, attempts } = await pushWithRetries(target, p.tag, request, deps);
         const remote = await registryApi.getManifest(request.repository, p.tag);
         if (!remote) {
@@ -164,7 +162,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
         });
       }
     } finally {
-      for (const target of added) await docker.removeTag(target);
+      await docker.removeTemporaryTags();
       if (loggedIn) await docker.logout(registry);
     }
   }
