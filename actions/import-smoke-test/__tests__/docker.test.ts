@@ -49,8 +49,10 @@ async function run(inputs: Record<string, string>): Promise<ActionRun> {
   return result;
 }
 
-function leftoverContainers(): string[] {
-  const ps = docker(['ps', '--all', '--filter', 'name=hokusai-import-smoke-', '--format', '{{.Names}}']);
+function leftoverContainers(state: 'all' | 'running' = 'all'): string[] {
+  const filters = ['--filter', 'name=hokusai-import-smoke-'];
+  if (state === 'running') filters.push('--filter', 'status=running');
+  const ps = docker(['ps', '--all', ...filters, '--format', '{{.Names}}']);
   return ps.stdout.split('\n').filter((n) => n !== '');
 }
 
@@ -109,6 +111,7 @@ describe('inside a Docker image', () => {
   });
 
   test('a cancelled step (SIGTERM) removes its running containers', async () => {
+    let importing = false;
     const pending = runAction({
       action: 'import-smoke-test',
       workspace,
@@ -116,12 +119,16 @@ describe('inside a Docker image', () => {
       timeoutMs: 60_000,
       signal: 'SIGTERM',
       signalAfterMs: 10_000,
+      onStdout: (chunk) => {
+        if (chunk.includes('importing 2 module reference(s)')) importing = true;
+      },
     });
-    // Both containers must be running before the cancellation, or the test proves nothing.
+    // Both import containers (the probe's has ended by the "importing" line) must be running before the
+    // cancellation, or the test proves nothing.
     let running: string[] = [];
-    for (let i = 0; i < 80 && running.length < 2; i++) {
+    for (let i = 0; i < 90 && !(importing && running.length === 2); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      running = leftoverContainers();
+      running = leftoverContainers('running');
     }
     expect(running).toHaveLength(2);
     const result = await pending;
