@@ -85,7 +85,7 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
     outcomes = await runSmokeTest({
       specs: [...specs, ...parseImports('src.crash\nfrom src.slow import hang')],
       launcher,
-      timeoutMs: 1500,
+      timeoutMs: 2500,
       concurrency: 4,
       roots: [{ from: workspace, to: '' }],
       secrets: [],
@@ -148,10 +148,10 @@ describe.each(pythons)('harness on CPython $version', ({ executable, minor }) =>
       import: 'from src.slow import hang',
       ok: false,
       timedOut: true,
-      seconds: 1.5,
+      seconds: 2.5,
     });
     expect(hang.error).toMatchObject({ type: 'Timeout', location: { file: 'src/slow/hang.py', line: 7 } });
-    expect(hang.error!.message).toContain('did not finish within the 1.50s timeout');
+    expect(hang.error!.message).toContain('did not finish within the 2.50s timeout');
   });
 
   test('a log line per success with its time, a group per failure, in input order', () => {
