@@ -348,3 +348,57 @@ describe('stopped tasks', () => {
     expect(sim.tasks.has(first.arn)).toBe(false);
   });
 });
+
+describe('container health checks', () => {
+  /** Deploys a revision whose container has a healthCheck, with the given image tag. */
+  function deployChecked(sim: Simulation, service: Service, tag: string): void {
+    const current = sim.findTaskDefinition('hokusai-api:108')!;
+    const containers = current.containerDefinitions.map((c) => ({
+      ...c,
+      image: c.image.replace(/:[^:]+$/, `:${tag}`),
+      healthCheck: {
+        command: ['CMD-SHELL', 'curl -f http://localhost:8000/health'],
+        interval: 10,
+        retries: 3,
+        startPeriod: 5,
+      },
+    }));
+    const td = sim.registerTaskDefinition({ ...current.body, containerDefinitions: containers }, {});
+    sim.updateService(service, { taskDefinition: td.arn });
+  }
+  const withSickImage = (s: Scenario): void => {
+    s.images = [{ match: '*:sick*', containerHealthy: false }, ...(s.images ?? [])];
+  };
+
+  test('a passing health check makes the task HEALTHY and the rollout completes', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withSickImage);
+    deployChecked(sim, service, 'v2');
+    const primary = primaryOf(service);
+    stepUntil(sim, () => primary.rolloutState === 'COMPLETED', 600);
+    expect(alive(sim, service).map((t) => t.healthStatus)).toEqual(['HEALTHY', 'HEALTHY']);
+  });
+
+  test('a failing one makes it UNHEALTHY after the retries and ECS replaces it until the breaker trips', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withSickImage);
+    deployChecked(sim, service, 'sick-1');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () => sim.serviceTasks(service).some((t) => t.deploymentId === primary.id && t.stopCode),
+      300,
+    );
+    const sick = sim.serviceTasks(service).find((t) => t.deploymentId === primary.id && t.stopCode)!;
+    expect(sick).toMatchObject({
+      healthStatus: 'UNHEALTHY',
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed container health checks',
+    });
+    // start period 5 s, then 3 failures 10 s apart: UNHEALTHY at the third failed check after the start period
+    expect((sick.stoppingAt! - sick.startedAt!) / 1000).toBe(30);
+    expect(messages(service)).toContain(
+      `(service hokusai-api) (task ${sick.id}) failed container health checks.`,
+    );
+    stepUntil(sim, () => primary.rolloutState === 'FAILED', 600);
+    expect(primary.failedTasks).toBe(3);
+  });
+});

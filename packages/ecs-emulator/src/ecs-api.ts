@@ -149,7 +149,7 @@ export function taskShape(task: Task): Body {
         reason: c.reason,
         networkBindings: [],
         networkInterfaces: [{ attachmentId: `${task.id.slice(0, 8)}-attach`, privateIpv4Address: task.ip }],
-        healthStatus: 'UNKNOWN',
+        healthStatus: c.healthStatus,
         cpu: '0',
       }),
     ),

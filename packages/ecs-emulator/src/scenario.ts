@@ -83,6 +83,8 @@ export interface ImageBehaviourFields {
   failToStart?: string;
   logLines?: LogLine[];
   elbHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
+  /** The container health check's result (only for containers whose definition has a healthCheck). */
+  containerHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   unhealthyReason?: string;
 }
 

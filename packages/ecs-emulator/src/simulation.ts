@@ -153,6 +153,10 @@ export interface Container {
   reason?: string;
   behaviour: Required<Pick<ImageBehaviourFields, 'startSeconds' | 'exitCode'>> & ImageBehaviourFields;
   log?: { group: string; stream: string };
+  /** The container definition's healthCheck (seconds), if it has one. */
+  healthCheck?: { interval: number; retries: number; startPeriod: number };
+  healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
+  healthFailures: number;
   portMappings: { containerPort?: number; hostPort?: number; protocol?: string }[];
 }
 
@@ -209,6 +213,14 @@ interface Timer {
 }
 
 const DEFAULT_BEHAVIOUR = { startSeconds: 5, exitCode: 1 } as const;
+
+/** A container definition's healthCheck with AWS's defaults (interval 30 s, retries 3, startPeriod 0). */
+function healthCheckOf(c: ScenarioContainerDefinition): Container['healthCheck'] {
+  const check = c.healthCheck as
+    { command?: unknown; interval?: number; retries?: number; startPeriod?: number } | undefined;
+  if (!check || typeof check !== 'object' || !Array.isArray(check.command)) return undefined;
+  return { interval: check.interval ?? 30, retries: check.retries ?? 3, startPeriod: check.startPeriod ?? 0 };
+}
 
 /** The circuit breaker's failure threshold, as AWS documents it. */
 export function circuitBreakerThreshold(desiredCount: number): number {
@@ -399,7 +411,11 @@ export class Simulation {
       task.pullStoppedAt = startedAt + 5000;
       task.startedAt = startedAt + 6000;
       task.connectivityAt = startedAt + 1000;
-      for (const c of task.containers) c.lastStatus = 'RUNNING';
+      for (const c of task.containers) {
+        c.lastStatus = 'RUNNING';
+        if (c.healthCheck) c.healthStatus = 'HEALTHY';
+      }
+      this.updateTaskHealth(task);
       for (const lb of service.loadBalancers) {
         const tg = this.targetGroups.get(lb.targetGroupArn);
         if (!tg) continue;
@@ -800,6 +816,9 @@ export class Simulation {
           lastStatus: 'PENDING' as const,
           behaviour: this.behaviourOf(c.image),
           ...(log ? { log } : {}),
+          ...(healthCheckOf(c) ? { healthCheck: healthCheckOf(c)! } : {}),
+          healthStatus: 'UNKNOWN' as const,
+          healthFailures: 0,
           portMappings: c.portMappings ?? [],
         };
       }),
@@ -895,6 +914,7 @@ export class Simulation {
     }
     const grace = task.service?.healthCheckGracePeriodSeconds;
     if (grace) this.at(startedAt + grace * 1000, () => undefined);
+    for (const container of task.containers) this.scheduleContainerHealthCheck(task, container);
   }
 
   private containerExited(task: Task, container: Container): void {
@@ -1075,13 +1095,57 @@ export class Simulation {
   elbPasses(task: Task, containerName?: string): boolean {
     const container = task.containers.find((c) => c.name === containerName) ?? task.containers[0];
     if (!container || container.lastStatus !== 'RUNNING') return false;
-    const healthy = container.behaviour.elbHealthy;
+    return this.healthyNow(task, container.behaviour.elbHealthy);
+  }
+
+  /** A behaviour's health (a boolean, or steps over time since RUNNING) at the current simulated time. */
+  private healthyNow(task: Task, healthy: ImageBehaviourFields['elbHealthy']): boolean {
     if (healthy === undefined || typeof healthy === 'boolean') return healthy ?? true;
     const since = (this.now - (task.startedAt ?? this.now)) / 1000;
     let state = true;
     for (const step of [...healthy].sort((a, b) => a.afterSeconds - b.afterSeconds))
       if (since >= step.afterSeconds) state = step.healthy;
     return state;
+  }
+
+  // ---------- container health checks ----------
+  private scheduleContainerHealthCheck(task: Task, container: Container): void {
+    const check = container.healthCheck;
+    if (!check) return;
+    this.after(check.interval, () => {
+      if (task.desiredStatus !== 'RUNNING' || container.lastStatus !== 'RUNNING') return;
+      const passes = this.healthyNow(task, container.behaviour.containerHealthy);
+      const inStartPeriod = this.now < (task.startedAt ?? this.now) + check.startPeriod * 1000;
+      if (passes) {
+        container.healthFailures = 0;
+        container.healthStatus = 'HEALTHY';
+      } else if (!inStartPeriod) {
+        container.healthFailures++;
+        if (container.healthFailures >= check.retries) container.healthStatus = 'UNHEALTHY';
+      }
+      this.updateTaskHealth(task);
+      this.scheduleContainerHealthCheck(task, container);
+    });
+  }
+
+  /** The task's healthStatus from its essential containers' health checks, as ECS derives it. */
+  private updateTaskHealth(task: Task): void {
+    const checked = task.containers.filter((c) => c.healthCheck && c.essential);
+    let status: Task['healthStatus'] = 'UNKNOWN';
+    if (checked.some((c) => c.healthStatus === 'UNHEALTHY')) status = 'UNHEALTHY';
+    else if (checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY')) status = 'HEALTHY';
+    if (status !== task.healthStatus) {
+      task.healthStatus = status;
+      task.version++;
+      this.record('task-health', {
+        cluster: task.cluster.name,
+        service: task.service?.name,
+        taskArn: task.arn,
+        healthStatus: status,
+      });
+      if (status === 'UNHEALTHY' && task.service)
+        this.serviceEvent(task.service, `(task ${task.id}) failed container health checks.`);
+    }
   }
 
   private healthCheck(tg: TargetGroup, target: Target, task: Task): void {
@@ -1133,6 +1197,9 @@ export class Simulation {
   /** RUNNING and, behind a load balancer, healthy in every target group. */
   isHealthy(task: Task): boolean {
     if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false;
+    // With container health checks ECS waits for HEALTHY.
+    if (task.containers.some((c) => c.healthCheck && c.essential) && task.healthStatus !== 'HEALTHY')
+      return false;
     const service = task.service;
     if (!service || service.loadBalancers.length === 0) return true;
     return service.loadBalancers.every(
@@ -1174,6 +1241,23 @@ export class Simulation {
         });
       }
       return;
+    }
+
+    // Tasks whose essential containers fail their health checks are replaced.
+    for (const task of alive) {
+      if (
+        task.lastStatus === 'RUNNING' &&
+        task.healthStatus === 'UNHEALTHY' &&
+        task.desiredStatus === 'RUNNING'
+      ) {
+        this.stopTask(task, {
+          stopCode: 'ServiceSchedulerInitiated',
+          reason: 'Task failed container health checks',
+          failed: true,
+          drain: false,
+        });
+        this.serviceEvent(service, `has stopped 1 running tasks: (task ${task.id}).`);
+      }
     }
 
     // Tasks that fail their ELB health checks after the grace period are replaced.
