@@ -156,6 +156,78 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(emulator!.events().filter((e) => e.type === 'fault').length).toBeGreaterThan(0);
   });
 
+  test('a circuit-breaker rollback is recognised and reported, not fought', async () => {
+    const r = await deploy('circuit-breaker-rollback', {
+      image: `${REPO}:broken-1`,
+      'max-failed-tasks': '10',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('rolled-back');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model_registry\.py, line 26\) \(ECS circuit breaker rolled back to hokusai-api:108: /,
+    );
+    expect(calls('UpdateService')).toHaveLength(1);
+    expect(r.log).toContain('not calling UpdateService');
+  });
+
+  test('ELB health check failures fail the deploy and roll back', async () => {
+    const r = await deploy('elb-health-failure', { image: `${REPO}:unhealthy-1` });
+    expect(r.outputs.result).toBe('rolled-back');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^task [0-9a-f]{8}… failed ELB health checks in target group hokusai-api/,
+    );
+    expect(calls('UpdateService').map((c) => String(c.taskDefinition))).toEqual([
+      r.outputs['task-definition-arn'],
+      r.outputs['previous-task-definition-arn'],
+    ]);
+  });
+
+  test('a task definition file with an image override', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const workspace = await mkdtemp(`${tmpdir()}/ecsdw-ws-`);
+    const definition = {
+      family: 'hokusai-api',
+      cpu: '512',
+      memory: '1024',
+      containerDefinitions: [
+        { name: 'api', image: `${REPO}:from-file`, essential: true, portMappings: [{ containerPort: 8000 }] },
+      ],
+    };
+    await writeFile(`${workspace}/task-definition.json`, JSON.stringify(definition));
+    const r = await deploy(
+      'healthy-rollout',
+      { 'task-definition': 'task-definition.json', image: `${REPO}:v3`, 'check-target-health': 'false' },
+      { workspace },
+    );
+    expect(r.outputs.result).toBe('succeeded');
+    const apis = createAwsApis({
+      region: 'us-east-1',
+      env: {
+        AWS_ENDPOINT_URL: emulator!.endpoint,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+      },
+    });
+    try {
+      const td = (await apis.ecs.describeTaskDefinition(r.outputs['task-definition-arn']!))!.taskDefinition;
+      expect(td.containerDefinitions![0]!.image).toBe(`${REPO}:v3`);
+    } finally {
+      apis.close?.();
+    }
+  });
+
+  test('an existing revision is deployed as it is', async () => {
+    const r = await deploy('healthy-rollout', {
+      'task-definition-arn': 'hokusai-api:108',
+      'force-new-deployment': 'true',
+    });
+    expect(r.outputs.result).toBe('succeeded');
+    expect(r.outputs['task-definition-arn']).toMatch(/hokusai-api:108$/);
+    expect(calls('RegisterTaskDefinition')).toHaveLength(0);
+    expect(calls('UpdateService')[0]!.forceNewDeployment).toBe(true);
+  });
+
   test('wait: false registers and updates only', async () => {
     const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-1`, wait: 'false' });
     expect(r.exitCode).toBe(0);

@@ -102,6 +102,10 @@ async function plan(inputs: Inputs, ctx: DeployContext): Promise<Plan> {
   if (!service) throw new ConfigurationError(`${where} not found`);
   if (service.status !== 'ACTIVE') throw new ConfigurationError(`${where} is ${service.status}, not ACTIVE`);
   const previous = service.taskDefinition;
+  // The watch needs ListTasks; a missing permission should fail here, before anything changes.
+  await readOnly(`listing the tasks of ${where}`, () =>
+    ecs.listTasks(inputs.cluster, inputs.service, 'RUNNING'),
+  );
   const current = await readOnly(`describing task definition ${taskDefinitionName(previous)}`, () =>
     ecs.describeTaskDefinition(previous),
   );
@@ -238,26 +242,34 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
     return report;
   }
 
-  const watch = await watchRollout({
-    apis,
-    cluster,
-    service: serviceName,
-    verdict: {
-      deploymentId,
-      startedAt,
-      timeoutMs: inputs.timeout,
-      stableForMs: inputs['stable-for'],
-      maxFailedTasks: inputs['max-failed-tasks'],
-      checkTargetHealth: inputs['check-target-health'],
-    },
-    pollIntervalMs: inputs['poll-interval'],
-    clock,
-    logger,
-    callLog: ctx.callLog,
-    knownEventIds: p.service.events.map((e) => e.id),
-    timeline,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
+  let watch: Awaited<ReturnType<typeof watchRollout>>;
+  try {
+    watch = await watchRollout({
+      apis,
+      cluster,
+      service: serviceName,
+      verdict: {
+        deploymentId,
+        startedAt,
+        timeoutMs: inputs.timeout,
+        stableForMs: inputs['stable-for'],
+        maxFailedTasks: inputs['max-failed-tasks'],
+        checkTargetHealth: inputs['check-target-health'],
+      },
+      pollIntervalMs: inputs['poll-interval'],
+      clock,
+      logger,
+      callLog: ctx.callLog,
+      knownEventIds: p.service.events.map((e) => e.id),
+      timeline,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  } catch (error) {
+    // Not a verdict: the deployment goes on without us. Say how to go back by hand, then fail with the cause.
+    logger.info(`stopped watching deployment ${deploymentId}: ${(error as Error).message}`);
+    logger.info(`to roll back by hand: ${report.rollbackCommand}`);
+    throw explainAwsError(error, `watching deployment ${deploymentId} of service ${serviceName}`);
+  }
   const decision = watch.decision;
   report.decision = decision;
   report.events = watch.events;
