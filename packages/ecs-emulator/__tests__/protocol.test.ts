@@ -334,6 +334,78 @@ describe('malformed requests never crash the server', () => {
     expect(bugs).toEqual([]);
   });
 
+  test('random bodies to every Logs operation and random ELBv2 queries: never a 5xx', async () => {
+    const logsOps = [
+      'GetLogEvents',
+      'FilterLogEvents',
+      'DescribeLogStreams',
+      'DescribeLogGroups',
+      'CreateLogGroup',
+    ];
+    const values: unknown[] = [
+      null,
+      0,
+      -5,
+      1.5,
+      '',
+      '/ecs/hokusai-api',
+      'hokusai/',
+      'f/3',
+      'b/x',
+      [],
+      ['a'],
+      {},
+      true,
+      20000,
+    ];
+    const fields = [
+      'logGroupName',
+      'logGroupIdentifier',
+      'logStreamName',
+      'logStreamNames',
+      'logStreamNamePrefix',
+      'startTime',
+      'endTime',
+      'limit',
+      'nextToken',
+      'startFromHead',
+      'filterPattern',
+      'orderBy',
+      'descending',
+    ];
+    const elbParams = [
+      'TargetGroupArn',
+      'Names.member.1',
+      'TargetGroupArns.member.1',
+      'Targets.member.1.Id',
+      'Targets.member.1.Port',
+      'LoadBalancerArn',
+    ];
+    let seed = 7;
+    const pick = <T>(list: T[]): T => list[(seed = (seed * 1103515245 + 12345) % 2147483648) % list.length]!;
+    for (let i = 0; i < 200; i++) {
+      const body: Record<string, unknown> = {};
+      for (let f = 0; f < 4; f++) body[pick(fields)] = pick(values);
+      const op = pick(logsOps);
+      const response = await post(emulator.endpoint, JSON.stringify(body), {
+        'x-amz-target': `Logs_20140328.${op}`,
+        'content-type': 'application/x-amz-json-1.1',
+      });
+      if (response.status >= 500)
+        throw new Error(`${op} ${JSON.stringify(body)} -> ${response.status} ${response.text}`);
+      const query = new URLSearchParams({
+        Action: pick(['DescribeTargetHealth', 'DescribeTargetGroups']),
+        Version: '2015-12-01',
+      });
+      for (let f = 0; f < 2; f++) query.set(pick(elbParams), String(pick(values)));
+      const elb = await post(emulator.endpoint, query.toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      if (elb.status >= 500) throw new Error(`${query} -> ${elb.status} ${elb.text}`);
+    }
+    expect(emulator.events().filter((e) => e.type === 'emulator-error')).toEqual([]);
+  });
+
   test('garbage at the HTTP level and an oversized body: the server still answers', async () => {
     await new Promise<void>((resolve) => {
       const socket = net.connect(emulator.port, '127.0.0.1', () => socket.write('THIS IS NOT HTTP\r\n\r\n'));
