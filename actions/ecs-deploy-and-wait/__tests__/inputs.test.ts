@@ -18,7 +18,7 @@ writeFileSync(
 writeFileSync(path.join(workspace, 'broken.json'), '{ "family": ');
 writeFileSync(path.join(workspace, 'empty.json'), '{ "family": "x", "containerDefinitions": [] }');
 
-const env = (inputs: Record<string, string>) => ({
+const env = (inputs: Record<string, string | undefined>) => ({
   GITHUB_WORKSPACE: workspace,
   ...Object.fromEntries(
     Object.entries({ cluster: 'prod', service: 'api', ...inputs }).map(([k, v]) => [
