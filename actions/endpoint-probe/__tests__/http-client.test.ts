@@ -135,7 +135,8 @@ describe('network failures', () => {
 
   test('a DNS failure is transient', async () => {
     const client = createHttpClient({ insecure: false, now });
-    const result = await client.send(get('http://no-such-host.invalid/health'));
+    // A long timeout: a slow resolver must still end in a DNS error, not in our timer.
+    const result = await client.send(get('http://no-such-host.invalid/health', { timeoutMs: 30_000 }));
     await client.close();
     expect(result).toMatchObject({ kind: 'error', failure: { kind: 'dns', transient: true } });
   });
@@ -153,7 +154,7 @@ describe('network failures', () => {
   test('a large body is read up to 1 MiB', async () => {
     const server = await startHttpServer((_req, res) => res.end('x'.repeat(3 * 1024 * 1024)));
     const client = createHttpClient({ insecure: false, now });
-    const result = await client.send(get(`${server.origin}/big`));
+    const result = await client.send(get(`${server.origin}/big`, { timeoutMs: 10_000 }));
     await client.close();
     await server.close();
     expect(result).toMatchObject({ kind: 'response', status: 200 });

@@ -82,7 +82,7 @@ describe('waiting to become healthy', () => {
     const server = await serve((_req, res, hit) =>
       hit <= 2 ? undefined : sendJson(res, 200, { status: 'ok' }),
     );
-    const { report } = await probe(plan([{ ...endpoint(`${server.origin}/health`), timeoutMs: 150 }]));
+    const { report } = await probe(plan([{ ...endpoint(`${server.origin}/health`), timeoutMs: 400 }]));
     const [e] = report.endpoints;
     expect(report.healthy).toBe(true);
     expect(e!.probes.map((p) => p.failures[0] ?? p.status)).toEqual([
