@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   annotationLocation,
+  pathRootsFor,
   toWorkspacePath,
   type PathRoot,
   type SourceLocation,
@@ -150,5 +151,66 @@ describe('annotationLocation', () => {
     { name: 'no frames at all', error: { frames: [] }, roots: [{ from: '/w', to: '' }], expected: undefined },
   ])('$name', ({ error, roots, expected }) => {
     expect(annotationLocation(error, roots)).toEqual(expected);
+  });
+});
+
+describe('pathRootsFor', () => {
+  const ws = '/home/runner/work/api/api';
+  test.each([
+    {
+      name: 'on the runner: the workspace',
+      options: { workspace: ws, realWorkspace: ws, workingDirectory: ws, interpreterCwd: ws, inImage: false },
+      expected: [{ from: ws, to: '' }],
+    },
+    {
+      name: 'on the runner behind a symlink: both names of the workspace and the real working directory',
+      options: {
+        workspace: '/ws',
+        realWorkspace: '/mnt/disk/ws',
+        workingDirectory: '/ws/services/api',
+        interpreterCwd: '/mnt/disk/ws/services/api',
+        inImage: false,
+      },
+      expected: [
+        { from: '/ws', to: '' },
+        { from: '/mnt/disk/ws', to: '' },
+        { from: '/mnt/disk/ws/services/api', to: 'services/api' },
+      ],
+    },
+    {
+      name: 'in an image: WORKDIR is the workspace root',
+      options: {
+        workspace: ws,
+        realWorkspace: ws,
+        workingDirectory: ws,
+        interpreterCwd: '/app',
+        inImage: true,
+      },
+      expected: [{ from: '/app', to: '' }],
+    },
+    {
+      name: 'in an image built from a subfolder',
+      options: {
+        workspace: ws,
+        realWorkspace: ws,
+        workingDirectory: `${ws}/services/api`,
+        interpreterCwd: '/srv',
+        inImage: true,
+      },
+      expected: [{ from: '/srv', to: 'services/api' }],
+    },
+    {
+      name: 'in an image with working-directory outside the workspace: nothing maps',
+      options: {
+        workspace: ws,
+        realWorkspace: ws,
+        workingDirectory: '/elsewhere',
+        interpreterCwd: '/app',
+        inImage: true,
+      },
+      expected: [],
+    },
+  ])('$name', ({ options, expected }) => {
+    expect(pathRootsFor(options)).toEqual(expected);
   });
 });

@@ -13,7 +13,7 @@ import { parseHarnessOutput, type HarnessResult } from './harness-result.js';
 import { dockerLauncher, hostLauncher, type Launcher } from './launchers.js';
 import { buildReport, summaryMarkdown, type RunContext } from './report.js';
 import { redact, runSmokeTest } from './smoke-test.js';
-import type { PathRoot } from './source-location.js';
+import { pathRootsFor } from './source-location.js';
 
 function workingDirectoryOf(inputs: Inputs, workspace: string): string {
   const dir = path.resolve(workspace, inputs['working-directory']);
@@ -79,18 +79,6 @@ async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult>
   );
 }
 
-function pathRoots(workspace: string, workingDirectory: string, cwd: string, inImage: boolean): PathRoot[] {
-  const relativeWorkingDir = path.relative(workspace, workingDirectory).split(path.sep).join('/');
-  const inside = !relativeWorkingDir.startsWith('..') && !path.isAbsolute(relativeWorkingDir);
-  if (inImage) return inside ? [{ from: cwd, to: relativeWorkingDir }] : [];
-  const roots: PathRoot[] = [{ from: workspace, to: '' }];
-  // The interpreter reports real paths; the workspace may sit behind a symlink.
-  const real = realpathSync(workspace);
-  if (real !== workspace) roots.push({ from: real, to: '' });
-  if (inside && cwd !== workingDirectory) roots.push({ from: cwd, to: relativeWorkingDir });
-  return roots;
-}
-
 /** Where the summary links source locations to, when the runner says which commit this is. */
 function sourceUrl(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
@@ -152,7 +140,13 @@ export async function main(): Promise<void> {
     launcher,
     timeoutMs: inputs.timeout,
     concurrency: Math.min(inputs.imports.length, Math.max(2, os.availableParallelism())),
-    roots: pathRoots(workspace, workingDirectory, probed.cwd, inImage),
+    roots: pathRootsFor({
+      workspace,
+      realWorkspace: realpathSync(workspace),
+      workingDirectory,
+      interpreterCwd: probed.cwd,
+      inImage,
+    }),
     secrets: inputs.env.map(([, value]) => value),
     logger: actionsLogger,
   });

@@ -81,3 +81,30 @@ export function annotationLocation(
   }
   return deepestWorkspaceFrame(error.frames, roots);
 }
+
+export interface PathRootsOptions {
+  /** Absolute path of the workspace on the runner, and the same with symlinks resolved. */
+  workspace: string;
+  realWorkspace: string;
+  /** Absolute path of `working-directory` on the runner. */
+  workingDirectory: string;
+  /** The interpreter's own working directory: the image's WORKDIR inside a container. */
+  interpreterCwd: string;
+  inImage: boolean;
+}
+
+/**
+ * How the interpreter's paths map to the workspace. On the runner: the workspace itself (under both of its names:
+ * the interpreter reports real paths). In an image: only the WORKDIR, which `working-directory` names.
+ */
+export function pathRootsFor(options: PathRootsOptions): PathRoot[] {
+  const relative = path.posix.relative(options.workspace, options.workingDirectory);
+  const inside = !relative.startsWith('..') && !path.posix.isAbsolute(relative);
+  if (options.inImage) return inside ? [{ from: options.interpreterCwd, to: relative }] : [];
+  const roots: PathRoot[] = [{ from: options.workspace, to: '' }];
+  if (options.realWorkspace !== options.workspace) roots.push({ from: options.realWorkspace, to: '' });
+  if (inside && options.interpreterCwd !== options.workingDirectory) {
+    roots.push({ from: options.interpreterCwd, to: relative });
+  }
+  return roots;
+}
