@@ -18,7 +18,7 @@ export async function main(): Promise<void> {
     retry: {
       ...DEFAULT_RETRY_POLICY,
       onRetry: (error, attempt, delay) =>
-        core.info(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
+        core.debug(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
     },
   });
   const controller = new AbortController();
