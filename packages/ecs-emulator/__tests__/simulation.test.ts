@@ -315,6 +315,10 @@ describe('a task that dies after 90 s', () => {
     });
     sim.step(120);
     expect(alive(sim, service).length).toBe(2);
+    // After COMPLETED, failures are no longer evaluated (AWS: failedTasks "stops being evaluated").
+    expect(primary.rolloutState).toBe('COMPLETED');
+    expect(primary.failedTasks).toBe(0);
+    expect(primary.totalFailedTasks).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -596,7 +596,7 @@ export const ecsOperations: Record<string, Handler> = {
                 ? 'TRIGGERED'
                 : 'MONITORING'
               : 'DISABLED',
-            failureCount: d.breakerFailures,
+            failureCount: d.failedTasks,
             threshold: Math.min(Math.max(Math.ceil(0.5 * d.desiredCount), 3), 200),
           },
           ...(d.rollbackOf ? {} : {}),

@@ -91,9 +91,13 @@ export interface Deployment {
   updatedAt: number;
   rolloutState: RolloutState;
   rolloutStateReason: string;
+  /**
+   * Consecutive failed tasks, as AWS's Deployment.failedTasks: counted while the deployment is the PRIMARY one in
+   * progress, reset to 0 when one of its tasks becomes healthy (the circuit breaker's resetOnHealthyTask default).
+   */
   failedTasks: number;
-  /** Failures the circuit breaker counts (reset when a task becomes healthy, as AWS's resetOnHealthyTask). */
-  breakerFailures: number;
+  /** Every failed task of the deployment, never reset (for the event log and ListServiceDeployments). */
+  totalFailedTasks: number;
   finishedAt?: number;
   rollbackOf?: string;
   /** The service deployment (ListServiceDeployments) status. */
@@ -187,6 +191,8 @@ export interface Task {
   availabilityZone: string;
   /** Stopped because it failed (crash, failed to start, ELB health checks): counts toward failedTasks. */
   failed: boolean;
+  /** Has been healthy once (its first time resets its deployment's failedTasks). */
+  reachedHealthy?: boolean;
   version: number;
   tags: Tags;
   /** Targets this task is registered as (target group arn). */
@@ -645,7 +651,7 @@ export class Simulation {
         ? `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`
         : `ECS deployment ${id} in progress.`,
       failedTasks: 0,
-      breakerFailures: 0,
+      totalFailedTasks: 0,
       history: rollbackOf ? 'ROLLBACK_IN_PROGRESS' : 'IN_PROGRESS',
       ...(rollbackOf ? { rollbackOf } : {}),
     };
@@ -666,6 +672,7 @@ export class Simulation {
       rolloutStateReason: d.rolloutStateReason,
       taskDefinition: d.taskDefinitionArn,
       failedTasks: d.failedTasks,
+      totalFailedTasks: d.totalFailedTasks,
     });
   }
 
@@ -1023,10 +1030,10 @@ export class Simulation {
   private countFailure(service: Service, task: Task): void {
     const deployment = service.deployments.find((d) => d.id === task.deploymentId);
     if (!deployment) return;
-    deployment.failedTasks++;
+    deployment.totalFailedTasks++;
     deployment.updatedAt = this.now;
-    if (deployment.status === 'PRIMARY') {
-      deployment.breakerFailures++;
+    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS') {
+      deployment.failedTasks++;
       service.consecutiveFailures++;
     }
     service.steady = false;
@@ -1292,9 +1299,11 @@ export class Simulation {
     const ofPrimary = live.filter((t) => t.deploymentId === current.id);
     const older = live.filter((t) => t.deploymentId !== current.id);
 
-    // A healthy primary task resets the breaker's count (AWS's default resetOnHealthyTask).
-    if (ofPrimary.some((t) => this.isHealthy(t))) {
-      current.breakerFailures = 0;
+    // A primary task becoming healthy resets the failure count (AWS's default resetOnHealthyTask).
+    for (const task of ofPrimary) {
+      if (task.reachedHealthy || !this.isHealthy(task)) continue;
+      task.reachedHealthy = true;
+      current.failedTasks = 0;
       service.consecutiveFailures = 0;
       service.warnedUnableToStart = false;
     }
@@ -1430,7 +1439,7 @@ export class Simulation {
     const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
     if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
     const threshold = circuitBreakerThreshold(primary.desiredCount);
-    if (primary.breakerFailures < threshold) return;
+    if (primary.failedTasks < threshold) return;
     primary.rolloutState = 'FAILED';
     primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     primary.updatedAt = this.now;
