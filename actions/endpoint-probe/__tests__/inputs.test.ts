@@ -131,6 +131,23 @@ describe('getInputs: valid', () => {
     expect(secretsOf(inputs).sort()).toEqual(['application/json', 'k-123', 'probe-1']);
   });
 
+  test('endpoint header values are taken as written, not as YAML numbers or booleans', () => {
+    const inputs = getInputs(
+      env({
+        endpoints: [
+          '- url: https://api.example.com/a',
+          '  headers:',
+          '    X-Api-Key: 0123',
+          '    X-Flag: true',
+          '    X-Exp: 1e3',
+          '  max-latency: 2',
+        ].join('\n'),
+      }),
+    );
+    expect(inputs.endpoints[0]!.headers).toEqual({ 'X-Api-Key': '0123', 'X-Flag': 'true', 'X-Exp': '1e3' });
+    expect(inputs.endpoints[0]!.expect.maxLatencyMs).toBe(2000);
+  });
+
   test('a URL password is a secret and is not shown in the name', () => {
     const inputs = getInputs(env({ urls: 'https://probe:pa55word@api.example.com/health' }));
     expect(inputs.endpoints[0]!.name).toBe('GET https://probe:***@api.example.com/health');

@@ -177,7 +177,8 @@ interface Defaults {
   maxLatencyMs: number;
 }
 
-function endpointFromYaml(item: unknown, index: number, defaults: Defaults): EndpointPlan {
+/** `item` as YAML typed it; `verbatim` the same item with every scalar the string written (for header values). */
+function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defaults: Defaults): EndpointPlan {
   const where = `input "endpoints" item ${index + 1}`;
   if (typeof item === 'string') item = { url: item };
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -201,7 +202,9 @@ function endpointFromYaml(item: unknown, index: number, defaults: Defaults): End
       `invalid method "${String(spec.method)}" in ${where} (expected one of: ${METHODS.join(', ')})`,
     );
   }
-  const headers = { ...defaults.headers, ...headersFromYaml(spec.headers, `${where} "headers"`) };
+  // Header values come from the verbatim parse: YAML would turn a key like 0123 into 123, or `true` into a boolean.
+  const writtenHeaders = (verbatim as Record<string, unknown> | null)?.headers;
+  const headers = { ...defaults.headers, ...headersFromYaml(writtenHeaders, `${where} "headers"`) };
   checkHeaderValues(headers, where);
   let body: string | undefined;
   let contentType: string | undefined;
@@ -246,8 +249,10 @@ function endpointFromYaml(item: unknown, index: number, defaults: Defaults): End
 
 function parseEndpointsYaml(text: string, defaults: Defaults): EndpointPlan[] {
   let doc: unknown;
+  let verbatim: unknown;
   try {
     doc = parseYaml(text);
+    verbatim = parseYaml(text, { schema: 'failsafe' });
   } catch (error) {
     // Only the first line: the parser's code frame would quote the source, which may hold a header value.
     const first = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
@@ -258,7 +263,11 @@ function parseEndpointsYaml(text: string, defaults: Defaults): EndpointPlan[] {
       'invalid input "endpoints": expected a YAML list of endpoints (- url: https://...)',
     );
   }
-  return doc.map((item, i) => endpointFromYaml(item, i, defaults));
+  const verbatimItems = verbatim as unknown[];
+  return doc.map((item, i) => {
+    const written = verbatimItems[i];
+    return endpointFromYaml(item, typeof written === 'string' ? { url: written } : written, i, defaults);
+  });
 }
 
 function positiveDuration(value: number, name: string, raw: string): number {
