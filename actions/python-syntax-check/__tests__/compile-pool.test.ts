@@ -87,7 +87,7 @@ test('an unreadable path is reported as such, next to the files that were read',
   }
 });
 
-test('a worker killed mid-file costs that file only; the rest of its chunk goes to a fresh worker', async () => {
+test('a worker killed mid-file costs that file only; the work it was given goes to a fresh worker', async () => {
   const python = pythons[pythons.length - 1]!.executable;
   // A FIFO blocks the worker that opens it until it is killed: a deterministic stand-in for a crash.
   execFileSync('mkfifo', [path.join(dir, 'blocks.py')]);
@@ -95,7 +95,7 @@ test('a worker killed mid-file costs that file only; the rest of its chunk goes 
   try {
     const run = compileFiles(
       [
-        // The size only orders the work: the FIFO goes first, in the same chunk as the others.
+        // The size only orders the work: the FIFO goes first; the next chunk is already sent when it dies.
         { path: 'blocks.py', size: 1_000_000 },
         { path: 'plain.py', size: 10 },
         { path: 'return_outside_function.py', size: 10 },

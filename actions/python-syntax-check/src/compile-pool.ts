@@ -100,21 +100,23 @@ export async function compileFiles(
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      let inFlight: number[] = [];
-      let answered = 0;
+      // Chunks sent and not fully answered, oldest first. Up to two are in flight so a worker never waits for
+      // Node (which may be descheduled on a busy machine) between chunks.
+      const inFlight: number[][] = [];
+      let stdinEnded = false;
       let buffered = '';
       let stderr = '';
       let settled = false;
 
       const sendNext = () => {
+        if (stdinEnded) return;
         const chunk = fatal ? undefined : queue.shift();
         if (!chunk) {
-          inFlight = [];
+          stdinEnded = true;
           child.stdin.end();
           return;
         }
-        inFlight = chunk;
-        answered = 0;
+        inFlight.push(chunk);
         child.stdin.write(JSON.stringify(chunk.map((i) => [i, targets[i]!.path])) + '\n');
       };
 
@@ -136,8 +138,11 @@ export async function compileFiles(
           if (line.trim() === '') continue;
           const [id, failure] = JSON.parse(line) as [number, WireFailure | null];
           results.set(id, failure ? fromWire(targets[id]!.path, failure) : null);
-          answered++;
-          if (answered === inFlight.length) sendNext();
+          const head = inFlight[0];
+          if (head && head.every((i) => results.has(i))) inFlight.shift();
+          // Top up once the worker is busy answering (not at start, or the first worker would take two chunks
+          // before the second worker had one).
+          if (inFlight.length < 2) sendNext();
         }
       });
       child.on('error', (error) => {
@@ -148,7 +153,7 @@ export async function compileFiles(
       child.on('close', (code, signal) => {
         if (settled) return;
         settled = true;
-        const unanswered = inFlight.filter((i) => !results.has(i));
+        const unanswered = inFlight.flat().filter((i) => !results.has(i));
         if (unanswered.length === 0) {
           if (code !== 0 && !fatal) {
             fatal = new Error(
