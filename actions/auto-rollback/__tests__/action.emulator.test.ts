@@ -88,6 +88,30 @@ describe('a bad deploy rolled back on the emulator', () => {
   });
 });
 
+describe('previous when the older deployment is gone', () => {
+  test('ECS deployment history: the newest successful deployment of another revision', async () => {
+    const emu = await start();
+    // A good deploy of 109 that completed: 108's deployment is no longer listed, and no last-good tag exists.
+    const good = await emu.register('v2');
+    await emu.deploy(good);
+    const deadline = Date.now() + 30_000;
+    while (
+      (await emu.service()).deployments!.length !== 1 ||
+      primaryOf(await emu.service()).rolloutState !== 'COMPLETED'
+    ) {
+      if (Date.now() > deadline) throw new Error('the deploy of 109 never completed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const run = await emu.run({ to: 'previous', reason: 'data bug in 109' });
+    runs.push(run);
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toEqual({ 'rolled-back-from': good, 'rolled-back-to': R108, result: 'rolled-back' });
+    expect(run.log).toContain('rollback target hokusai-api:108 (deployment-history)');
+    expect(run.summary).toContain('previous: newest successful deployment in ECS history');
+    expect(primaryOf(await emu.service()).taskDefinition).toBe(R108);
+  });
+});
+
 describe('refusals on the emulator change nothing', () => {
   const cases: Array<{ name: string; target: (emu: EmulatedIncident) => Promise<string>; error: string }> = [
     {
@@ -244,6 +268,44 @@ describe('dynamics', () => {
     expect(run.summary).toMatch(/Find who deployed hokusai-api:110/);
     // Our one UpdateService, then theirs; nothing after.
     expect(emu.updateServiceCalls().map((c) => c.taskDefinition)).toEqual([broken, R108, hotfix]);
+  });
+
+  test('a target that crashes too: the rollback fails, and says so', async () => {
+    const emu = await start();
+    const alsoBroken = await emu.register('broken-0ld');
+    const broken = await emu.badDeploy();
+    const run = await emu.run({ to: alsoBroken });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toEqual({
+      'rolled-back-from': broken,
+      'rolled-back-to': alsoBroken,
+      result: 'failed',
+    });
+    expect(errors(run)).toHaveLength(1);
+    expect(errors(run)[0]).toMatch(
+      /^failed: rollback to hokusai-api:109 did not become stable: task \S+ exited with code 1/,
+    );
+    expect(run.summary).toContain('**The service is not stable on hokusai-api:109**');
+  });
+
+  test('a rollback that cannot finish within timeout ends timed-out', async () => {
+    const emu = await start();
+    await emu.badDeploy();
+    const run = await emu.run({ to: '108', timeout: '1s', 'stable-for': '0s' });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe('timed-out');
+    expect(errors(run)[0]).toMatch(
+      /^timed-out: rollback to hokusai-api:108 did not become stable: timed out after/,
+    );
+    // ECS carries on with the rollback deployment: the action made its one UpdateService.
+    expect(
+      emu
+        .updateServiceCalls()
+        .map((c) => c.taskDefinition)
+        .slice(-1),
+    ).toEqual([R108]);
   });
 
   test('a cancelled job stops cleanly and says what state the service is in', async () => {

@@ -160,11 +160,15 @@ describe('incidentReportMarkdown', () => {
     expect(md).toContain('| reason | page 1 \\| 2 &lt;b&gt; |');
   });
 
-  test('a failed rollback carries the command to finish it by hand', () => {
-    const failed = incidentReportMarkdown(report({ result: 'failed' }), { region: 'us-east-1' });
-    expect(failed).toContain(
+  test('a job cancelled before any change carries the command to roll back by hand', () => {
+    const cancelled = incidentReportMarkdown(report({ result: 'cancelled', updated: false }), {
+      region: 'us-east-1',
+    });
+    expect(cancelled).toContain(
       'aws ecs update-service --cluster hokusai --service hokusai-api --task-definition hokusai-api:108',
     );
+    const failed = incidentReportMarkdown(report({ result: 'failed' }), { region: 'us-east-1' });
+    expect(failed).not.toContain('aws ecs update-service');
     expect(failed).not.toContain('deploy → stable again');
     expect(md).not.toContain('aws ecs update-service');
   });

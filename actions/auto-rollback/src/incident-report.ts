@@ -170,10 +170,11 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
           mermaid(timelineMermaid(report.timeline, start, { title: `${report.service} rollback` })),
         )
       : '';
+  // Only when nothing was changed: after a failed or timed-out rollback, repeating it is not the advice.
   const recovery =
-    report.result === 'failed' || report.result === 'timed-out' || report.result === 'cancelled'
+    report.result === 'cancelled' && !report.updated
       ? blocks(
-          'To put the service on the restored revision by hand:',
+          'Nothing was changed. To roll back by hand:',
           `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, report.to)}\n\`\`\``,
         )
       : '';
