@@ -1,13 +1,19 @@
 // The bundled action (dist/index.js) run as the runner runs it, against the ECS emulator's scenarios.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runAction, type ActionRun } from '@hokusai/action-harness';
-import { startEmulator, SCENARIOS_DIR, type EmulatorHandle } from '@hokusai/ecs-emulator';
+import {
+  loadScenario,
+  startEmulator,
+  SCENARIOS_DIR,
+  type EmulatorHandle,
+  type Scenario,
+} from '@hokusai/ecs-emulator';
 import { createAwsApis, LAST_GOOD_TAG } from '@hokusai/ecs-kit';
 
 const TIME_SCALE = 20;
-/** 500 ms real = 10 s simulated: the default poll interval, in the emulator's time. */
-const POLL = '500ms';
-const POLL_SIMULATED_MS = 500 * TIME_SCALE;
+/** The default poll interval, 10 s, in the emulator's time: 500 ms real at 20x. */
+const POLL_SIMULATED_MS = 10_000;
+const pollFor = (timeScale: number) => `${POLL_SIMULATED_MS / timeScale}ms`;
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api';
 
 let emulator: EmulatorHandle | undefined;
@@ -20,22 +26,23 @@ afterEach(async () => {
 });
 
 async function deploy(
-  scenario: string,
+  scenario: string | Scenario,
   inputs: Record<string, string>,
   extra: Partial<Parameters<typeof runAction>[0]> = {},
+  timeScale = TIME_SCALE,
 ): Promise<ActionRun> {
   emulator = await startEmulator({
-    scenario: `${SCENARIOS_DIR}/${scenario}.yaml`,
+    scenario: typeof scenario === 'string' ? `${SCENARIOS_DIR}/${scenario}.yaml` : scenario,
     port: 0,
-    timeScale: TIME_SCALE,
+    timeScale,
   });
   run = await runAction({
     action: 'ecs-deploy-and-wait',
     inputs: {
       cluster: 'hokusai',
       service: 'hokusai-api',
-      'poll-interval': POLL,
-      'stable-for': '3s',
+      'poll-interval': pollFor(timeScale),
+      'stable-for': `${60 / timeScale}s`,
       timeout: '2m',
       ...inputs,
     },
@@ -57,7 +64,8 @@ const errorLines = (r: ActionRun) => r.stdout.split('\n').filter((l) => l.starts
 
 describe('ecs-deploy-and-wait end to end on the emulator', () => {
   test('the incident ends rolled-back within one poll of the first crash, with the SyntaxError line', async () => {
-    const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-3f9c2e1` });
+    // At 10x (a 1 s real poll) a stall of the machine counts less in simulated time than at 20x.
+    const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-3f9c2e1` }, {}, 10);
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(
@@ -226,6 +234,17 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(r.outputs['task-definition-arn']).toMatch(/hokusai-api:108$/);
     expect(calls('RegisterTaskDefinition')).toHaveLength(0);
     expect(calls('UpdateService')[0]!.forceNewDeployment).toBe(true);
+  });
+
+  test('the incident under a 30% throttling storm ends the same way', async () => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/incident-crash-on-import.yaml`);
+    scenario.faults = loadScenario(`${SCENARIOS_DIR}/throttling-30pct.yaml`).faults;
+    const r = await deploy(scenario, { image: `${REPO}:broken-3f9c2e1` });
+    expect(r.outputs.result).toBe('rolled-back');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model_registry\.py, line 26\)$/,
+    );
+    expect(emulator!.events().filter((e) => e.type === 'fault').length).toBeGreaterThan(0);
   });
 
   test('wait: false registers and updates only', async () => {
