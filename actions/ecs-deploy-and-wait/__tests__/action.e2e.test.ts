@@ -247,6 +247,46 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(emulator!.events().filter((e) => e.type === 'fault').length).toBeGreaterThan(0);
   });
 
+  test.each([
+    {
+      operation: 'DescribeServices',
+      error: /^::error::access denied while describing service "hokusai-api" in cluster "hokusai": /,
+    },
+    {
+      operation: 'ListTasks',
+      error:
+        /^::error::access denied while listing the tasks of service "hokusai-api" in cluster "hokusai": /,
+    },
+  ])('no permission for $operation: one line, nothing changed', async ({ operation, error }) => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+    scenario.faults = [
+      {
+        operation,
+        error: 'AccessDeniedException',
+        message: `User is not authorized to perform: ecs:${operation}`,
+        rate: 1,
+      },
+    ];
+    const r = await deploy(scenario, { image: `${REPO}:v2` });
+    expect(r.exitCode).toBe(1);
+    const errors = errorLines(r);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(error);
+    expect(calls('RegisterTaskDefinition')).toHaveLength(0);
+    expect(calls('UpdateService')).toHaveLength(0);
+  });
+
+  test('the service deleted mid-deploy: failed, no rollback attempted', async () => {
+    // At 5x the deploy starts well before the scenario deletes the service (30 s simulated).
+    const r = await deploy('service-deleted-mid-deploy', { image: `${REPO}:v2` }, {}, 5);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('failed');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^service hokusai-api is (INACTIVE|DRAINING)|no longer exists/,
+    );
+    expect(calls('UpdateService')).toHaveLength(1);
+  });
+
   test('wait: false registers and updates only', async () => {
     const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-1`, wait: 'false' });
     expect(r.exitCode).toBe(0);
