@@ -90,6 +90,15 @@ describe('watchRollout on emulator scenarios', () => {
     const lines = run.logger.messages('info').filter((l) => !l.startsWith('event: '));
     expect(new Set(lines).size).toBe(lines.length);
     expect(result.polls).toBeGreaterThan(lines.filter((l) => l.startsWith('deployment ')).length);
+    // The polling budget: at most 20 calls in any simulated minute while waiting (10 s polls).
+    const waiting = run.callLog.calls.filter(
+      (c) => c.at >= deployed.startedAt && c.operation !== 'UpdateService',
+    );
+    let busiest = 0;
+    for (const c of waiting)
+      busiest = Math.max(busiest, waiting.filter((d) => d.at >= c.at && d.at < c.at + 60_000).length);
+    expect(busiest).toBeLessThanOrEqual(20);
+    expect(busiest).toBeGreaterThanOrEqual(6);
   });
 
   test('a task that dies inside stable-for fails the deploy', async () => {
