@@ -146,6 +146,24 @@ describe('errors in AWS shape', () => {
     ]);
   });
 
+  test('DescribeServices returns tags only with include TAGS (as AWS)', async () => {
+    const { TagResourceCommand } = await import('@aws-sdk/client-ecs');
+    const plain = await c.ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
+    );
+    expect(plain.services![0]!.tags).toBeUndefined();
+    await c.ecs.send(
+      new TagResourceCommand({
+        resourceArn: plain.services![0]!.serviceArn,
+        tags: [{ key: 'team', value: 'ml' }],
+      }),
+    );
+    const tagged = await c.ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'], include: ['TAGS'] }),
+    );
+    expect(tagged.services![0]!.tags).toEqual([{ key: 'team', value: 'ml' }]);
+  });
+
   test('an operation the emulator lacks answers UnknownOperationException through the SDK', async () => {
     const error = await errorOf(
       c.ecs.send(new RunTaskCommand({ cluster: 'hokusai', taskDefinition: 'hokusai-api:108' })),

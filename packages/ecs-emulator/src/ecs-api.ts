@@ -402,8 +402,12 @@ export const ecsOperations: Record<string, Handler> = {
     const failures: Body[] = [];
     for (const ref of refs) {
       const service = sim.findService(cluster, ref, true);
-      if (service) services.push(serviceShape(sim, service));
-      else
+      if (service) {
+        const shape = serviceShape(sim, service);
+        // As AWS: tags only when asked for with include: ['TAGS'].
+        if (!(f.strings('include') ?? []).includes('TAGS')) delete shape.tags;
+        services.push(shape);
+      } else
         failures.push({
           arn: ref.startsWith('arn:') ? ref : sim.ecsArn(`service/${cluster.name}/${ref}`),
           reason: 'MISSING',
