@@ -521,3 +521,43 @@ describe('fault injection', () => {
     expect(ok.TargetGroups).toHaveLength(1);
   });
 });
+
+describe('startEmulator options', () => {
+  test('startTime, timeScale override, a chosen port, and close() twice', async () => {
+    const { freePort } = await import('@hokusai/action-harness');
+    const port = await freePort();
+    const scenario = loadScenario(path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'));
+    scenario.startTime = '2026-01-01T09:00:00Z';
+    const emulator = await startEmulator({ scenario, port, timeScale: 1000 });
+    try {
+      expect(emulator.port).toBe(port);
+      expect(emulator.endpoint).toBe(`http://127.0.0.1:${port}`);
+      await new Promise((r) => setTimeout(r, 100));
+      // At 1000 simulated seconds per real second, 100 ms of real time is at least 100 simulated seconds.
+      expect(emulator.now().getTime() - Date.parse('2026-01-01T09:00:00Z')).toBeGreaterThanOrEqual(100_000);
+      const c = clientsFor(emulator.endpoint);
+      try {
+        const out = await c.ecs.send(
+          new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
+        );
+        expect(out.services![0]!.createdAt!.toISOString()).toBe('2026-01-01T09:00:00.000Z');
+      } finally {
+        destroyClients(c);
+      }
+    } finally {
+      await emulator.close();
+      await emulator.close();
+    }
+  });
+
+  test('a bad scenario object is refused with the field path', async () => {
+    const scenario = loadScenario(path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'));
+    (scenario.services![0] as unknown as Record<string, unknown>).desiredCount = 'two';
+    await expect(startEmulator({ scenario })).rejects.toThrow(
+      'services[0].desiredCount: expected an integer',
+    );
+    await expect(
+      startEmulator({ scenario: path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'), timeScale: 0 }),
+    ).rejects.toThrow('timeScale: must be a number > 0 (got 0)');
+  });
+});
