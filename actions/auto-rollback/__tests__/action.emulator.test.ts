@@ -308,6 +308,39 @@ describe('dynamics', () => {
     ).toEqual([R108]);
   });
 
+  test('access denied while watching, after UpdateService: one line that says the service was changed', async () => {
+    // The first DescribeTasks (the failure evidence) is allowed; the watcher's are denied.
+    const denied = Array.from({ length: 100 }, (_, i) => i + 2);
+    const emu = await start(
+      incidentScenario({
+        faults: [
+          {
+            operation: 'DescribeTasks',
+            error: 'AccessDeniedException',
+            message: 'not authorized to perform ecs:DescribeTasks',
+            calls: denied,
+          },
+        ],
+      }),
+    );
+    await emu.badDeploy();
+    const run = await emu.run({ to: '108' });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^UpdateService to hokusai-api:108 was made \(ECS carries on with it\), then watching failed: access denied while rolling hokusai-api back to hokusai-api:108: .*ecs:DescribeTasks/,
+      ),
+    ]);
+    expect(
+      emu
+        .updateServiceCalls()
+        .map((c) => c.taskDefinition)
+        .slice(-1),
+    ).toEqual([R108]);
+  });
+
   test('a cancelled job stops cleanly and says what state the service is in', async () => {
     const emu = await start();
     await emu.badDeploy();

@@ -235,21 +235,34 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     };
   }
 
-  const outcome = await rollBack({
-    apis,
-    cluster,
-    service,
-    taskDefinitionArn: to,
-    pollIntervalMs: options.pollIntervalMs,
-    timeoutMs: options.timeoutMs,
-    stableForMs: options.stableForMs,
-    wait: options.wait,
-    clock,
-    logger,
-    callLog: options.callLog,
-    timeline,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  let outcome: RollbackResult;
+  try {
+    outcome = await rollBack({
+      apis,
+      cluster,
+      service,
+      taskDefinitionArn: to,
+      pollIntervalMs: options.pollIntervalMs,
+      timeoutMs: options.timeoutMs,
+      stableForMs: options.stableForMs,
+      wait: options.wait,
+      clock,
+      logger,
+      callLog: options.callLog,
+      timeline,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    // Not a verdict (rollBack ends those normally): an API error the retries could not absorb. Say whether the
+    // service was already changed, since that decides what a person does next.
+    const made = options.callLog.calls.some((c) => c.operation === 'UpdateService');
+    const explained = explainAwsError(error, `rolling ${service} back to ${toName}`);
+    const prefix = made
+      ? `UpdateService to ${toName} was made (ECS carries on with it), then watching failed: `
+      : `no change made: `;
+    if (explained instanceof Error) explained.message = `${prefix}${explained.message}`;
+    throw explained;
+  }
 
   // The evidence carries AWS's timestamps, the timeline our clock's: align them on the rollback deployment, whose
   // createdAt (AWS) and UpdateService moment (ours) are the same instant.
@@ -291,7 +304,8 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
 
   let health: ServiceHealth | undefined;
   const last = outcome.watch?.last;
-  if (last?.service) health = healthOf(last.service, last.targets);
+  // A cancelled watch may be a poll behind: read the service once more to say where it stands now.
+  if (last?.service && outcome.outcome !== 'cancelled') health = healthOf(last.service, last.targets);
   else {
     try {
       const now = await apis.ecs.describeService(cluster, service);

@@ -1,7 +1,7 @@
 // Reads the inputs, rolls the service back through ecs-kit, then sets the outputs and writes the incident report.
 // SIGINT/SIGTERM (a cancelled job) stop the watch; the report then says what state the service is in.
 import * as core from '@actions/core';
-import { actionsLogger, ConfigurationError, isConfigurationError, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
 import { ApiCallLog, createAwsApis, systemClock, taskDefinitionName } from '@hokusai/ecs-kit';
 import { autoRollback, SUCCESSFUL_RESULTS, type RollbackReport } from './auto-rollback.js';
 import { incidentReportMarkdown, updateServiceCommand } from './incident-report.js';
@@ -59,7 +59,10 @@ export async function main(): Promise<void> {
       signal: cancel.signal,
     });
   } catch (error) {
-    if (isConfigurationError(error)) core.setOutput('result', 'refused');
+    // After an UpdateService the service did change: that is a failed rollback, not a refused one.
+    const changed = callLog.calls.some((c) => c.operation === 'UpdateService');
+    if (changed) core.setOutput('result', 'failed');
+    else if (isConfigurationError(error)) core.setOutput('result', 'refused');
     throw error;
   } finally {
     apis.close?.();
@@ -92,11 +95,12 @@ export async function main(): Promise<void> {
       logger.info(
         `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, report.to)}`,
       );
-    throw new ConfigurationError(`cancelled: ${report.summary}`);
+    core.setFailed(`cancelled: ${report.summary}`);
+    return;
   }
   if (SUCCESSFUL_RESULTS.includes(report.result)) {
     logger.info(report.summary);
     return;
   }
-  throw new ConfigurationError(`${report.result}: ${report.summary}`);
+  core.setFailed(`${report.result}: ${report.summary}`);
 }
