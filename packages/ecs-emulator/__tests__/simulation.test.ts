@@ -406,3 +406,28 @@ describe('container health checks', () => {
     expect(primary.failedTasks).toBe(3);
   });
 });
+
+describe('launch backoff (optional)', () => {
+  test('after 3 failures in a row, launches wait 10 s, 20 s, 40 s ... after the previous one', () => {
+    const { sim, service } = simulate('incident-crash-on-import.yaml', (s) => {
+      s.launchBackoff = { afterFailures: 3, initialSeconds: 10, maxSeconds: 40 };
+    });
+    deploy(sim, service, 'broken-1');
+    const primary = primaryOf(service);
+    sim.step(900);
+    const launches = sim.eventLog
+      .filter(
+        (e) => e.type === 'task-state' && e.lastStatus === 'PROVISIONING' && e.deploymentId === primary.id,
+      )
+      .map((e) => Date.parse(e.time as string) / 1000);
+    const gaps = launches.slice(1).map((t, i) => t - launches[i]!);
+    // Without backoff a crash cycle here is 13 s (1 s provisioning + 8 s start + 3 s + 1 s); with it the gaps
+    // grow to the 40 s cap.
+    expect(Math.max(...gaps)).toBe(40);
+    expect(gaps.filter((g) => g === 40).length).toBeGreaterThan(5);
+    const without = simulate('incident-crash-on-import.yaml');
+    deploy(without.sim, without.service, 'broken-1');
+    without.sim.step(900);
+    expect(primaryOf(without.service).failedTasks).toBeGreaterThan(primary.failedTasks * 2);
+  });
+});

@@ -119,6 +119,8 @@ export interface Scenario {
   timeScale?: number;
   seed?: number;
   stoppedTaskRetentionSeconds?: number;
+  /** ECS-like backoff of task launches after repeated failures (default: none, replacement is immediate). */
+  launchBackoff?: { afterFailures?: number; initialSeconds?: number; maxSeconds?: number };
   clusters?: ScenarioCluster[];
   taskDefinitions?: ScenarioTaskDefinition[];
   targetGroups?: ScenarioTargetGroup[];

@@ -141,6 +141,8 @@ export interface Service {
   steady: boolean;
   consecutiveFailures: number;
   warnedUnableToStart: boolean;
+  /** When the scheduler last launched a task (for the optional launch backoff). */
+  lastLaunchAt?: number;
   deletedAt?: number;
 }
 
@@ -1352,7 +1354,10 @@ export class Simulation {
 
     // Start tasks for the primary deployment up to desired, within maximumPercent (a FAILED deployment launches no more).
     const started: Task[] = [];
-    if (!failedNoRollback) {
+    const backoffUntil = this.launchBackoffUntil(service);
+    if (backoffUntil !== undefined && this.now < backoffUntil) {
+      this.at(backoffUntil, () => undefined);
+    } else if (!failedNoRollback) {
       let total = this.serviceTasks(service).filter((t) => t.desiredStatus === 'RUNNING').length;
       let count = ofPrimary.length - stopped.filter((t) => t.deploymentId === current.id).length;
       while (count < desired && total < maxTotal) {
@@ -1362,6 +1367,7 @@ export class Simulation {
       }
     }
     if (started.length > 0) {
+      service.lastLaunchAt = this.now;
       this.serviceEvent(
         service,
         `has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`,
@@ -1403,6 +1409,19 @@ export class Simulation {
     ) {
       this.completeDeployment(service, current, true);
     }
+  }
+
+  /**
+   * The optional ECS-like launch backoff (scenario `launchBackoff`): after `afterFailures` failures in a row, each
+   * launch waits initialSeconds x 2^(failures - afterFailures), at most maxSeconds, after the previous one.
+   */
+  private launchBackoffUntil(service: Service): number | undefined {
+    const backoff = this.scenario.launchBackoff;
+    if (!backoff || service.lastLaunchAt === undefined) return undefined;
+    const over = service.consecutiveFailures - (backoff.afterFailures ?? 3);
+    if (over < 0) return undefined;
+    const seconds = Math.min(backoff.maxSeconds ?? 900, (backoff.initialSeconds ?? 10) * 2 ** over);
+    return service.lastLaunchAt + seconds * 1000;
   }
 
   private completeDeployment(service: Service, deployment: Deployment, announce: boolean): void {
