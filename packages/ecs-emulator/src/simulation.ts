@@ -780,9 +780,11 @@ export class Simulation {
   }
 
   // ---------- tasks ----------
+  /** The service's tasks (STOPPED ones until they expire), oldest first; a copy, safe to iterate while changing state. */
   serviceTasks(service: Service): Task[] {
-    return [...this.tasks.values()].filter((t) => t.service === service);
+    return [...(this.tasksByService.get(service) ?? [])];
   }
+  private readonly tasksByService = new Map<Service, Task[]>();
 
   behaviourOf(image: string): Container['behaviour'] {
     const match = (this.scenario.images ?? []).find((b) => imageMatches(b.match, image));
@@ -839,6 +841,9 @@ export class Simulation {
       targetGroupArns: [],
     };
     this.tasks.set(arn, task);
+    const list = this.tasksByService.get(service);
+    if (list) list.push(task);
+    else this.tasksByService.set(service, [task]);
     this.recordTask(task);
     return task;
   }
@@ -1049,6 +1054,8 @@ export class Simulation {
         this.now - task.stoppedAt > this.retentionMs
       ) {
         this.tasks.delete(arn);
+        const list = task.service && this.tasksByService.get(task.service);
+        if (list) list.splice(list.indexOf(task), 1);
       }
     }
   }
