@@ -431,3 +431,34 @@ describe('launch backoff (optional)', () => {
     expect(primaryOf(without.service).failedTasks).toBeGreaterThan(primary.failedTasks * 2);
   });
 });
+
+describe('an image that fails to start', () => {
+  test('never RUNNING: stopCode TaskFailedToStart with the reason on the task and the container; a failure', () => {
+    const reason = 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found';
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.images = [{ match: '*:missing*', failToStart: reason, startSeconds: 4 }];
+    });
+    deploy(sim, service, 'missing-1');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () =>
+        sim.serviceTasks(service).some((t) => t.deploymentId === primary.id && t.lastStatus === 'STOPPED'),
+      60,
+    );
+    const task = sim
+      .serviceTasks(service)
+      .find((t) => t.deploymentId === primary.id && t.lastStatus === 'STOPPED')!;
+    expect(task).toMatchObject({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: reason,
+    });
+    expect(task.startedAt).toBeUndefined();
+    expect(task.containers[0]!.reason).toBe(reason);
+    const states = sim.eventLog
+      .filter((e) => e.type === 'task-state' && e.taskArn === task.arn)
+      .map((e) => e.lastStatus);
+    expect(states).toEqual(['PROVISIONING', 'PENDING', 'STOPPING', 'STOPPED']);
+    stepUntil(sim, () => primary.rolloutState === 'FAILED', 120);
+  });
+});
