@@ -265,7 +265,8 @@ describe('circuit-breaker-rollback.yaml', () => {
 
 describe('elb-health-failure.yaml', () => {
   test('the target goes unhealthy and the task is stopped with "Task failed ELB health checks in (target-group ...)"', async () => {
-    const c = await start('elb-health-failure.yaml');
+    // Slow enough to see the target unhealthy (10 simulated seconds before ECS acts) between two polls.
+    const c = await start('elb-health-failure.yaml', 30);
     const tg = (await c.elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups![0]!;
     expect(tg).toMatchObject({
       HealthCheckIntervalSeconds: 10,
@@ -362,7 +363,8 @@ describe('throttling-30pct.yaml', () => {
 
 describe('service-deleted-mid-deploy.yaml', () => {
   test('deleted at t=30 s: DRAINING, then INACTIVE; UpdateService raises ServiceNotActiveException', async () => {
-    const c = await start('service-deleted-mid-deploy.yaml', 60);
+    // Slow enough that the deploy (three calls) lands well before the deletion at t = 30 s.
+    const c = await start('service-deleted-mid-deploy.yaml', 20);
     await deploy(c, 'v2');
     const draining = await waitFor('the service to be deleted', async () => {
       const s = await service(c);
