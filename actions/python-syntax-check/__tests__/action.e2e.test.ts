@@ -236,6 +236,19 @@ describe('file names and file system oddities', () => {
     expect(run.summary).toContain('skipped');
   });
 
+  test('a 4 MB module is compiled like any other, its error found on its last line', async () => {
+    const lines = Array.from({ length: 120_000 }, (_, i) => `    "${String(i).padStart(8, '0')}-payload",\n`);
+    const huge = `DATA = [\n${lines.join('')}]\n\ndef broken(:\n    pass\n`;
+    const dir = workspace({ 'data/huge.py': huge, 'app.py': 'x = 1\n' });
+    const expected = oracleVerdict(python313, dir, 'data/huge.py')!;
+    const run = await check(dir, { python: python313 });
+    expect(run.outputs['files-checked']).toBe('2');
+    expect(run.annotations.filter((a) => a.file)).toEqual([
+      expect.objectContaining({ file: 'data/huge.py', line: expected.line, message: expected.message }),
+    ]);
+    expect(expected.line).toBe(120_004);
+  });
+
   test('always-excluded folders and the exclude input are left out', async () => {
     const broken = 'def f(:\n';
     const dir = workspace({
