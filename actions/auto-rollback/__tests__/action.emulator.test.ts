@@ -41,7 +41,13 @@ describe('a bad deploy rolled back on the emulator', () => {
     const emu = await start();
     const broken = await emu.badDeploy();
     const before = emu.updateServiceCalls().length;
-    const run = await emu.run({ to, reason: 'crash on import (SyntaxError)', 'failure-reason': FAILURE });
+    // Without failure-reason (a manual rollback) the report finds the reason itself.
+    const failureReason = to === 'previous' ? FAILURE : '';
+    const run = await emu.run({
+      to,
+      reason: 'crash on import (SyntaxError)',
+      'failure-reason': failureReason,
+    });
     runs.push(run);
     expect(errors(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
@@ -65,10 +71,19 @@ describe('a bad deploy rolled back on the emulator', () => {
       '## Rollback of hokusai-api: hokusai-api:109 → hokusai-api:108 — rolled back, stable',
     );
     expect(run.summary).toContain('| failing revision | `hokusai-api:109` |');
-    expect(run.summary).toContain('SyntaxError: invalid syntax (model\\_registry.py, line 26)');
+    expect(run.summary).toMatch(
+      /\| why it failed \| task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model\\_registry.py, line 26\) \|/,
+    );
     expect(run.summary).toContain('```mermaid\ntimeline');
     expect(run.summary).toMatch(/deploy of hokusai-api 109/);
-    expect(run.summary).toMatch(/first failure  ?task [0-9a-f]{8}… exited with code 1/);
+    // The first failed task and its log, read from the service and CloudWatch Logs before the rollback.
+    expect(run.summary).toMatch(
+      /first failure task [0-9a-f]{8}… exited with code 1 SyntaxError invalid syntax/,
+    );
+    expect(run.summary).toMatch(
+      /<details><summary>Log of the first failed task [0-9a-f]{8}… \(\/ecs\/hokusai-api hokusai\/api\/[0-9a-f]+\)/,
+    );
+    expect(run.summary).toContain('  File "/app/src/services/model_registry.py", line 26');
     expect(run.summary).toMatch(/rollback to hokusai-api 108/);
     expect(run.summary).toMatch(/stable on hokusai-api 108/);
     // AWS's timestamps and the runner's clock are aligned: the story reads in order.

@@ -68,6 +68,14 @@ export class EmulatedIncident {
             image: `${REGISTRY}:${tag}`,
             essential: true,
             portMappings: [{ containerPort: 8000 }],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': '/ecs/hokusai-api',
+                'awslogs-region': 'us-east-1',
+                'awslogs-stream-prefix': 'hokusai',
+              },
+            },
           },
         ],
       }),

@@ -156,6 +156,28 @@ describe('incidentReportMarkdown', () => {
     expect(md).toMatch(/\n- \[ \] Find the root cause/);
   });
 
+  test('the first failed task’s log, collapsed', () => {
+    const withLog = incidentReportMarkdown(
+      report({
+        evidence: {
+          failedTasks: 1,
+          log: {
+            taskId: '9e1b2c3d4e5f',
+            container: 'api',
+            group: '/ecs/hokusai-api',
+            stream: 'hokusai/api/9e1b2c3d4e5f',
+            lines: ['Traceback (most recent call last):', 'SyntaxError: invalid syntax'],
+          },
+        },
+      }),
+      { region: 'us-east-1' },
+    );
+    expect(withLog).toContain(
+      '<details><summary>Log of the first failed task 9e1b2c3d… (/ecs/hokusai-api hokusai/api/9e1b2c3d4e5f)</summary>\n\n```\nTraceback (most recent call last):\nSyntaxError: invalid syntax\n```',
+    );
+    expect(md).not.toContain('<details>');
+  });
+
   test('free text cannot break the table', () => {
     expect(md).toContain('| reason | page 1 \\| 2 &lt;b&gt; |');
   });

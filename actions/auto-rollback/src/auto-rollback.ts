@@ -216,7 +216,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     };
   }
 
-  const evidence = await gatherFailureEvidence(apis.ecs, cluster, target.service, from, logger);
+  const evidence = await gatherFailureEvidence(apis, cluster, target.service, from, logger);
   timeline.push({
     at: startedAt,
     kind: 'verdict',

@@ -2,6 +2,8 @@
 // the timeline, the service's health now, and a checklist of follow-ups. Pure: report data in, Markdown out.
 import {
   blocks,
+  codeBlock,
+  details,
   escapeMarkdown,
   formatDuration,
   heading,
@@ -178,10 +180,18 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
           `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, report.to)}\n\`\`\``,
         )
       : '';
+  const log = report.evidence?.log;
+  const logSection = log
+    ? details(
+        `Log of the first failed task ${log.taskId.slice(0, 8)}… (${log.group} ${log.stream})`,
+        codeBlock(log.lines.join('\n') || '(empty)'),
+      )
+    : '';
   return blocks(
     heading(title, 2),
     `> ${report.summary}`,
     overview,
+    logSection,
     timeline,
     heading('Current health', 3),
     healthSection(report),

@@ -95,7 +95,7 @@ export async function main(): Promise<void> {
       logger.info(
         `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, report.to)}`,
       );
-    core.setFailed(`cancelled: ${report.summary}`);
+    core.setFailed(report.summary);
     return;
   }
   if (SUCCESSFUL_RESULTS.includes(report.result)) {
