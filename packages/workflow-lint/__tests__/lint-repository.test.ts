@@ -66,7 +66,7 @@ describe('lintRepository and the CLI', () => {
   test('reports every kind of finding as file:line: message and exits 1', () => {
     const root = tempRepo({
       '.github/workflows/ci.yml':
-        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - uses: actions/checkout@v5\n      - run: echo ${{ github.ref }}\n',
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - uses: actions/checkout@v5\n      - run: echo ${{ github.ref }}\n      - uses: ./actions/good\n        with:\n          nope: x\n',
       'actions/good/action.yml': GOOD_ACTION,
       'actions/good/dist/index.js': '',
       'actions/unbuilt/action.yml': GOOD_ACTION,
@@ -80,10 +80,11 @@ describe('lintRepository and the CLI', () => {
       '.github/workflows/ci.yml:3: job "a" needs job "nope" which does not exist in this workflow [actionlint/job-needs]',
       '.github/workflows/ci.yml:7: third-party action "actions/checkout@v5" is not pinned by a full commit SHA: use actions/checkout@<40-hex commit> # <version> [pinned-uses]',
       '.github/workflows/ci.yml:8: expression ${{ github.ref }} inside a run: script (script injection): pass it through env: and use "$NAME" in the script [run-expression]',
+      '.github/workflows/ci.yml:11: actions/good has no input "nope" [suite-action-usage]',
       'actions/empty/action.yml:0: missing: every action folder needs an action.yml [action-metadata]',
       'actions/unbuilt/action.yml:7: runs.main dist/index.js does not exist: run "pnpm build" and commit dist/ [action-metadata]',
     ]);
-    expect(cli.stderr).toContain('workflow-lint: 6 finding(s) in 1 workflow(s), 3 action folder(s)');
+    expect(cli.stderr).toContain('workflow-lint: 7 finding(s) in 1 workflow(s), 3 action folder(s)');
   });
 
   test('a clean repository exits 0 and says what it checked', () => {

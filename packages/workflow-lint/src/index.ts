@@ -16,3 +16,9 @@ export {
   NEWER_RUNNER_LABELS,
 } from './actionlint-staleness.js';
 export { checkActionSchema, checkWorkflowSchema } from './github-schema.js';
+export {
+  actionInterfaceOf,
+  checkSuiteActionUsage,
+  suiteActionName,
+  type ActionInterface,
+} from './suite-action-usage.js';

