@@ -356,20 +356,20 @@ describe('dynamics', () => {
     ).toEqual([R108]);
   });
 
-  test('a cancelled job stops cleanly and says what state the service is in', async () => {
-    const emu = await start();
-    await emu.badDeploy();
-    const run = await emu.run(
-      { to: 'previous', 'stable-for': '90s' },
-      { signal: 'SIGTERM', signalAfterMs: 6000 },
-    );
-    runs.push(run);
-    expect(run.exitCode).toBe(1);
-    expect(run.outputs.result).toBe('cancelled');
-    expect(run.log).toContain('received SIGTERM: stopping the rollback watch');
-    expect(run.log).toMatch(/cancelled: hokusai-api is on hokusai-api:108: \d\/2 running/);
-    expect(run.log).toContain('the rollback to hokusai-api:108 continues in ECS');
-    expect(run.summary).toContain('— cancelled');
-    expect(run.log).not.toMatch(/^\s+at /m);
-  });
+  test.each(['SIGTERM', 'SIGINT'] as const)(
+    'a job cancelled with %s stops cleanly and says what state the service is in',
+    async (signal) => {
+      const emu = await start();
+      await emu.badDeploy();
+      const run = await emu.run({ to: 'previous', 'stable-for': '90s' }, { signal, signalAfterMs: 6000 });
+      runs.push(run);
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.result).toBe('cancelled');
+      expect(run.log).toContain(`received ${signal}: stopping the rollback watch`);
+      expect(run.log).toMatch(/cancelled: hokusai-api is on hokusai-api:108: \d\/2 running/);
+      expect(run.log).toContain('the rollback to hokusai-api:108 continues in ECS');
+      expect(run.summary).toContain('— cancelled');
+      expect(run.log).not.toMatch(/^\s+at /m);
+    },
+  );
 });

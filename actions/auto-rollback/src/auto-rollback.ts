@@ -140,7 +140,12 @@ async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promi
   const name = taskDefinitionName(target.taskDefinitionArn);
   const current = taskDefinitionName(target.currentTaskDefinitionArn);
   const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
-  if (older && (older.rolloutState === 'FAILED' || older.failedTasks > 0)) {
+  // A deployment that once COMPLETED proved its revision, whatever it counted on the way; one that never did and
+  // lost tasks is the broken one.
+  const broken =
+    older &&
+    (older.rolloutState === 'FAILED' || (older.rolloutState !== 'COMPLETED' && older.failedTasks > 0));
+  if (older && broken) {
     const how =
       older.rolloutState === 'FAILED'
         ? `FAILED (${older.rolloutStateReason ?? 'rolled back'})`
