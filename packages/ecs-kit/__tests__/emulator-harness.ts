@@ -1,5 +1,5 @@
 // Runs ecs-kit against the ECS emulator on its simulated clock: adapters, a deploy of a given image, the watcher.
-import { startEmulator, SCENARIOS_DIR, type EmulatorHandle } from '@hokusai/ecs-emulator';
+import { startEmulator, SCENARIOS_DIR, type EmulatorHandle, type Scenario } from '@hokusai/ecs-emulator';
 import { MemoryLogger } from '@hokusai/action-kit';
 import { createAwsApis } from '../src/aws-adapters.js';
 import { ApiCallLog, scaledClock, type Clock } from '../src/clock.js';
@@ -22,8 +22,12 @@ export interface EmulatedRun {
   close(): Promise<void>;
 }
 
-export async function startRun(scenario: string, timeScale = 50): Promise<EmulatedRun> {
-  const emulator = await startEmulator({ scenario: `${SCENARIOS_DIR}/${scenario}.yaml`, port: 0, timeScale });
+export async function startRun(scenario: string | Scenario, timeScale = 50): Promise<EmulatedRun> {
+  const emulator = await startEmulator({
+    scenario: typeof scenario === 'string' ? `${SCENARIOS_DIR}/${scenario}.yaml` : scenario,
+    port: 0,
+    timeScale,
+  });
   const clock = scaledClock(() => emulator.now().getTime(), timeScale);
   const callLog = new ApiCallLog(clock);
   const apis = createAwsApis({

@@ -1,5 +1,6 @@
 // Rollout dynamics against the ECS emulator's scenarios, on simulated time: the verdict, the watcher, rollback.
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { loadScenario, SCENARIOS_DIR } from '@hokusai/ecs-emulator';
 import { rollBack } from '../src/rollback.js';
 import { resolveRollbackTarget } from '../src/rollback-target.js';
 import { fetchFailedTaskLogs } from '../src/task-logs.js';
@@ -122,6 +123,28 @@ describe('watchRollout on emulator scenarios', () => {
     const result = await watch(run, deployed);
     expect(result.decision.kind).toBe('succeeded');
     expect(run.emulator.events().some((e) => e.type === 'fault')).toBe(true);
+  });
+
+  test('a minute-long DescribeServices outage is waited out, not taken for a verdict', async () => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+    scenario.faults = [
+      {
+        operation: 'DescribeServices',
+        error: 'ThrottlingException',
+        rate: 1,
+        fromSeconds: 5,
+        untilSeconds: 65,
+      },
+    ];
+    run = await startRun(scenario);
+    const deployed = await deployImage(run, 'v2');
+    const result = await watch(run, deployed);
+    expect(result.decision.kind).toBe('succeeded');
+    expect(
+      run.logger
+        .messages('warning')
+        .some((m) => /^could not observe the service \(ThrottlingException\)/.test(m)),
+    ).toBe(true);
   });
 
   test('circuit breaker rolls back first when max-failed-tasks is high: recognised and not fought', async () => {
