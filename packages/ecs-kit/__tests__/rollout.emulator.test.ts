@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { loadScenario, SCENARIOS_DIR } from '@hokusai/ecs-emulator';
 import { rollBack } from '../src/rollback.js';
+import { recordLastGood } from '../src/last-good.js';
 import { resolveRollbackTarget } from '../src/rollback-target.js';
 import { fetchFailedTaskLogs } from '../src/task-logs.js';
 import {
@@ -224,6 +225,40 @@ describe('watchRollout on emulator scenarios', () => {
       source: 'previous-deployment',
       noop: false,
     });
+  });
+
+  test('resolveRollbackTarget(previous) after a completed deploy, with no tag, uses ECS deployment history', async () => {
+    run = await startRun('healthy-rollout');
+    const deployed = await deployImage(run, 'v2');
+    expect((await watch(run, deployed, { stableForMs: 0 })).decision.kind).toBe('succeeded');
+    const history = await run.apis.ecs.deploymentHistory(CLUSTER, SERVICE);
+    expect(history?.[0]).toMatchObject({ status: 'SUCCESSFUL', taskDefinition: deployed.next });
+    const target = await resolveRollbackTarget(run.apis.ecs, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      to: 'previous',
+    });
+    expect(target).toMatchObject({
+      taskDefinitionArn: deployed.previous,
+      source: 'deployment-history',
+      noop: false,
+    });
+  });
+
+  test('resolveRollbackTarget(previous) prefers the last-good tag over history', async () => {
+    run = await startRun('healthy-rollout');
+    const first = await deployImage(run, 'v2');
+    expect((await watch(run, first, { stableForMs: 0 })).decision.kind).toBe('succeeded');
+    const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
+    await recordLastGood(run.apis.ecs, service.arn, first.previous);
+    const second = await deployImage(run, 'v3');
+    expect((await watch(run, second, { stableForMs: 0 })).decision.kind).toBe('succeeded');
+    const target = await resolveRollbackTarget(run.apis.ecs, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      to: 'previous',
+    });
+    expect(target).toMatchObject({ taskDefinitionArn: first.previous, source: 'last-good-tag' });
   });
 
   test('a cancelled watch stops at once', async () => {
