@@ -8,7 +8,7 @@ import {
   type EmulatorHandle,
   type Scenario,
 } from '@hokusai/ecs-emulator';
-import { createAwsApis, LAST_GOOD_TAG } from '@hokusai/ecs-kit';
+import { createAwsApis, LAST_GOOD_TAG, registrableTaskDefinition } from '@hokusai/ecs-kit';
 
 const TIME_SCALE = 20;
 /** The default poll interval, 10 s, in the emulator's time: 500 ms real at 20x. */
@@ -285,6 +285,54 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
       /^service hokusai-api is (INACTIVE|DRAINING)|no longer exists/,
     );
     expect(calls('UpdateService')).toHaveLength(1);
+  });
+
+  test('someone else deploying mid-way is reported, not rolled back over', async () => {
+    let theirs: Promise<string> | undefined;
+    const r = await deploy(
+      'healthy-rollout',
+      { image: `${REPO}:v2`, 'stable-for': '1m' },
+      {
+        onStdout: (chunk) => {
+          if (theirs || !chunk.includes('updated service hokusai-api')) return;
+          theirs = (async () => {
+            const apis = createAwsApis({
+              region: 'us-east-1',
+              env: {
+                AWS_ENDPOINT_URL: emulator!.endpoint,
+                AWS_ACCESS_KEY_ID: 'testing',
+                AWS_SECRET_ACCESS_KEY: 'testing',
+              },
+            });
+            try {
+              await new Promise((resolve) => setTimeout(resolve, 1000));
+              const current = (await apis.ecs.describeTaskDefinition('hokusai-api:108'))!;
+              const definition = registrableTaskDefinition(current.taskDefinition);
+              definition.containerDefinitions![0]!.image = `${REPO}:v3`;
+              const arn = await apis.ecs.registerTaskDefinition(definition, []);
+              await apis.ecs.updateService({
+                cluster: 'hokusai',
+                service: 'hokusai-api',
+                taskDefinition: arn,
+              });
+              return arn;
+            } finally {
+              apis.close?.();
+            }
+          })();
+        },
+      },
+    );
+    const theirArn = await theirs!;
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('failed');
+    expect(r.outputs['failure-reason']).toMatch(
+      /^another deployment ecs-svc\/\d+ \(hokusai-api:110\) replaced ours; not rolling back over it$/,
+    );
+    expect(calls('UpdateService').map((c) => String(c.taskDefinition))).toEqual([
+      r.outputs['task-definition-arn'],
+      theirArn,
+    ]);
   });
 
   test('wait: false registers and updates only', async () => {
