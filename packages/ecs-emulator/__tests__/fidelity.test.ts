@@ -439,6 +439,16 @@ describe('fidelity: every field the emulator sends is in the AWS model', () => {
       input: async () => ({ cluster: 'hokusai', service: 'hokusai-api' }),
     },
     { operation: 'DescribeClusters', input: async () => ({ clusters: ['hokusai'] }) },
+    {
+      operation: 'DescribeServiceDeployments',
+      input: async () => {
+        const { ListServiceDeploymentsCommand } = await import('@aws-sdk/client-ecs');
+        const list = await c.ecs.send(
+          new ListServiceDeploymentsCommand({ cluster: 'hokusai', service: 'hokusai-api' }),
+        );
+        return { serviceDeploymentArns: list.serviceDeployments!.map((d) => d.serviceDeploymentArn!) };
+      },
+    },
   ])('ECS $operation', async ({ operation, input }) => {
     const body = await input();
     const rawOut = await raw(`AmazonEC2ContainerServiceV20141113.${operation}`, body);

@@ -383,3 +383,49 @@ describe('service-deleted-mid-deploy.yaml', () => {
     expect(error.message).toBe('Service was not ACTIVE.');
   });
 });
+
+describe('service deployments API (circuit-breaker-rollback.yaml)', () => {
+  test('the failed deployment is ROLLBACK_SUCCESSFUL with its rollback to hokusai-api:108; the one before SUCCESSFUL', async () => {
+    const c = await start('circuit-breaker-rollback.yaml');
+    const broken = await deploy(c, 'broken-1');
+    await waitFor('the rollback to complete', async () => {
+      const s = await service(c);
+      return s.deployments!.length === 1 &&
+        s.deployments![0]!.rolloutState === 'COMPLETED' &&
+        s.taskDefinition!.endsWith(':108')
+        ? s
+        : undefined;
+    });
+    const {
+      ListServiceDeploymentsCommand,
+      DescribeServiceDeploymentsCommand,
+      DescribeServiceRevisionsCommand,
+    } = await import('@aws-sdk/client-ecs');
+    const list = await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: CLUSTER, service: SERVICE }));
+    expect(list.serviceDeployments!.map((d) => d.status)).toEqual(['ROLLBACK_SUCCESSFUL', 'SUCCESSFUL']);
+    const [failed] = (
+      await c.ecs.send(
+        new DescribeServiceDeploymentsCommand({
+          serviceDeploymentArns: [list.serviceDeployments![0]!.serviceDeploymentArn!],
+        }),
+      )
+    ).serviceDeployments!;
+    expect(failed!.rollback!.reason).toMatch(
+      /^ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d+\.$/,
+    );
+    expect(failed!.deploymentCircuitBreaker).toMatchObject({
+      status: 'TRIGGERED',
+      failureCount: 3,
+      threshold: 3,
+    });
+    const revisions = await c.ecs.send(
+      new DescribeServiceRevisionsCommand({
+        serviceRevisionArns: [failed!.targetServiceRevision!.arn!, failed!.rollback!.serviceRevisionArn!],
+      }),
+    );
+    expect(revisions.serviceRevisions!.map((r) => r.taskDefinition)).toEqual([
+      broken,
+      expect.stringMatching(/hokusai-api:108$/),
+    ]);
+  });
+});

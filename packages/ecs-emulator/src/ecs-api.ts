@@ -281,6 +281,30 @@ function taggable(sim: Simulation, arn: string): { tags: Tags } {
   return found;
 }
 
+/**
+ * A deployment as AWS's service-deployment API shows it: a circuit-breaker rollback is part of the deployment that
+ * failed (ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL / ROLLBACK_FAILED, with `rollback`), not a deployment of its own.
+ */
+function serviceDeploymentView(
+  service: Service,
+  d: Deployment,
+): { status: string; finishedAt?: number; rollback?: Deployment } {
+  const rollback = service.deployments.find((x) => x.rollbackOf === d.id);
+  if (!rollback)
+    return { status: d.history, ...(d.finishedAt !== undefined ? { finishedAt: d.finishedAt } : {}) };
+  const status =
+    rollback.history === 'ROLLBACK_SUCCESSFUL' || rollback.history === 'ROLLBACK_FAILED'
+      ? rollback.history
+      : rollback.history === 'STOPPED'
+        ? 'STOPPED'
+        : 'ROLLBACK_IN_PROGRESS';
+  return {
+    status,
+    ...(rollback.finishedAt !== undefined ? { finishedAt: rollback.finishedAt } : {}),
+    rollback,
+  };
+}
+
 function serviceDeploymentArn(service: Service, d: Deployment): string {
   return `${service.arn.replace(':service/', ':service-deployment/')}/${d.id.replace('ecs-svc/', '')}`;
 }
@@ -534,19 +558,22 @@ export const ecsOperations: Record<string, Handler> = {
       return found;
     })();
     const statuses = f.strings('status');
-    const all = service.deployments.filter((d) => !statuses || statuses.includes(d.history));
+    const all = service.deployments
+      .filter((d) => !d.rollbackOf)
+      .map((d) => ({ d, view: serviceDeploymentView(service, d) }))
+      .filter(({ view }) => !statuses || statuses.includes(view.status));
     const { items, nextToken } = page(all, f, 20);
     return compact({
-      serviceDeployments: items.map((d) =>
+      serviceDeployments: items.map(({ d, view }) =>
         compact({
           serviceDeploymentArn: serviceDeploymentArn(service, d),
           serviceArn: service.arn,
           clusterArn: service.cluster.arn,
           startedAt: seconds(d.createdAt),
           createdAt: seconds(d.createdAt),
-          finishedAt: seconds(d.finishedAt),
+          finishedAt: seconds(view.finishedAt),
           targetServiceRevisionArn: serviceRevisionArn(service, d),
-          status: d.history,
+          status: view.status,
           statusReason: d.rolloutStateReason,
         }),
       ),
@@ -570,6 +597,7 @@ export const ecsOperations: Record<string, Handler> = {
         continue;
       }
       const { service, d } = match;
+      const view = serviceDeploymentView(service, d);
       const sources = service.deployments.filter(
         (x) => x !== d && x.createdAt <= d.createdAt && x.status !== 'INACTIVE',
       );
@@ -580,14 +608,14 @@ export const ecsOperations: Record<string, Handler> = {
           clusterArn: service.cluster.arn,
           createdAt: seconds(d.createdAt),
           startedAt: seconds(d.createdAt),
-          finishedAt: seconds(d.finishedAt),
-          updatedAt: seconds(d.updatedAt),
+          finishedAt: seconds(view.finishedAt),
+          updatedAt: seconds(Math.max(d.updatedAt, view.rollback?.updatedAt ?? 0)),
           sourceServiceRevisions: sources.map((x) => ({
             arn: serviceRevisionArn(service, x),
             requestedTaskCount: x.desiredCount,
           })),
           targetServiceRevision: { arn: serviceRevisionArn(service, d), requestedTaskCount: d.desiredCount },
-          status: d.history,
+          status: view.status,
           statusReason: d.rolloutStateReason,
           deploymentConfiguration: {
             deploymentCircuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
@@ -603,7 +631,13 @@ export const ecsOperations: Record<string, Handler> = {
             failureCount: d.failedTasks,
             threshold: Math.min(Math.max(Math.ceil(0.5 * d.desiredCount), 3), 200),
           },
-          ...(d.rollbackOf ? {} : {}),
+          rollback: view.rollback
+            ? {
+                reason: view.rollback.rollbackReason ?? view.rollback.rolloutStateReason,
+                startedAt: seconds(view.rollback.createdAt),
+                serviceRevisionArn: serviceRevisionArn(service, view.rollback),
+              }
+            : undefined,
         }),
       );
     }

@@ -100,6 +100,8 @@ export interface Deployment {
   totalFailedTasks: number;
   finishedAt?: number;
   rollbackOf?: string;
+  /** Why this rollback deployment was started (kept after its rolloutStateReason moves on). */
+  rollbackReason?: string;
   /** The service deployment (ListServiceDeployments) status. */
   history:
     | 'IN_PROGRESS'
@@ -1487,6 +1489,7 @@ export class Simulation {
     // Roll back: a new PRIMARY on the last COMPLETED deployment's task definition; the failed one drains away.
     const rollback = this.newDeployment(service, target.taskDefinitionArn, primary.id);
     rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
+    rollback.rollbackReason = rollback.rolloutStateReason;
     this.serviceEvent(service, `rolling back to deployment ${target.id}.`);
     for (const task of this.serviceTasks(service)) {
       if (task.deploymentId === primary.id && task.desiredStatus === 'RUNNING' && !this.isHealthy(task)) {
