@@ -462,3 +462,42 @@ describe('an image that fails to start', () => {
     stepUntil(sim, () => primary.rolloutState === 'FAILED', 120);
   });
 });
+
+describe('timed actions and overlapping deployments', () => {
+  test('stopTask and updateService actions run at their simulated second', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+      s.actions = [
+        { atSeconds: 10, stopTask: { cluster: 'hokusai', service: 'hokusai-api', reason: 'chaos monkey' } },
+        { atSeconds: 20, updateService: { cluster: 'hokusai', service: 'hokusai-api', desiredCount: 3 } },
+      ];
+    });
+    sim.step(9);
+    expect(sim.serviceTasks(service).filter((t) => t.stopCode)).toEqual([]);
+    sim.step(2);
+    const stopped = sim.serviceTasks(service).find((t) => t.stopCode)!;
+    expect(stopped).toMatchObject({
+      stopCode: 'UserInitiated',
+      stoppedReason: 'chaos monkey',
+      failed: false,
+    });
+    sim.step(10);
+    expect(service.desiredCount).toBe(3);
+    stepUntil(sim, () => alive(sim, service).filter((t) => sim.isHealthy(t)).length === 3, 120);
+    expect(sim.eventLog.filter((e) => e.type === 'scenario-action')).toHaveLength(2);
+  });
+
+  test('a second deployment mid-rollout supersedes the first: its tasks drain, only the newest completes', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml');
+    deploy(sim, service, 'v2');
+    const first = primaryOf(service);
+    sim.step(5);
+    deploy(sim, service, 'v3');
+    const second = primaryOf(service);
+    expect(first.status).toBe('ACTIVE');
+    expect(first.history).toBe('STOPPED');
+    stepUntil(sim, () => second.rolloutState === 'COMPLETED', 600);
+    expect(first.status).toBe('INACTIVE');
+    expect(alive(sim, service).every((t) => t.deploymentId === second.id)).toBe(true);
+    expect(alive(sim, service).map((t) => t.containers[0]!.image.split(':').pop())).toEqual(['v3', 'v3']);
+  });
+});
