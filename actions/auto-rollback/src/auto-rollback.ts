@@ -131,35 +131,40 @@ export function healthOf(service: ServiceInfo, targets?: readonly TargetHealthIn
 }
 
 /**
- * `previous` must not lead off a known-good revision onto a broken one. resolveRollbackTarget() takes the newest
- * older deployment still listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the
- * failing deployment draining away. Refuse instead, with the way out.
+ * Why `previous` must not be followed, or undefined. resolveRollbackTarget() takes the newest older deployment still
+ * listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the failing deployment
+ * draining away, and following it would lead off a good revision onto the broken one. Pure.
  */
-async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promise<void> {
-  if (target.source !== 'previous-deployment') return;
+export function unsafePreviousReason(
+  target: RollbackTarget,
+  lastGood: string | undefined,
+): string | undefined {
+  if (target.source !== 'previous-deployment') return undefined;
   const name = taskDefinitionName(target.taskDefinitionArn);
   const current = taskDefinitionName(target.currentTaskDefinitionArn);
   const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
   // A deployment that once COMPLETED proved its revision, whatever it counted on the way; one that never did and
   // lost tasks is the broken one.
-  const broken =
+  if (
     older &&
-    (older.rolloutState === 'FAILED' || (older.rolloutState !== 'COMPLETED' && older.failedTasks > 0));
-  if (older && broken) {
+    (older.rolloutState === 'FAILED' || (older.rolloutState !== 'COMPLETED' && older.failedTasks > 0))
+  ) {
     const how =
       older.rolloutState === 'FAILED'
         ? `FAILED (${older.rolloutStateReason ?? 'rolled back'})`
         : `has ${older.failedTasks} failed task${older.failedTasks === 1 ? '' : 's'}`;
-    throw new ConfigurationError(
-      `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`,
-    );
+    return `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`;
   }
-  const lastGood = await readLastGood(apis.ecs, target.service.arn);
   if (lastGood && lastGood === target.currentTaskDefinitionArn) {
-    throw new ConfigurationError(
-      `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`,
-    );
+    return `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`;
   }
+  return undefined;
+}
+
+async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promise<void> {
+  if (target.source !== 'previous-deployment') return;
+  const reason = unsafePreviousReason(target, await readLastGood(apis.ecs, target.service.arn));
+  if (reason) throw new ConfigurationError(reason);
 }
 
 function resultOf(outcome: RollbackResult, wait: boolean): RollbackResultKind {

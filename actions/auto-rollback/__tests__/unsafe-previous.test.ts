@@ -1,0 +1,123 @@
+import { describe, expect, test } from '@jest/globals';
+import type { DeploymentInfo, RollbackTarget } from '@hokusai/ecs-kit';
+import { unsafePreviousReason } from '../src/auto-rollback.js';
+
+const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
+
+function deployment(revision: number, status: string, extra: Partial<DeploymentInfo> = {}): DeploymentInfo {
+  return {
+    id: `ecs-svc/${revision}`,
+    status,
+    taskDefinition: `${TD}${revision}`,
+    desiredCount: 2,
+    runningCount: 2,
+    pendingCount: 0,
+    failedTasks: 0,
+    ...extra,
+  };
+}
+
+function target(
+  current: number,
+  to: number,
+  deployments: DeploymentInfo[],
+  source: RollbackTarget['source'] = 'previous-deployment',
+): RollbackTarget {
+  return {
+    taskDefinitionArn: `${TD}${to}`,
+    currentTaskDefinitionArn: `${TD}${current}`,
+    source,
+    noop: false,
+    service: {
+      arn: 'arn:aws:ecs:us-east-1:123456789012:service/hokusai/hokusai-api',
+      name: 'hokusai-api',
+      clusterArn: '',
+      status: 'ACTIVE',
+      taskDefinition: `${TD}${current}`,
+      desiredCount: 2,
+      runningCount: 2,
+      pendingCount: 0,
+      deployments,
+      events: [],
+      loadBalancers: [],
+    },
+  };
+}
+
+const cases: Array<{ name: string; input: RollbackTarget; lastGood?: string; expected: RegExp | undefined }> =
+  [
+    {
+      name: 'bad deploy in progress, the older deployment completed: follow it',
+      input: target(109, 108, [
+        deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS', failedTasks: 4 }),
+        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+      ]),
+      expected: undefined,
+    },
+    {
+      name: 'an older deployment that completed after losing tasks is still good',
+      input: target(109, 108, [
+        deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED', failedTasks: 1 }),
+      ]),
+      expected: undefined,
+    },
+    {
+      name: 'after the deploy action rolled back: the draining deployment lost tasks and never completed',
+      input: target(108, 109, [
+        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+        deployment(109, 'ACTIVE', { rolloutState: 'IN_PROGRESS', failedTasks: 3 }),
+      ]),
+      expected:
+        /^"previous" resolves to hokusai-api:109, but its deployment ecs-svc\/109 has 3 failed tasks: the service already left it for hokusai-api:108/,
+    },
+    {
+      name: 'after the circuit breaker: the older deployment FAILED',
+      input: target(108, 109, [
+        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+        deployment(109, 'ACTIVE', { rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' }),
+      ]),
+      expected: /deployment ecs-svc\/109 FAILED \(tasks failed to start\)/,
+    },
+    {
+      name: 'one failed task is singular',
+      input: target(108, 109, [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { failedTasks: 1 })]),
+      expected: /has 1 failed task:/,
+    },
+    {
+      name: 'the service already runs its last good revision',
+      input: target(108, 107, [
+        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+        deployment(107, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+      ]),
+      lastGood: `${TD}108`,
+      expected: /already runs hokusai-api:108, its last good revision/,
+    },
+    {
+      name: 'a last-good tag on another revision does not matter',
+      input: target(109, 108, [
+        deployment(109, 'PRIMARY'),
+        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+      ]),
+      lastGood: `${TD}108`,
+      expected: undefined,
+    },
+    {
+      name: 'explicit targets are the user’s call',
+      input: target(
+        108,
+        109,
+        [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { rolloutState: 'FAILED' })],
+        'explicit',
+      ),
+      expected: undefined,
+    },
+  ];
+
+describe('unsafePreviousReason', () => {
+  test.each(cases)('$name', ({ input, lastGood, expected }) => {
+    const reason = unsafePreviousReason(input, lastGood);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
+  });
+});
