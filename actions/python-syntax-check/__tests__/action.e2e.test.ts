@@ -86,7 +86,7 @@ describe('the incident', () => {
       },
     ]);
     expect(run.log).toContain(
-      `src/services/model_registry.py:26:${expected.column}: SyntaxError: ${expected.message}`,
+      `✗ src/services/model_registry.py:26:${expected.column}: SyntaxError: ${expected.message}`,
     );
     expect(run.annotations.at(-1)).toMatchObject({
       level: 'error',
@@ -180,20 +180,26 @@ describe('file names and file system oddities', () => {
     '100%.py',
     'semi;colon.py',
     '-dash.py',
+    '::error::injected.py',
+    'x\n::warning::y.py',
   ];
 
   test('annotations carry odd file names exactly (spaces, commas, colons, non-ASCII, newlines, percent)', async () => {
-    const dir = workspace(
-      Object.fromEntries(ODD_NAMES.map((name) => [`odd/${name}`, 'def f(:\n    pass\n'])),
-    );
+    // Names are untrusted: one at the workspace root starts with "::", one has a newline then "::".
+    const names = [...ODD_NAMES.map((n) => `odd/${n}`), '::notice::root.py'];
+    const dir = workspace(Object.fromEntries(names.map((name) => [name, 'def f(:\n    pass\n'])));
     const run = await check(dir, { python: python313 });
     expect(run.exitCode).toBe(1);
     const files = run.annotations.filter((a) => a.level === 'error' && a.file).map((a) => a.file);
-    expect(files.sort()).toEqual(ODD_NAMES.map((n) => `odd/${n}`).sort());
-    expect(run.annotations.filter((a) => a.file).every((a) => a.line === 1)).toBe(true);
-    expect(run.outputs['error-count']).toBe(String(ODD_NAMES.length));
+    expect(files.sort()).toEqual([...names].sort());
+    expect(run.annotations.filter((a) => a.file).every((a) => a.line === 1 && a.col === 7)).toBe(true);
+    // Only the annotations the action meant: one per file and the step's failure; no name became a command.
+    expect(run.annotations).toHaveLength(names.length + 1);
+    expect(run.log).toContain('✗ odd/x\\n::warning::y.py:1:7: SyntaxError');
+    expect(run.log).toContain('✗ ::notice::root.py:1:7: SyntaxError');
+    expect(run.outputs['error-count']).toBe(String(names.length));
     const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as Array<{ file: string }>;
-    expect(report.map((r) => r.file).sort()).toEqual(ODD_NAMES.map((n) => `odd/${n}`).sort());
+    expect(report.map((r) => r.file).sort()).toEqual([...names].sort());
   });
 
   test('a name with spaces given on its own line of `paths` is one path', async () => {

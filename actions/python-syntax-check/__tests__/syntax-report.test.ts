@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { CompileFailure } from '../src/compile-pool.js';
-import { annotationFor, locationText, reportEntry, summaryMarkdown } from '../src/syntax-report.js';
+import { annotationFor, locationText, logLine, reportEntry, summaryMarkdown } from '../src/syntax-report.js';
 
 const failure = (overrides: Partial<CompileFailure>): CompileFailure => ({
   path: 'src/services/model_registry.py',
@@ -82,6 +82,29 @@ test('locationText and reportEntry', () => {
     endColumn: null,
     message: 'invalid syntax. Perhaps you forgot a comma?',
     kind: 'SyntaxError',
+  });
+});
+
+describe('logLine', () => {
+  test.each([
+    {
+      name: 'the usual case',
+      input: failure({}),
+      expected:
+        '✗ src/services/model_registry.py:26:41: SyntaxError: invalid syntax. Perhaps you forgot a comma?',
+    },
+    {
+      name: 'a name that would start a workflow command',
+      input: failure({ path: '::error::x.py', line: 1, column: 1 }),
+      expected: '✗ ::error::x.py:1:1: SyntaxError: invalid syntax. Perhaps you forgot a comma?',
+    },
+    {
+      name: 'a newline in the name cannot start a new line',
+      input: failure({ path: 'a\n::warning::b.py', line: null, message: 'm\r\n' }),
+      expected: '✗ a\\n::warning::b.py: SyntaxError: m\\r\\n',
+    },
+  ])('$name', ({ input, expected }) => {
+    expect(logLine(input)).toBe(expected);
   });
 });
 

@@ -107,14 +107,13 @@ function timeCompileall(files: string[]): { wall: number; cpu: number } {
   }
 }
 
-function timePyCompileLoop(files: string[]): number {
+/** The incident plan's loop, as a shell runs it: one `python -m py_compile FILE` process per file. */
+function timePyCompileLoop(files: string[]): { wall: number; cpu: number } {
   const dir = copyTree(files, 'py-compile');
   try {
-    const started = performance.now();
-    for (const rel of files) {
-      spawnSync(python.executable, ['-m', 'py_compile', rel], { cwd: dir, stdio: 'ignore' });
-    }
-    return performance.now() - started;
+    return measure(['sh', '-c', 'for f do "$0" -m py_compile "$f"; done', python.executable, ...files], {
+      cwd: dir,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -173,7 +172,10 @@ async function main(): Promise<void> {
     `| CPU time, action vs compileall -j0 | ${seconds(median(actionCpu))} vs ${seconds(median(compileallCpu))} | ${cpuRatio.toFixed(2)}x |`,
   );
   console.log(
-    `| python -m py_compile per file | ${seconds(loop)} | action is ${(loop / actionMs).toFixed(1)}x faster (target >= 30x) |`,
+    `| python -m py_compile per file | ${seconds(loop.wall)} | action is ${(loop.wall / actionMs).toFixed(1)}x faster (target >= 30x) |`,
+  );
+  console.log(
+    `| CPU time, py_compile loop vs action | ${seconds(loop.cpu)} vs ${seconds(median(actionCpu))} | action uses ${(loop.cpu / median(actionCpu)).toFixed(1)}x less CPU |`,
   );
 }
 

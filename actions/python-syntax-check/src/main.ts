@@ -10,7 +10,7 @@ import { discoverFiles } from './file-discovery.js';
 import { openGitRepository } from './git-repository.js';
 import { getInputs } from './inputs.js';
 import { probeInterpreter } from './interpreter.js';
-import { annotationFor, locationText, reportEntry, summaryMarkdown } from './syntax-report.js';
+import { annotationFor, logLine, reportEntry, summaryMarkdown } from './syntax-report.js';
 
 export async function main(): Promise<void> {
   const logger = actionsLogger;
@@ -26,8 +26,13 @@ export async function main(): Promise<void> {
   const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
   const probe = needGit ? await openGitRepository(workspace) : null;
   if (probe && probe.repository === null) {
-    if (inputs['changed-since'] !== undefined) logger.warning(`git: ${probe.reason}`);
-    else logger.debug(`.gitignore not applied: ${probe.reason}`);
+    // A repository git refuses to read (owned by another user in a container job) deserves a word: the user
+    // expects .gitignore to apply. A workspace that simply is not a repository does not.
+    if (inputs['changed-since'] !== undefined || /dubious ownership/.test(probe.reason)) {
+      logger.warning(`git: ${probe.reason}; .gitignore is not applied`);
+    } else {
+      logger.debug(`.gitignore not applied: ${probe.reason}`);
+    }
   }
   const discovery = await discoverFiles({
     workspace,
@@ -59,7 +64,7 @@ export async function main(): Promise<void> {
 
   for (const failure of result.failures) {
     const { message, properties } = annotationFor(failure);
-    logger.info(`${locationText(failure)}: ${failure.kind}: ${failure.message}`);
+    logger.info(logLine(failure));
     logger.error(message, properties);
   }
 

@@ -61,6 +61,18 @@ export function locationText(failure: CompileFailure): string {
   return [failure.path, line, col].filter((part) => part !== undefined).join(':');
 }
 
+/**
+ * The plain log line for a broken file. File names come from the repository, so they are untrusted: control
+ * characters are escaped and the line starts with a fixed mark, so that no name (`x\n::error::y.py`,
+ * `::stop-commands::t.py`) can become a workflow command.
+ */
+export function logLine(failure: CompileFailure): string {
+  const text = `${locationText(failure)}: ${failure.kind}: ${failure.message}`;
+  // eslint-disable-next-line no-control-regex
+  const safe = text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return `✗ ${safe}`;
+}
+
 export interface SummaryInput {
   pythonVersion: string;
   pythonExecutable: string;
