@@ -90,7 +90,7 @@ describe('a bad deploy rolled back on the emulator', () => {
     const order = [
       'deploy of hokusai-api 109',
       'first failure',
-      'verdict',
+      failureReason ? 'verdict deploy failed' : 'rollback requested',
       'rollback to hokusai-api 108',
       'stable on',
     ];

@@ -167,6 +167,13 @@ async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promi
   if (reason) throw new ConfigurationError(reason);
 }
 
+const errorsAfterTheChange = new WeakSet<object>();
+
+/** True when autoRollback() threw after its UpdateService was answered: the service did change. */
+export function thrownAfterTheChange(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && errorsAfterTheChange.has(error);
+}
+
 function resultOf(outcome: RollbackResult, wait: boolean): RollbackResultKind {
   switch (outcome.outcome) {
     case 'rolled-back':
@@ -230,7 +237,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   timeline.push({
     at: startedAt,
     kind: 'verdict',
-    label: 'verdict: deploy failed, rollback decided',
+    label: options.failureReason ? 'verdict: deploy failed, rollback decided' : 'rollback requested',
   });
 
   if (options.signal?.aborted) {
@@ -265,12 +272,16 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   } catch (error) {
     // Not a verdict (rollBack ends those normally): an API error the retries could not absorb. Say whether the
     // service was already changed, since that decides what a person does next.
-    const made = options.callLog.calls.some((c) => c.operation === 'UpdateService');
+    // rollBack() records the rollback on the timeline once UpdateService has been answered.
+    const made = timeline.some((e) => e.kind === 'rollback');
     const explained = explainAwsError(error, `rolling ${service} back to ${toName}`);
     const prefix = made
       ? `UpdateService to ${toName} was made (ECS carries on with it), then watching failed: `
       : `no change made: `;
-    if (explained instanceof Error) explained.message = `${prefix}${explained.message}`;
+    if (explained instanceof Error) {
+      explained.message = `${prefix}${explained.message}`;
+      if (made) errorsAfterTheChange.add(explained);
+    }
     throw explained;
   }
 

@@ -3,7 +3,12 @@
 import * as core from '@actions/core';
 import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
 import { ApiCallLog, createAwsApis, systemClock, taskDefinitionName } from '@hokusai/ecs-kit';
-import { autoRollback, SUCCESSFUL_RESULTS, type RollbackReport } from './auto-rollback.js';
+import {
+  autoRollback,
+  SUCCESSFUL_RESULTS,
+  thrownAfterTheChange,
+  type RollbackReport,
+} from './auto-rollback.js';
 import { incidentReportMarkdown, updateServiceCommand } from './incident-report.js';
 import { getInputs } from './inputs.js';
 
@@ -60,8 +65,7 @@ export async function main(): Promise<void> {
     });
   } catch (error) {
     // After an UpdateService the service did change: that is a failed rollback, not a refused one.
-    const changed = callLog.calls.some((c) => c.operation === 'UpdateService');
-    if (changed) core.setOutput('result', 'failed');
+    if (thrownAfterTheChange(error)) core.setOutput('result', 'failed');
     else if (isConfigurationError(error)) core.setOutput('result', 'refused');
     throw error;
   } finally {
