@@ -111,6 +111,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_REPOSITORY: 'hokusai/api',
     GITHUB_RUN_ID: '1',
     GITHUB_SERVER_URL: 'https://github.com',
+    // Without credentials the SDK would ask the instance metadata service (169.254.169.254): never leave loopback.
+    AWS_EC2_METADATA_DISABLED: 'true',
   });
   const inputs = { ...actionDefaults(actionDir), ...(options.inputs ?? {}) };
   for (const [name, value] of Object.entries(inputs))
