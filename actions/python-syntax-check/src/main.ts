@@ -4,25 +4,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { actionsLogger, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, writeSummary, type Logger } from '@hokusai/action-kit';
 import { compileFiles } from './compile-pool.js';
-import { discoverFiles } from './file-discovery.js';
+import { discoverFiles, type Discovery } from './file-discovery.js';
 import { openGitRepository } from './git-repository.js';
-import { getInputs } from './inputs.js';
+import { getInputs, type Inputs } from './inputs.js';
 import { probeInterpreter } from './interpreter.js';
 import { annotationFor, logLine, reportEntry, summaryMarkdown } from './syntax-report.js';
 
-export async function main(): Promise<void> {
-  const logger = actionsLogger;
-  const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-  const inputs = getInputs(process.env, workspace);
-  const started = Date.now();
-
-  const interpreter = await probeInterpreter(inputs.python);
-  logger.info(
-    `Compiling with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`,
-  );
-
+async function findFiles(inputs: Inputs, workspace: string, logger: Logger): Promise<Discovery> {
   const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
   const probe = needGit ? await openGitRepository(workspace) : null;
   if (probe && probe.repository === null) {
@@ -34,7 +24,7 @@ export async function main(): Promise<void> {
       logger.debug(`.gitignore not applied: ${probe.reason}`);
     }
   }
-  const discovery = await discoverFiles({
+  return discoverFiles({
     workspace,
     paths: inputs.paths,
     exclude: inputs.exclude,
@@ -43,6 +33,27 @@ export async function main(): Promise<void> {
     changedSince: inputs['changed-since'],
     logger,
   });
+}
+
+export async function main(): Promise<void> {
+  const logger = actionsLogger;
+  const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+  const inputs = getInputs(process.env, workspace);
+  const started = Date.now();
+
+  // Asking the interpreter for its version and walking the tree are independent: do both at once.
+  const [probed, discovered] = await Promise.allSettled([
+    probeInterpreter(inputs.python),
+    findFiles(inputs, workspace, logger),
+  ]);
+  // A missing interpreter is reported first: it is the mistake to fix first.
+  if (probed.status === 'rejected') throw probed.reason;
+  if (discovered.status === 'rejected') throw discovered.reason;
+  const interpreter = probed.value;
+  const discovery = discovered.value;
+  logger.info(
+    `Compiling with ${interpreter.implementation} ${interpreter.version} (${interpreter.executable})`,
+  );
   for (const glob of discovery.unmatchedGlobs)
     logger.warning(`input "paths": "${glob}" matched no Python file`);
   for (const skip of discovery.skipped) logger.warning(`skipped ${skip.path}: ${skip.reason}`);
