@@ -122,6 +122,29 @@ test('a worker killed mid-file costs that file only; the work it was given goes 
   }
 });
 
+test('a sitecustomize that prints to stdout does not confuse the pool', async () => {
+  const python = pythons[pythons.length - 1]!.executable;
+  const site = mkdtempSync(path.join(tmpdir(), 'psc-site-'));
+  writeFileSync(
+    path.join(site, 'sitecustomize.py'),
+    'print("hello from sitecustomize")\nprint("[1, 2, 3]")\n',
+  );
+  try {
+    const result = await compileFiles(
+      [
+        { path: 'plain.py', size: 10 },
+        { path: 'return_outside_function.py', size: 10 },
+      ],
+      { python, cwd: dir, workers: 1, env: { ...process.env, PYTHONPATH: site } },
+    );
+    expect(result.failures.map((f) => [f.path, f.kind])).toEqual([
+      ['return_outside_function.py', 'SyntaxError'],
+    ]);
+  } finally {
+    rmSync(site, { recursive: true, force: true });
+  }
+});
+
 test('an interpreter that cannot start rejects the run', async () => {
   await expect(
     compileFiles([{ path: 'plain.py', size: 1 }], { python: '/nonexistent/python3', cwd: dir, workers: 1 }),

@@ -135,8 +135,10 @@ export async function compileFiles(
         while ((newline = buffered.indexOf('\n')) !== -1) {
           const line = buffered.slice(0, newline);
           buffered = buffered.slice(newline + 1);
-          if (line.trim() === '') continue;
-          const [id, failure] = JSON.parse(line) as [number, WireFailure | null];
+          const answer = parseAnswer(line);
+          // Anything else on stdout (a sitecustomize or .pth file that prints) is not ours: skip it.
+          if (!answer || targets[answer[0]] === undefined) continue;
+          const [id, failure] = answer;
           results.set(id, failure ? fromWire(targets[id]!.path, failure) : null);
           const head = inFlight[0];
           if (head && head.every((i) => results.has(i))) inFlight.shift();
@@ -201,6 +203,19 @@ export async function compileFiles(
     if (failure) failures.push(failure);
   }
   return { checked: targets.length, failures };
+}
+
+function parseAnswer(line: string): [number, WireFailure | null] | undefined {
+  if (!line.startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    if (Array.isArray(value) && value.length === 2 && Number.isInteger(value[0])) {
+      return value as [number, WireFailure | null];
+    }
+  } catch {
+    // not an answer
+  }
+  return undefined;
 }
 
 function fromWire(path: string, wire: WireFailure): CompileFailure {
