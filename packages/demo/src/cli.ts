@@ -1,7 +1,7 @@
 // pnpm demo: the incident replayed end to end with the real bundled actions, run as the runner runs them, on the
 // local ECS emulator (plus the real Docker engine, registry and moto when they are here). No AWS account needed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +20,7 @@ import {
   type Scenario,
 } from '@hokusai/ecs-emulator';
 import { Narrator } from './narrator.js';
+import { writeReport } from './report.js';
 import { syntaxGate } from './gate.js';
 import { buildImage, captureCrash, dockerReady, removeImages, serveApi, type RunningApi } from './images.js';
 import { checkout, scratchRoot, type Commit } from './workspace.js';
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
   if (!(await probe(live, apiKey, 'the fix'))) throw new Error('the fixed service did not pass its probes');
 
   narrator.act(`The end: the service is healthy on the fixed revision (${narrator.elapsed()} in all)`);
-  await writeReport();
+  await writeSummaries();
 }
 
 async function pushImage(
@@ -293,16 +294,16 @@ function demoteHeadings(markdown: string): string {
     .join('\n');
 }
 
-async function writeReport(): Promise<void> {
-  await mkdir(OUTPUT_DIR, { recursive: true });
+async function writeSummaries(): Promise<void> {
+  const title = 'hokusai demo: the incident, replayed';
   const markdown = [
-    '# hokusai demo: the incident, replayed',
+    `# ${title}`,
     '',
     ...narrator.sections.map((s) => `---\n\n## ${s.title}\n\n${demoteHeadings(s.markdown.trim())}\n`),
   ].join('\n');
-  const file = path.join(OUTPUT_DIR, 'summary.md');
-  await writeFile(file, markdown);
-  narrator.say(`job summaries of every step: ${path.relative(process.cwd(), file) || file}`);
+  const files = await writeReport(OUTPUT_DIR, markdown, title);
+  const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  narrator.say(`job summaries of every step: ${shown(files.md)} and ${shown(files.html)} (Mermaid rendered)`);
 }
 
 let exitCode = 0;
@@ -311,7 +312,7 @@ try {
 } catch (error) {
   exitCode = 1;
   narrator.bad(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  await writeReport().catch(() => undefined);
+  await writeSummaries().catch(() => undefined);
 } finally {
   for (const cleanup of cleanups.reverse()) {
     try {
