@@ -181,6 +181,8 @@ function resultOf(outcome: RollbackResult, wait: boolean): RollbackResultKind {
       return wait ? 'rolled-back' : 'started';
     case 'cancelled':
       return 'cancelled';
+    case 'taken-over':
+      return 'taken-over';
     case 'failed':
       if (outcome.decision?.kind === 'timed-out') return 'timed-out';
       if (outcome.decision?.kind === 'taken-over') return 'taken-over';
@@ -259,6 +261,8 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       cluster,
       service,
       taskDefinitionArn: to,
+      // A deploy that lands between resolving the target and the UpdateService must not be overwritten.
+      expectedCurrent: from,
       pollIntervalMs: options.pollIntervalMs,
       timeoutMs: options.timeoutMs,
       stableForMs: options.stableForMs,

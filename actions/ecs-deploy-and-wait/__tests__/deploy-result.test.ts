@@ -24,6 +24,7 @@ const tail: TaskLogTail = {
 const rolledBack: RollbackResult = { outcome: 'rolled-back', updated: true, summary: '' };
 const alreadyBack: RollbackResult = { outcome: 'already-rolled-back', updated: false, summary: '' };
 const rollbackFailed: RollbackResult = { outcome: 'failed', updated: true, summary: '' };
+const rollbackTakenOver: RollbackResult = { outcome: 'taken-over', updated: false, summary: '' };
 
 const failed: WatchDecision = {
   kind: 'failed',
@@ -67,6 +68,12 @@ describe('resultOf', () => {
     { name: 'timed out, rolled back', decision: timedOut, rollback: rolledBack, expected: 'rolled-back' },
     { name: 'circuit breaker, watched', decision: breaker, rollback: alreadyBack, expected: 'rolled-back' },
     { name: 'taken over', decision: takenOver, rollback: undefined, expected: 'failed' },
+    {
+      name: 'failed, someone deployed before the rollback',
+      decision: failed,
+      rollback: rollbackTakenOver,
+      expected: 'failed',
+    },
   ])('$name -> $expected', ({ decision, rollback, expected }) => {
     expect(resultOf(decision, rollback)).toBe(expected);
   });

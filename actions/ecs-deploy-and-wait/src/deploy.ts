@@ -325,6 +325,8 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
         cluster,
         service: serviceName,
         taskDefinitionArn: target,
+        // What we saw PRIMARY at the verdict: if someone deploys before the UpdateService, leave theirs alone.
+        expectedCurrent: decision.kind === 'rolled-back-by-circuit-breaker' ? target : taskDefinitionArn,
         pollIntervalMs: inputs['poll-interval'],
         timeoutMs: inputs.timeout,
         stableForMs: inputs['stable-for'],
@@ -405,6 +407,8 @@ export function failureReason(
 
 export function resultOf(decision: WatchDecision, rollback: RollbackResult | undefined): DeployResult {
   if (decision.kind === 'succeeded') return 'succeeded';
+  // Someone else deployed before our rollback: ours failed, and theirs is not ours to undo.
+  if (rollback?.outcome === 'taken-over') return 'failed';
   if (rollback)
     return rollback.outcome === 'rolled-back' || rollback.outcome === 'already-rolled-back'
       ? 'rolled-back'

@@ -28,6 +28,12 @@ export interface RollbackOptions {
   timeline?: TimelineEntry[];
   /** The service as the caller just observed it (saves a DescribeServices, and time, right after a verdict). */
   observed?: ServiceInfo;
+  /**
+   * The task definition ARN the caller believes is PRIMARY (what it decided the rollback against). When set, the
+   * service is read again right before UpdateService; if another revision became PRIMARY in between, someone else
+   * deployed, and rolling back would overwrite their deploy: `taken-over`, no UpdateService.
+   */
+  expectedCurrent?: string;
 }
 
 export type RollbackOutcome =
@@ -37,6 +43,8 @@ export type RollbackOutcome =
   | 'already-rolled-back'
   /** The rollback deployment failed, timed out, or was replaced. */
   | 'failed'
+  /** Another deployment became PRIMARY after the caller decided (see `expectedCurrent`); no UpdateService made. */
+  | 'taken-over'
   | 'cancelled';
 
 export interface RollbackResult {
@@ -56,17 +64,49 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
   const timeline = options.timeline ?? [];
   const target = options.taskDefinitionArn;
   const name = taskDefinitionName(target);
-  const before = options.observed ?? (await apis.ecs.describeService(cluster, service));
+  const primaryOf = (s: ServiceInfo) => s.deployments.find((d) => d.status === 'PRIMARY');
+  let before = options.observed ?? (await apis.ecs.describeService(cluster, service));
+  // The caller's observation may be a poll old: about to change the service, look again.
+  if (
+    before &&
+    options.observed &&
+    options.expectedCurrent !== undefined &&
+    primaryOf(before)?.taskDefinition !== target
+  )
+    before = await apis.ecs.describeService(cluster, service);
   if (!before)
     return {
       outcome: 'failed',
       updated: false,
       summary: `service ${service} no longer exists; nothing to roll back`,
     };
-  const primary = before.deployments.find((d) => d.status === 'PRIMARY');
+  const primary = primaryOf(before);
   let deploymentId: string;
   let updated = false;
   const startedAt = clock.now();
+  if (
+    primary &&
+    primary.taskDefinition !== target &&
+    options.expectedCurrent !== undefined &&
+    primary.taskDefinition !== options.expectedCurrent
+  ) {
+    const theirs = taskDefinitionName(primary.taskDefinition);
+    const reason = `deployment ${primary.id} (${theirs}) replaced ${taskDefinitionName(options.expectedCurrent)} since the rollback was decided; not rolling back over it`;
+    logger.warning(`rollback: ${reason}`);
+    timeline.push({ at: startedAt, kind: 'verdict', label: `taken over by ${theirs}; no rollback` });
+    return {
+      outcome: 'taken-over',
+      deploymentId: primary.id,
+      updated: false,
+      decision: {
+        kind: 'taken-over',
+        reason,
+        deploymentId: primary.id,
+        taskDefinition: primary.taskDefinition,
+      },
+      summary: `not rolled back to ${name}: ${reason}`,
+    };
+  }
   if (primary && primary.taskDefinition === target) {
     deploymentId = primary.id;
     logger.info(
