@@ -65,4 +65,21 @@ describe('rollBack', () => {
     expect(result).toMatchObject({ outcome: 'rolled-back', updated: true });
     expect((await run.apis.ecs.describeService(CLUSTER, SERVICE))!.taskDefinition).toBe(ours.previous);
   });
+
+  test('cancelled before UpdateService: no change made', async () => {
+    run = await startRun('healthy-rollout');
+    const ours = await deployImage(run, 'v2');
+    const updatesBefore = updateServiceCalls(run);
+    const controller = new AbortController();
+    controller.abort();
+    const result = await rollBack({
+      ...rollbackOptions(run, ours.previous),
+      expectedCurrent: ours.next,
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ outcome: 'cancelled', updated: false });
+    expect(result.summary).toMatch(/cancelled before UpdateService; no change made$/);
+    expect(updateServiceCalls(run)).toBe(updatesBefore);
+    expect((await run.apis.ecs.describeService(CLUSTER, SERVICE))!.taskDefinition).toBe(ours.next);
+  });
 });

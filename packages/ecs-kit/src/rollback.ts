@@ -114,6 +114,13 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
     );
     timeline.push({ at: startedAt, kind: 'rollback', label: `already on ${name} (circuit breaker)` });
   } else {
+    // The last moment a cancelled job can leave the service as it is.
+    if (options.signal?.aborted)
+      return {
+        outcome: 'cancelled',
+        updated: false,
+        summary: `rollback to ${name} cancelled before UpdateService; no change made`,
+      };
     logger.info(`rollback: UpdateService ${service} -> ${name}`);
     const after = await apis.ecs.updateService({ cluster, service, taskDefinition: target });
     updated = true;
