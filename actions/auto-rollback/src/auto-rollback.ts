@@ -7,6 +7,7 @@ import {
   readLastGood,
   resolveRollbackTarget,
   rollBack,
+  RollbackError,
   taskDefinitionName,
   type ApiCallLog,
   type AwsApis,
@@ -276,9 +277,9 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   } catch (error) {
     // Not a verdict (rollBack ends those normally): an API error the retries could not absorb. Say whether the
     // service was already changed, since that decides what a person does next.
-    // rollBack() records the rollback on the timeline once UpdateService has been answered.
-    const made = timeline.some((e) => e.kind === 'rollback');
-    const explained = explainAwsError(error, `rolling ${service} back to ${toName}`);
+    const made = error instanceof RollbackError && error.updated;
+    const cause = error instanceof RollbackError ? error.cause : error;
+    const explained = explainAwsError(cause, `rolling ${service} back to ${toName}`);
     const prefix = made
       ? `UpdateService to ${toName} was made (ECS carries on with it), then watching failed: `
       : `no change made: `;

@@ -7,6 +7,7 @@ import {
   fetchFailedTaskLogs,
   recordLastGood,
   rollBack,
+  RollbackError,
   taskDefinitionName,
   watchRollout,
   type ApiCallLog,
@@ -339,11 +340,12 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
     } catch (error) {
+      const cause = error instanceof RollbackError ? error.cause : error;
       report.rollback = {
         outcome: 'failed',
-        updated: false,
+        updated: error instanceof RollbackError && error.updated,
         summary:
-          `rollback to ${taskDefinitionName(target)} failed: ${awsErrorName(error) || ''} ${(error as Error).message}`.trim(),
+          `rollback to ${taskDefinitionName(target)} failed: ${awsErrorName(cause) || ''} ${(cause as Error).message}`.trim(),
       };
     }
     logger.info(`rollback: ${report.rollback.summary}`);

@@ -1,6 +1,7 @@
 // rollBack() against the ECS emulator on simulated time: what it does when the service moved under it.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { rollBack, type RollbackOptions } from '../src/rollback.js';
+import { loadScenario, SCENARIOS_DIR } from '@hokusai/ecs-emulator';
+import { rollBack, RollbackError, type RollbackOptions } from '../src/rollback.js';
 import { CLUSTER, SERVICE, deployImage, startRun, type EmulatedRun } from './emulator-harness.js';
 
 let run: EmulatedRun | undefined;
@@ -81,5 +82,38 @@ describe('rollBack', () => {
     expect(result.summary).toMatch(/cancelled before UpdateService; no change made$/);
     expect(updateServiceCalls(run)).toBe(updatesBefore);
     expect((await run.apis.ecs.describeService(CLUSTER, SERVICE))!.taskDefinition).toBe(ours.next);
+  });
+
+  test.each([
+    // DeployImage's UpdateService is the first; rollBack's the second.
+    { name: 'UpdateService refused: not updated', operation: 'UpdateService', calls: [2], updated: false },
+    {
+      name: 'watching fails after UpdateService: updated',
+      operation: 'DescribeTasks',
+      calls: undefined,
+      updated: true,
+    },
+  ])('an API error says whether the service was changed — $name', async ({ operation, calls, updated }) => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+    scenario.faults = [
+      {
+        operation,
+        error: 'AccessDeniedException',
+        message: `not authorized to perform ecs:${operation}`,
+        ...(calls ? { calls } : { rate: 1 }),
+      },
+    ];
+    run = await startRun(scenario);
+    const ours = await deployImage(run, 'v2');
+    const error = await rollBack(rollbackOptions(run, ours.previous)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RollbackError);
+    expect(error).toMatchObject({ updated, cause: { name: 'AccessDeniedException' } });
+    expect((error as Error).message).toContain(`ecs:${operation}`);
+    expect((await run.apis.ecs.describeService(CLUSTER, SERVICE))!.taskDefinition).toBe(
+      updated ? ours.previous : ours.next,
+    );
   });
 });

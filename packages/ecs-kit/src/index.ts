@@ -51,7 +51,13 @@ export {
   type WatchResult,
   type WatchDecision,
 } from './watcher.js';
-export { rollBack, type RollbackOptions, type RollbackResult, type RollbackOutcome } from './rollback.js';
+export {
+  rollBack,
+  RollbackError,
+  type RollbackOptions,
+  type RollbackResult,
+  type RollbackOutcome,
+} from './rollback.js';
 export { LAST_GOOD_TAG, recordLastGood, readLastGood } from './last-good.js';
 export {
   resolveRollbackTarget,

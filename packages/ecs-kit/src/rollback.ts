@@ -59,7 +59,34 @@ export interface RollbackResult {
   summary: string;
 }
 
+/**
+ * An API error rollBack() could not absorb (a verdict is a result, never this). `updated` says whether its
+ * UpdateService had been answered first, i.e. whether the service was changed: that decides what a person does
+ * next. The AWS error is the `cause`.
+ */
+export class RollbackError extends Error {
+  readonly updated: boolean;
+  constructor(cause: unknown, updated: boolean) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'RollbackError';
+    this.updated = updated;
+  }
+}
+
+/** Rolls back; throws only RollbackError. */
 export async function rollBack(options: RollbackOptions): Promise<RollbackResult> {
+  const progress = { updated: false };
+  try {
+    return await rollBackAndWatch(options, progress);
+  } catch (error) {
+    throw new RollbackError(error, progress.updated);
+  }
+}
+
+async function rollBackAndWatch(
+  options: RollbackOptions,
+  progress: { updated: boolean },
+): Promise<RollbackResult> {
   const { apis, cluster, service, clock, logger } = options;
   const timeline = options.timeline ?? [];
   const target = options.taskDefinitionArn;
@@ -124,6 +151,7 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
     logger.info(`rollback: UpdateService ${service} -> ${name}`);
     const after = await apis.ecs.updateService({ cluster, service, taskDefinition: target });
     updated = true;
+    progress.updated = true;
     const next = after.deployments.find((d) => d.status === 'PRIMARY');
     deploymentId = next?.id ?? '';
     timeline.push({ at: clock.now(), kind: 'rollback', label: `rollback to ${name}` });
