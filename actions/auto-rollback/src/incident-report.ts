@@ -12,7 +12,7 @@ import {
   mermaid,
   table,
 } from '@hokusai/action-kit';
-import { taskDefinitionName, timelineMermaid } from '@hokusai/ecs-kit';
+import { taskDefinitionName, timelineMermaid, updateServiceCommand } from '@hokusai/ecs-kit';
 import type { RollbackReport, RollbackResultKind } from './auto-rollback.js';
 
 const SOURCE_WORDS: Record<RollbackReport['source'], string> = {
@@ -35,11 +35,6 @@ const RESULT_WORDS: Record<RollbackResultKind, string> = {
 export function consoleUrl(region: string, cluster: string, service: string): string {
   const name = (s: string) => s.slice(s.lastIndexOf('/') + 1);
   return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(name(cluster))}/services/${encodeURIComponent(name(service))}/health?region=${region}`;
-}
-
-/** The command that puts the service on `taskDefinition`, for people to copy. */
-export function updateServiceCommand(cluster: string, service: string, taskDefinition: string): string {
-  return `aws ecs update-service --cluster ${cluster} --service ${service} --task-definition ${taskDefinitionName(taskDefinition)}`;
 }
 
 /** Why the failing revision failed: the deploy's own verdict when given, else the first failure the service shows. */
@@ -177,7 +172,7 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
     report.result === 'cancelled' && !report.updated
       ? blocks(
           'Nothing was changed. To roll back by hand:',
-          `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, report.to)}\n\`\`\``,
+          `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, taskDefinitionName(report.to))}\n\`\`\``,
         )
       : '';
   const log = report.evidence?.log;

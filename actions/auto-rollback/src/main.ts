@@ -2,14 +2,20 @@
 // SIGINT/SIGTERM (a cancelled job) stop the watch; the report then says what state the service is in.
 import * as core from '@actions/core';
 import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
-import { ApiCallLog, createAwsApis, systemClock, taskDefinitionName } from '@hokusai/ecs-kit';
+import {
+  ApiCallLog,
+  createAwsApis,
+  systemClock,
+  taskDefinitionName,
+  updateServiceCommand,
+} from '@hokusai/ecs-kit';
 import {
   autoRollback,
   SUCCESSFUL_RESULTS,
   thrownAfterTheChange,
   type RollbackReport,
 } from './auto-rollback.js';
-import { incidentReportMarkdown, updateServiceCommand } from './incident-report.js';
+import { incidentReportMarkdown } from './incident-report.js';
 import { getInputs } from './inputs.js';
 
 function setOutputs(report: Pick<RollbackReport, 'from' | 'to' | 'result'>): void {
@@ -97,7 +103,7 @@ export async function main(): Promise<void> {
       );
     else
       logger.info(
-        `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, report.to)}`,
+        `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, to)}`,
       );
     core.setFailed(report.summary);
     return;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { RollbackResult, TaskInfo, TaskLogTail, WatchDecision } from '@hokusai/ecs-kit';
-import { failureReason, resultOf, rollbackCommand } from '../src/deploy.js';
+import { failureReason, resultOf } from '../src/deploy.js';
 
 const crashed: TaskInfo = {
   arn: 'arn:aws:ecs:us-east-1:123456789012:task/hokusai/3f2a9c0e1b2d4e5f',
@@ -116,12 +116,4 @@ describe('failureReason', () => {
     const tasks = 'failedTasks' in decision ? decision.failedTasks : [];
     expect(failureReason(decision, tasks, tails)).toBe(expected);
   });
-});
-
-test('rollbackCommand', () => {
-  expect(
-    rollbackCommand('hokusai', 'hokusai-api', 'arn:aws:ecs:us-east-1:1:task-definition/hokusai-api:108'),
-  ).toBe(
-    'aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:1:task-definition/hokusai-api:108',
-  );
 });

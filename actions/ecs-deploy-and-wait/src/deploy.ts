@@ -9,6 +9,7 @@ import {
   rollBack,
   RollbackError,
   taskDefinitionName,
+  updateServiceCommand,
   watchRollout,
   type ApiCallLog,
   type AwsApis,
@@ -163,10 +164,6 @@ async function plan(inputs: Inputs, ctx: DeployContext): Promise<Plan> {
   };
 }
 
-export function rollbackCommand(cluster: string, service: string, taskDefinition: string): string {
-  return `aws ecs update-service --cluster ${cluster} --service ${service} --task-definition ${taskDefinition}`;
-}
-
 export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise<DeployReport> {
   const { apis, clock, logger } = ctx;
   const p = await plan(inputs, ctx);
@@ -235,7 +232,7 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
     logTails: [],
     events: [],
     timeline,
-    rollbackCommand: rollbackCommand(cluster, serviceName, p.previous),
+    rollbackCommand: updateServiceCommand(cluster, serviceName, p.previous),
     lastState: '',
   };
   if (!inputs.wait) {

@@ -66,3 +66,4 @@ export {
   type ResolveRollbackTargetOptions,
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
+export { updateServiceCommand, shellQuote } from './update-service-command.js';
