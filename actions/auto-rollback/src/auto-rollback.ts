@@ -4,7 +4,6 @@
 import { ConfigurationError, errorMessage, type Logger } from '@hokusai/action-kit';
 import { awsErrorName, explainAwsError } from '@hokusai/aws-kit';
 import {
-  readLastGood,
   resolveRollbackTarget,
   rollBack,
   RollbackError,
@@ -131,43 +130,6 @@ export function healthOf(service: ServiceInfo, targets?: readonly TargetHealthIn
   return health;
 }
 
-/**
- * Why `previous` must not be followed, or undefined. resolveRollbackTarget() takes the newest older deployment still
- * listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the failing deployment
- * draining away, and following it would lead off a good revision onto the broken one. Pure.
- */
-export function unsafePreviousReason(
-  target: RollbackTarget,
-  lastGood: string | undefined,
-): string | undefined {
-  if (target.source !== 'previous-deployment') return undefined;
-  const name = taskDefinitionName(target.taskDefinitionArn);
-  const current = taskDefinitionName(target.currentTaskDefinitionArn);
-  const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
-  // A deployment that once COMPLETED proved its revision, whatever it counted on the way; one that never did and
-  // lost tasks is the broken one.
-  if (
-    older &&
-    (older.rolloutState === 'FAILED' || (older.rolloutState !== 'COMPLETED' && older.failedTasks > 0))
-  ) {
-    const how =
-      older.rolloutState === 'FAILED'
-        ? `FAILED (${older.rolloutStateReason ?? 'rolled back'})`
-        : `has ${older.failedTasks} failed task${older.failedTasks === 1 ? '' : 's'}`;
-    return `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`;
-  }
-  if (lastGood && lastGood === target.currentTaskDefinitionArn) {
-    return `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`;
-  }
-  return undefined;
-}
-
-async function checkPreviousIsSafe(apis: AwsApis, target: RollbackTarget): Promise<void> {
-  if (target.source !== 'previous-deployment') return;
-  const reason = unsafePreviousReason(target, await readLastGood(apis.ecs, target.service.arn));
-  if (reason) throw new ConfigurationError(reason);
-}
-
 const errorsAfterTheChange = new WeakSet<object>();
 
 /** True when autoRollback() threw after its UpdateService was answered: the service did change. */
@@ -204,7 +166,6 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       to: rollbackToReference(options.to),
       allowOtherFamily: options.allowOtherFamily,
     });
-    await checkPreviousIsSafe(apis, target);
   } catch (error) {
     throw explainLookupError(error, cluster, service);
   }

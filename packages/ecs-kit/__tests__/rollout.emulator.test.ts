@@ -227,6 +227,23 @@ describe('watchRollout on emulator scenarios', () => {
     });
   });
 
+  test('resolveRollbackTarget(previous) after the circuit breaker rolled back refuses the failing deployment still draining', async () => {
+    run = await startRun('circuit-breaker-rollback');
+    const deployed = await deployImage(run, 'broken-1');
+    const result = await watch(run, deployed, { maxFailedTasks: 10 });
+    expect(result.decision.kind).toBe('rolled-back-by-circuit-breaker');
+    const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
+    // The failing deployment is still listed: rule 1 alone would pick it.
+    expect(
+      service.deployments.some((d) => d.status !== 'PRIMARY' && d.taskDefinition === deployed.next),
+    ).toBe(true);
+    await expect(
+      resolveRollbackTarget(run.apis.ecs, { cluster: CLUSTER, service: SERVICE, to: 'previous' }),
+    ).rejects.toThrow(
+      /^"previous" resolves to hokusai-api:\d+, but its deployment \S+ FAILED .*Pass "to" explicitly to roll back further$/,
+    );
+  });
+
   test('resolveRollbackTarget(previous) after a completed deploy, with no tag, uses ECS deployment history', async () => {
     run = await startRun('healthy-rollout');
     const deployed = await deployImage(run, 'v2');

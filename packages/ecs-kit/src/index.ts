@@ -61,6 +61,7 @@ export {
 export { LAST_GOOD_TAG, recordLastGood, readLastGood } from './last-good.js';
 export {
   resolveRollbackTarget,
+  unsafePreviousReason,
   type RollbackTarget,
   type RollbackTargetSource,
   type ResolveRollbackTargetOptions,

@@ -33,6 +33,37 @@ function parseArnParts(arn: string): { family: string; revision: number } | unde
 }
 
 /**
+ * Why `previous` must not be followed, or undefined. Rule 1 of `previous` takes the newest older deployment still
+ * listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the failing deployment
+ * draining away, and following it would lead off a good revision onto the broken one. Pure.
+ */
+export function unsafePreviousReason(
+  target: RollbackTarget,
+  lastGood: string | undefined,
+): string | undefined {
+  if (target.source !== 'previous-deployment') return undefined;
+  const name = taskDefinitionName(target.taskDefinitionArn);
+  const current = taskDefinitionName(target.currentTaskDefinitionArn);
+  const older = target.service.deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
+  // A deployment that once COMPLETED proved its revision, whatever it counted on the way; one that never did and
+  // lost tasks is the broken one.
+  if (
+    older &&
+    (older.rolloutState === 'FAILED' || (older.rolloutState !== 'COMPLETED' && older.failedTasks > 0))
+  ) {
+    const how =
+      older.rolloutState === 'FAILED'
+        ? `FAILED (${older.rolloutStateReason ?? 'rolled back'})`
+        : `has ${older.failedTasks} failed task${older.failedTasks === 1 ? '' : 's'}`;
+    return `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`;
+  }
+  if (lastGood && lastGood === target.currentTaskDefinitionArn) {
+    return `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`;
+  }
+  return undefined;
+}
+
+/**
  * Resolves `to` against the service. `previous` is, in order of precedence:
  *  1. the service's non-PRIMARY deployment (ACTIVE, or COMPLETED) that is still listed: what served before the most
  *     recent deployment, while that one is in progress or just failed;
@@ -40,8 +71,8 @@ function parseArnParts(arn: string): { family: string; revision: number } | unde
  *     current revision;
  *  3. ECS's deployment history (ListServiceDeployments), the newest SUCCESSFUL deployment of another revision,
  *     when the endpoint offers it.
- * Refuses (ConfigurationError, one line): a target not found, INACTIVE (deregistered), or of another family unless
- * `allowOtherFamily`.
+ * Refuses (ConfigurationError, one line): a target not found, INACTIVE (deregistered), of another family unless
+ * `allowOtherFamily`, or a rule-1 `previous` that unsafePreviousReason() rejects.
  */
 export async function resolveRollbackTarget(
   ecs: EcsApi,
@@ -125,11 +156,16 @@ export async function resolveRollbackTarget(
       `task definition "${taskDefinitionName(arn)}" is of family "${target.family}", not "${currentParts.family}" that the service runs (set allow-other-family: true to allow)`,
     );
   }
-  return {
+  const resolved: RollbackTarget = {
     taskDefinitionArn: arn,
     currentTaskDefinitionArn: current,
     source,
     noop: arn === current,
     service,
   };
+  if (source === 'previous-deployment') {
+    const unsafe = unsafePreviousReason(resolved, await readLastGood(ecs, service.arn));
+    if (unsafe) throw new ConfigurationError(unsafe);
+  }
+  return resolved;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import type { DeploymentInfo, RollbackTarget } from '@hokusai/ecs-kit';
-import { unsafePreviousReason } from '../src/auto-rollback.js';
+import type { DeploymentInfo } from '../src/model.js';
+import { unsafePreviousReason, type RollbackTarget } from '../src/rollback-target.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
 
