@@ -56,6 +56,7 @@ async function deploy(run: Run, image: string) {
   return {
     deploymentId: updated.deployments.find((d) => d.status === 'PRIMARY')!.id,
     previous: service.taskDefinition,
+    next,
     startedAt,
     knownEventIds: service.events.map((e) => e.id),
   };
@@ -113,6 +114,8 @@ async function ours(scenario: string, image: string, timeScale: number, pollMs =
         logger: silentLogger,
         callLog: run.callLog,
         ...(watch.last?.service ? { observed: watch.last.service } : {}),
+        // As ecs-deploy-and-wait does: the re-read before UpdateService is part of the time to roll back.
+        expectedCurrent: d.next,
       });
       const updates = run.emulator
         .events()
