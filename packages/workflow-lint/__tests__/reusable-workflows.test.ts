@@ -127,10 +127,7 @@ test('deploys and rollbacks share one concurrency group per cluster/service and 
 });
 
 test("the docs' table of pinned third-party actions matches every workflow", () => {
-  const docs = readFileSync(
-    path.join(repoRoot, 'packages', 'workflow-lint', 'README-workflows-section.md'),
-    'utf8',
-  );
+  const docs = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const documented = new Set(
     [...docs.matchAll(/^\| `([\w-]+\/[\w-]+)`[^|]*\| (v[\d.]+) \| `([0-9a-f]{40})` \|$/gm)].map(
       (m) => `${m[1]}@${m[3]} # ${m[2]}`,
