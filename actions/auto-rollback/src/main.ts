@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
 import {
   ApiCallLog,
+  awsCliCommand,
   createAwsApis,
   systemClock,
   taskDefinitionName,
@@ -99,7 +100,7 @@ export async function main(): Promise<void> {
     logger.warning(`cancelled: ${state}`);
     if (report.updated)
       logger.info(
-        `the rollback to ${to} continues in ECS; to watch it: aws ecs describe-services --cluster ${report.cluster} --services ${report.service}`,
+        `the rollback to ${to} continues in ECS; to watch it: ${awsCliCommand(['ecs', 'describe-services', '--cluster', report.cluster, '--services', report.service])}`,
       );
     else
       logger.info(

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
-import { shellQuote, updateServiceCommand } from '../src/update-service-command.js';
+import { awsCliCommand, shellQuote, updateServiceCommand } from '../src/update-service-command.js';
 
 const ARN = 'arn:aws:ecs:us-east-1:1:task-definition/hokusai-api:108';
 
@@ -36,6 +36,12 @@ const cases: Array<{ name: string; input: [string, string, string]; expected: st
 describe('updateServiceCommand', () => {
   test.each(cases)('$name', ({ input, expected }) => {
     expect(updateServiceCommand(...input)).toBe(expected);
+  });
+
+  test('awsCliCommand quotes every argument the same way', () => {
+    expect(awsCliCommand(['ecs', 'describe-services', '--cluster', 'prod', '--services', 'a b'])).toBe(
+      "aws ecs describe-services --cluster prod --services 'a b'",
+    );
   });
 
   // The shell a person pastes into: each argument must come back as exactly the word we meant.

@@ -67,4 +67,4 @@ export {
   type ResolveRollbackTargetOptions,
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
-export { updateServiceCommand, shellQuote } from './update-service-command.js';
+export { awsCliCommand, updateServiceCommand, shellQuote } from './update-service-command.js';

@@ -1,5 +1,5 @@
-// The AWS CLI command that puts a service on a task definition by hand, for people to copy from a log or a job
-// summary into a POSIX shell: each argument quoted so that a name can never become shell syntax.
+// The AWS CLI commands people copy from a log or a job summary into a POSIX shell (put a service on a task
+// definition by hand, look at it): each argument quoted so that a name can never become shell syntax.
 
 /** `value` as one word for sh/bash/zsh: unchanged when it is plain, else single-quoted. */
 export function shellQuote(value: string): string {
@@ -9,10 +9,21 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `aws ecs update-service --cluster … --service … --task-definition …`, every argument quoted as needed. */
+/** `aws …args`, every argument quoted as needed. */
+export function awsCliCommand(args: readonly string[]): string {
+  return ['aws', ...args].map(shellQuote).join(' ');
+}
+
+/** `aws ecs update-service --cluster … --service … --task-definition …`. */
 export function updateServiceCommand(cluster: string, service: string, taskDefinition: string): string {
-  return ['aws', 'ecs', 'update-service', '--cluster', cluster, '--service', service]
-    .concat(['--task-definition', taskDefinition])
-    .map(shellQuote)
-    .join(' ');
+  return awsCliCommand([
+    'ecs',
+    'update-service',
+    '--cluster',
+    cluster,
+    '--service',
+    service,
+    '--task-definition',
+    taskDefinition,
+  ]);
 }
