@@ -74,6 +74,12 @@ describe('resultOf', () => {
       rollback: rollbackTakenOver,
       expected: 'failed',
     },
+    {
+      name: 'failed, cancelled before the rollback changed anything',
+      decision: failed,
+      rollback: { ...rollbackTakenOver, outcome: 'cancelled', summary: 'cancelled' } as RollbackResult,
+      expected: 'failed',
+    },
   ])('$name -> $expected', ({ decision, rollback, expected }) => {
     expect(resultOf(decision, rollback)).toBe(expected);
   });

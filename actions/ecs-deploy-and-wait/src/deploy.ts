@@ -346,6 +346,8 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
       };
     }
     logger.info(`rollback: ${report.rollback.summary}`);
+    // Cancelled between the verdict and the rollback: nothing was changed, so say cancelled, not rollback-failed.
+    if (report.rollback.outcome === 'cancelled') report.cancelled = true;
   }
 
   const definitions = new Map<string, TaskDefinition>();
@@ -408,6 +410,8 @@ export function resultOf(decision: WatchDecision, rollback: RollbackResult | und
   if (decision.kind === 'succeeded') return 'succeeded';
   // Someone else deployed before our rollback: ours failed, and theirs is not ours to undo.
   if (rollback?.outcome === 'taken-over') return 'failed';
+  // Cancelled before the rollback's UpdateService: the deploy failed and the service was left as it was.
+  if (rollback?.outcome === 'cancelled') return 'failed';
   if (rollback)
     return rollback.outcome === 'rolled-back' || rollback.outcome === 'already-rolled-back'
       ? 'rolled-back'
