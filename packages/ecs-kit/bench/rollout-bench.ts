@@ -2,68 +2,17 @@
 // the first failed task, against the ECS circuit breaker and a plain waitUntilServicesStable-style wait (as
 // aws-actions/amazon-ecs-deploy-task-definition does), and how many AWS API calls per minute it makes while waiting.
 // Run: pnpm --filter @hokusai/ecs-kit bench
-import { startEmulator, SCENARIOS_DIR, type EmulatorHandle } from '@hokusai/ecs-emulator';
 import { silentLogger } from '@hokusai/action-kit';
-import { createAwsApis, registrableTaskDefinition } from '../src/aws-adapters.js';
-import { ApiCallLog, scaledClock, type Clock } from '../src/clock.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
+import type { ApiCallLog } from '../src/clock.js';
 import { rollBack } from '../src/rollback.js';
 import { watchRollout } from '../src/watcher.js';
-import type { AwsApis } from '../src/api.js';
+// The same emulator set-up and deploy the ecs-kit emulator tests use.
+import { CLUSTER, SERVICE, deployImage, startRun, type EmulatedRun } from '../__tests__/emulator-harness.js';
 
-const CLUSTER = 'hokusai';
-const SERVICE = 'hokusai-api';
-const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api';
 const POLL_MS = 10_000;
 
-interface Run {
-  emulator: EmulatorHandle;
-  apis: AwsApis;
-  clock: Clock;
-  callLog: ApiCallLog;
-  close(): Promise<void>;
-}
-
-async function start(scenario: string, timeScale: number): Promise<Run> {
-  const emulator = await startEmulator({ scenario: `${SCENARIOS_DIR}/${scenario}.yaml`, port: 0, timeScale });
-  const clock = scaledClock(() => emulator.now().getTime(), timeScale);
-  const callLog = new ApiCallLog(clock);
-  const apis = createAwsApis({
-    region: 'us-east-1',
-    env: {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-    },
-    onCall: (op) => callLog.record(op),
-    retry: { ...DEFAULT_RETRY_POLICY, sleep: (ms) => clock.sleep(ms) },
-  });
-  return { emulator, apis, clock, callLog, close: async () => (apis.close?.(), await emulator.close()) };
-}
-
-async function deploy(run: Run, image: string) {
-  const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
-  const current = (await run.apis.ecs.describeTaskDefinition(service.taskDefinition))!;
-  const definition = registrableTaskDefinition(current.taskDefinition);
-  definition.containerDefinitions![0]!.image = `${REPO}:${image}`;
-  const next = await run.apis.ecs.registerTaskDefinition(definition, current.tags);
-  const startedAt = run.clock.now();
-  const updated = await run.apis.ecs.updateService({
-    cluster: CLUSTER,
-    service: SERVICE,
-    taskDefinition: next,
-  });
-  return {
-    deploymentId: updated.deployments.find((d) => d.status === 'PRIMARY')!.id,
-    previous: service.taskDefinition,
-    next,
-    startedAt,
-    knownEventIds: service.events.map((e) => e.id),
-  };
-}
-
 const at = (time: string) => Date.parse(time);
-function firstFailure(run: Run, deploymentId: string): number {
+function firstFailure(run: EmulatedRun, deploymentId: string): number {
   const e = run.emulator
     .events()
     .find((x) => x.type === 'task-state' && x.deploymentId === deploymentId && x.desiredStatus === 'STOPPED');
@@ -73,9 +22,9 @@ function firstFailure(run: Run, deploymentId: string): number {
 
 /** The watcher + rollback, as ecs-deploy-and-wait runs them (max-failed-tasks 1, poll 10 s). */
 async function ours(scenario: string, image: string, timeScale: number, pollMs = POLL_MS) {
-  const run = await start(scenario, timeScale);
+  const run = await startRun(scenario, timeScale);
   try {
-    const d = await deploy(run, image);
+    const d = await deployImage(run, image);
     const callsBefore = run.callLog.calls.length;
     const watch = await watchRollout({
       apis: run.apis,
@@ -149,9 +98,9 @@ function maxCallsInWindow(calls: ApiCallLog['calls'], windowMs: number): number 
 
 /** The ECS circuit breaker alone (desired 2, threshold 3): first failure -> its rollback. */
 async function circuitBreaker(timeScale: number) {
-  const run = await start('circuit-breaker-rollback', timeScale);
+  const run = await startRun('circuit-breaker-rollback', timeScale);
   try {
-    const d = await deploy(run, 'broken-1');
+    const d = await deployImage(run, 'broken-1');
     for (;;) {
       await run.clock.sleep(POLL_MS);
       const tripped = run.emulator
@@ -172,11 +121,11 @@ async function circuitBreaker(timeScale: number) {
  * one deployment and running = desired; it never rolls back.
  */
 async function stableWaiter(scenario: string, image: string, timeScale: number, seed = 1) {
-  const run = await start(scenario, timeScale);
+  const run = await startRun(scenario, timeScale);
   let random = seed;
   const rand = () => ((random = (random * 16807) % 2147483647) - 1) / 2147483646;
   try {
-    const d = await deploy(run, image);
+    const d = await deployImage(run, image);
     const minDelay = 15;
     const maxDelay = 120;
     const maxWait = 30 * 60;
