@@ -1,12 +1,18 @@
 // Reads the inputs, rolls the service back through ecs-kit, then sets the outputs and writes the incident report.
 // SIGINT/SIGTERM (a cancelled job) stop the watch; the report then says what state the service is in.
 import * as core from '@actions/core';
-import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
+import {
+  actionClock,
+  actionsLogger,
+  cancellationSignal,
+  isConfigurationError,
+  writeSummary,
+} from '@hokusai/action-kit';
 import {
   ApiCallLog,
   awsCliCommand,
   createAwsApis,
-  systemClock,
+  DEFAULT_RETRY_POLICY,
   taskDefinitionName,
   updateServiceCommand,
 } from '@hokusai/ecs-kit';
@@ -34,22 +40,18 @@ export async function main(): Promise<void> {
     core.setOutput('result', 'refused');
     throw error;
   }
-  const clock = systemClock;
+  const clock = actionClock();
   const callLog = new ApiCallLog(clock);
   const apis = createAwsApis({
     region: inputs['aws-region'],
     env: process.env,
     onCall: (op) => callLog.record(op),
+    retry: { ...DEFAULT_RETRY_POLICY, sleep: (ms) => clock.sleep(ms) },
   });
 
-  const cancel = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (cancel.signal.aborted) return;
-    logger.warning(`received ${signal}: stopping the rollback watch; the service state follows`);
-    cancel.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = cancellationSignal((signal) =>
+    logger.warning(`received ${signal}: stopping the rollback watch; the service state follows`),
+  );
 
   let report: RollbackReport;
   try {
@@ -77,8 +79,7 @@ export async function main(): Promise<void> {
     throw error;
   } finally {
     apis.close?.();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
   }
 
   setOutputs(report);

@@ -1,8 +1,8 @@
 // Reads the inputs, runs the deploy against AWS, writes outputs and the job summary; cancels cleanly on SIGINT/SIGTERM.
 import * as core from '@actions/core';
-import { actionsLogger, writeSummary } from '@hokusai/action-kit';
+import { actionClock, actionsLogger, cancellationSignal, writeSummary } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
-import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY, systemClock } from '@hokusai/ecs-kit';
+import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY } from '@hokusai/ecs-kit';
 import { deployAndWait } from './deploy.js';
 import { getInputs } from './inputs.js';
 import { renderSummary } from './summary.js';
@@ -10,33 +10,27 @@ import { renderSummary } from './summary.js';
 export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
   const region = resolveRegion('', process.env);
-  const callLog = new ApiCallLog(systemClock);
+  const clock = actionClock();
+  const callLog = new ApiCallLog(clock);
   const apis = createAwsApis({
     region,
     env: process.env,
     onCall: (operation) => callLog.record(operation),
     retry: {
       ...DEFAULT_RETRY_POLICY,
+      sleep: (ms) => clock.sleep(ms),
       onRetry: (error, attempt, delay) =>
         core.debug(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
     },
   });
-  const controller = new AbortController();
-  const cancel = (signal: string) => {
-    core.info(`received ${signal}: stopping the watch`);
-    controller.abort();
-  };
-  const onSigint = () => cancel('SIGINT');
-  const onSigterm = () => cancel('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const cancellation = cancellationSignal((signal) => core.info(`received ${signal}: stopping the watch`));
   try {
     const report = await deployAndWait(inputs, {
       apis,
-      clock: systemClock,
+      clock,
       logger: actionsLogger,
       callLog,
-      signal: controller.signal,
+      signal: cancellation.signal,
     });
     core.setOutput('task-definition-arn', report.taskDefinitionArn);
     core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn);
@@ -52,8 +46,7 @@ export async function main(): Promise<void> {
     await writeSummary(renderSummary(report, region));
     if (report.result !== 'succeeded') core.setFailed(`deployment ${report.result}: ${report.failureReason}`);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    cancellation.dispose();
     apis.close?.();
   }
 }

@@ -26,6 +26,38 @@ describe('parseDuration', () => {
   );
 });
 
+describe('parseDuration bounds', () => {
+  test.each([
+    ['600h', 'poll-interval', {}, 'is longer than the maximum 24h00m'],
+    ['24h1s', 'timeout', {}, 'is longer than the maximum 24h00m'],
+    // 2^31 ms and more would overflow Node's timers to 1 ms.
+    [String(2 ** 31), 'timeout', {}, 'is longer than the maximum 24h00m'],
+    ['2h', 'timeout', { max: 3_600_000 }, 'is longer than the maximum 1h00m'],
+    ['0s', 'interval', { min: 1 }, 'is shorter than the minimum 1ms'],
+    ['1e400', 'timeout', {}, 'invalid duration'],
+  ])('%s for %s %j', (value, name, bounds, message) => {
+    expect(() => parseDuration(value, name, bounds)).toThrow(message);
+    expect(() => parseDuration(value, name, bounds)).toThrow(`input "${name}"`);
+  });
+
+  test('a day is the ceiling even when a caller asks for more', () => {
+    expect(parseDuration('24h', 'timeout', { max: 10 * 86_400_000 })).toBe(86_400_000);
+    expect(() => parseDuration('25h', 'timeout', { max: 10 * 86_400_000 })).toThrow('maximum 24h00m');
+  });
+
+  test('a long bad value is shortened in the message', () => {
+    const value = `${'9'.repeat(5000)}x`;
+    let message = '';
+    try {
+      parseDuration(value, 'timeout');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('input "timeout"');
+    expect(message.length).toBeLessThan(120);
+  });
+});
+
 describe('formatDuration', () => {
   test.each([
     [850, '850ms'],

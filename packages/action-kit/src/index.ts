@@ -1,6 +1,16 @@
 // Action plumbing shared by every action in the suite.
 export { ConfigurationError, isConfigurationError, errorMessage } from './errors.js';
-export { parseDuration, formatDuration } from './duration.js';
+export { parseDuration, formatDuration, MAX_DURATION_MS, type DurationBounds } from './duration.js';
+export {
+  systemClock,
+  VirtualClock,
+  actionClock,
+  cancellationSignal,
+  CLOCK_OVERRIDE,
+  MAX_TIMER_MS,
+  type Clock,
+  type Cancellation,
+} from './clock.js';
 export {
   parseList,
   parseBoolean,

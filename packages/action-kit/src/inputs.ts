@@ -1,7 +1,7 @@
 // Reads action inputs the way the runner provides them (INPUT_<NAME> variables), without @actions/core,
 // so getInputs() functions can be tested with a plain object for an environment.
 import { ConfigurationError } from './errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, type DurationBounds } from './duration.js';
 import { parseBoolean, parseInteger, parseList } from './input-parsing.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -19,8 +19,8 @@ export interface InputReader {
   /** The value with surrounding whitespace kept (multi-line inputs, file contents). */
   raw(name: string): string;
   boolean(name: string, fallback: boolean): boolean;
-  /** Milliseconds. */
-  duration(name: string, fallback: string): number;
+  /** Milliseconds, within `bounds` (at most MAX_DURATION_MS, a day, whatever the bounds say). */
+  duration(name: string, fallback: string, bounds?: DurationBounds): number;
   integer(name: string, fallback: number, range?: { min?: number; max?: number }): number;
   list(name: string, options?: { commas?: boolean; spaces?: boolean }): string[];
 }
@@ -40,9 +40,9 @@ export function createInputReader(env: Environment = process.env): InputReader {
       const value = string(name);
       return value === '' ? fallback : parseBoolean(value, name);
     },
-    duration(name, fallback) {
+    duration(name, fallback, bounds) {
       const value = string(name);
-      return parseDuration(value === '' ? fallback : value, name);
+      return parseDuration(value === '' ? fallback : value, name, bounds);
     },
     integer(name, fallback, range) {
       const value = string(name);

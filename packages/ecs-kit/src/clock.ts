@@ -1,25 +1,9 @@
-// Time for the watcher, injectable so benchmarks can run it on the emulator's simulated clock.
+// Time for the watcher, injectable so tests and benchmarks can run it on the emulator's simulated clock.
 
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+import { systemClock, type Clock } from '@hokusai/action-kit';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
+// The Clock itself lives in action-kit (one clock for every action); re-exported for ecs-kit's users.
+export { systemClock, type Clock };
 
 /** Counts AWS requests on a clock, for the polling budget and the benchmark's calls-per-minute. */
 export class ApiCallLog {
