@@ -409,3 +409,45 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(calls('UpdateService')).toHaveLength(1);
   });
 });
+
+describe('ecs-deploy-and-wait on the emulator’s virtual clock (no wall-clock waiting)', () => {
+  test('the incident with the default poll, stable-for and timeout ends rolled-back within one poll', async () => {
+    emulator = await startEmulator({
+      scenario: `${SCENARIOS_DIR}/incident-crash-on-import.yaml`,
+      clock: 'virtual',
+    });
+    const started = emulator.now().getTime();
+    run = await runAction({
+      action: 'ecs-deploy-and-wait',
+      // The action.yml defaults: a 10 s poll, 1 m stable-for, 15 m timeout — in simulated time.
+      inputs: { cluster: 'hokusai', service: 'hokusai-api', image: `${REPO}:broken-3f9c2e1` },
+      env: {
+        AWS_ENDPOINT_URL: emulator.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+      },
+      virtualClock: emulator.endpoint,
+      timeoutMs: 110_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.outputs.result).toBe('rolled-back');
+    expect(run.outputs['failure-reason']).toContain(
+      'SyntaxError: invalid syntax (model_registry.py, line 26)',
+    );
+    const events = emulator.events();
+    const deployment = run.outputs['deployment-id'];
+    const firstCrash = Date.parse(
+      events.find(
+        (e) => e.type === 'task-state' && e.deploymentId === deployment && e.desiredStatus === 'STOPPED',
+      )!.time,
+    );
+    const updates = calls('UpdateService');
+    expect(updates).toHaveLength(2);
+    const rollbackAt = Date.parse(updates[1]!.time);
+    expect(rollbackAt).toBeGreaterThan(firstCrash);
+    expect(rollbackAt - firstCrash).toBeLessThanOrEqual(POLL_SIMULATED_MS);
+    // Simulated time moved only as far as the action slept: the deploy, one crash, the rollback and its stable-for.
+    expect(emulator.now().getTime() - started).toBeLessThan(15 * 60_000);
+  });
+});

@@ -16,6 +16,11 @@ import {
   type WorkflowCommand,
 } from './workflow-commands.js';
 
+const VIRTUAL_CLOCK_PRELOAD = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'virtual-clock-preload.mjs',
+);
+
 /** The repository's root folder. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -34,6 +39,11 @@ export interface RunActionOptions {
   signalAfterMs?: number;
   /** Called with each stdout chunk as it arrives (e.g. to wait for a log line). */
   onStdout?: (chunk: string) => void;
+  /**
+   * The endpoint of an ECS emulator started with `clock: 'virtual'`: the action runs on the emulator's virtual
+   * time (its clock's sleeps advance the simulation; see virtual-clock-preload.mjs) instead of the wall clock.
+   */
+  virtualClock?: string;
 }
 
 export interface ActionRun {
@@ -122,8 +132,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     else env[name] = value;
   }
 
+  const args = [entry];
+  if (options.virtualClock) {
+    env.HOKUSAI_VIRTUAL_CLOCK_URL = `${options.virtualClock.replace(/\/$/, '')}/_emulator/clock`;
+    args.unshift('--import', VIRTUAL_CLOCK_PRELOAD);
+  }
   const started = Date.now();
-  const child = spawn(process.execPath, [entry], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

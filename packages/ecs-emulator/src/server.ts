@@ -1,6 +1,7 @@
 // The HTTP layer: one loopback port for ECS and CloudWatch Logs (JSON 1.1, dispatched on X-Amz-Target) and ELBv2
-// (query protocol, dispatched on Action), plus GET /_emulator/events. It advances the simulation to the scaled real
-// clock before every request, injects the scenario's faults, and answers every malformed request in AWS's error shape.
+// (query protocol, dispatched on Action), plus GET /_emulator/events and /_emulator/clock. It advances the simulation
+// to its time source (the scaled real clock, or a virtual clock that moves only when told) before every request,
+// injects the scenario's faults, and answers every malformed request in AWS's error shape.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from './api-error.js';
@@ -14,8 +15,18 @@ const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 const LOGS_PREFIX = 'Logs_20140328';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
+/** Where the simulation's time comes from. */
+export interface TimeSource {
+  now(): number;
+  /**
+   * Present on a virtual time source: moves time forward to `to` (epoch ms, simulated) and resolves when the
+   * simulation and every in-process sleeper due by then have caught up. `POST /_emulator/clock` calls it.
+   */
+  advanceTo?(to: number): Promise<void>;
+}
+
 /** Simulated time from the real clock: start + elapsed real time × timeScale. */
-export class ScaledClock {
+export class ScaledClock implements TimeSource {
   private readonly realStart = performance.now();
   constructor(
     private readonly simStart: number,
@@ -42,7 +53,7 @@ export class EmulatorServer {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly clock: ScaledClock,
+    private readonly clock: TimeSource,
   ) {
     this.faults = new FaultInjector(sim.scenario.faults ?? [], sim.scenario.seed ?? 1);
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -59,9 +70,12 @@ export class EmulatorServer {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
-    // Timed scenario actions and task lifecycles move on even when nobody calls.
-    this.ticker = setInterval(() => this.tick(), 50);
-    this.ticker.unref();
+    // Timed scenario actions and task lifecycles move on even when nobody calls (on a virtual clock, time moves
+    // only when the clock is advanced, and the clock advances the simulation itself).
+    if (!this.clock.advanceTo) {
+      this.ticker = setInterval(() => this.tick(), 50);
+      this.ticker.unref();
+    }
     const address = this.server.address();
     return typeof address === 'object' && address ? address.port : port;
   }
@@ -121,6 +135,10 @@ export class EmulatorServer {
       );
       return;
     }
+    if (url.pathname === '/_emulator/clock') {
+      this.handleClock(req.method ?? 'GET', body, res);
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/_emulator/health') {
       send(
         res,
@@ -166,6 +184,40 @@ export class EmulatorServer {
         ),
       );
     }
+  }
+
+  /**
+   * GET: `{ now, mode }` (now: epoch ms, simulated; mode: scaled | virtual). POST `{"advanceTo": epochMs}` or
+   * `{"advanceBy": ms}` on a virtual clock: moves time forward (never back) and answers the new `{ now, mode }`
+   * once the simulation has caught up; on a scaled clock it answers 409.
+   */
+  private handleClock(method: string, body: string | undefined, res: http.ServerResponse): void {
+    const mode = this.clock.advanceTo ? 'virtual' : 'scaled';
+    const answer = () => send(res, 200, JSON.stringify({ now: this.clock.now(), mode }), 'application/json');
+    if (method === 'GET') return answer();
+    const fail = (status: number, message: string) =>
+      send(res, status, JSON.stringify({ message }), 'application/json');
+    if (method !== 'POST') return fail(405, 'use GET or POST');
+    if (!this.clock.advanceTo)
+      return fail(409, 'the emulator runs on a scaled real clock, not a virtual one');
+    let request: { advanceTo?: unknown; advanceBy?: unknown };
+    try {
+      request = JSON.parse(body ?? '') as typeof request;
+    } catch {
+      return fail(400, 'expected a JSON body {"advanceTo": epochMs} or {"advanceBy": ms}');
+    }
+    const now = this.clock.now();
+    const to =
+      typeof request.advanceTo === 'number'
+        ? request.advanceTo
+        : typeof request.advanceBy === 'number'
+          ? now + request.advanceBy
+          : NaN;
+    if (!Number.isFinite(to)) return fail(400, 'expected a number in "advanceTo" or "advanceBy"');
+    this.clock.advanceTo(Math.max(now, to)).then(answer, (error: unknown) => {
+      this.sim.record('emulator-error', { message: (error as Error).stack ?? String(error) });
+      fail(500, 'advancing the clock failed');
+    });
   }
 
   private handleJson(res: http.ServerResponse, target: string, body: string): void {
