@@ -164,8 +164,10 @@ export interface Cancellation {
 }
 
 /**
- * Turns the runner's cancellation (SIGINT, then SIGTERM after 7.5 s, then SIGKILL) into an AbortSignal, so the
- * action can finish its report and say what state it left things in. `onCancel` runs once, with the signal name.
+ * Turns the runner's cancellation into an AbortSignal, so the action can finish its report and say what state it
+ * left things in. The runner sends SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that
+ * (actions/runner src/Runner.Sdk/ProcessInvoker.cs, `_sigintTimeout` / `_sigtermTimeout`): an action has about
+ * 10 s to wrap up. `onCancel` runs once, with the signal name.
  */
 export function cancellationSignal(onCancel?: (signalName: NodeJS.Signals) => void): Cancellation {
   const controller = new AbortController();
