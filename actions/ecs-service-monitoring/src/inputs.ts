@@ -1,12 +1,6 @@
 // Reads and validates the action's inputs (names exactly as in action.yml). Every check is here, before the first
 // AWS call: a bad value is one line naming the input and the (shortened) value.
-import {
-  ConfigurationError,
-  createInputReader,
-  parseDuration,
-  parseKeyValueLines,
-  type Environment,
-} from '@hokusai/action-kit';
+import { ConfigurationError, createInputReader, parseDuration, type Environment } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
 
 export interface Inputs {
@@ -140,17 +134,35 @@ export const RESERVED_TAG_KEYS = [
   'hokusai:dashboard',
 ];
 
+// AWS tag rules (CloudWatch, EventBridge, CloudWatch Logs): letters, digits, spaces and _ . : / = + - @; keys 1–128
+// characters, values up to 256.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 function tags(text: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, value] of parseKeyValueLines(text, 'tags')) {
-    if (key.length > 128 || key.toLowerCase().startsWith('aws:') || RESERVED_TAG_KEYS.includes(key)) {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    const key = eq === -1 ? line : line.slice(0, eq).trim();
+    const value = eq === -1 ? '' : line.slice(eq + 1).trim();
+    if (eq === -1 || key === '' || key.length > 128 || !TAG_TEXT.test(key)) {
+      throw invalid(
+        'tags',
+        line,
+        'use KEY=VALUE lines; keys are 1-128 letters, digits, spaces and _ . : / = + - @',
+      );
+    }
+    if (key.toLowerCase().startsWith('aws:') || RESERVED_TAG_KEYS.includes(key)) {
       throw invalid(
         'tags',
         key,
-        'tag keys are at most 128 characters and may not start with aws: or be a hokusai: key this action sets',
+        'keys starting with aws: and the hokusai: keys this action sets are reserved',
       );
     }
-    if (value.length > 256) throw invalid('tags', `${key}=${value}`, 'tag values are at most 256 characters');
+    if (value.length > 256 || !TAG_TEXT.test(value)) {
+      throw invalid('tags', line, 'tag values are at most 256 letters, digits, spaces and _ . : / = + - @');
+    }
     result[key] = value;
   }
   return result;
