@@ -247,9 +247,10 @@ describe('ecs-service-monitoring against moto', () => {
     });
     const queries = Object.fromEntries((rate.Metrics ?? []).map((q) => [q.Id, q]));
     expect(queries.rate).toMatchObject({
-      Expression: '100 * errors / MAX([FILL(requests, 0), errors])',
+      Expression: '100 * errors / MAX([served, errors])',
       ReturnData: true,
     });
+    expect(queries.served).toMatchObject({ Expression: 'FILL(requests, 0)', ReturnData: false });
     expect(queries.errors).toMatchObject({
       Expression: 'FILL(target5xx, 0) + FILL(elb5xx, 0)',
       ReturnData: false,

@@ -76,8 +76,14 @@ describe('desiredState: the alarms', () => {
       Label: '5xx responses',
       ReturnData: false,
     });
+    expect(query(rate, 'served')).toEqual({
+      Id: 'served',
+      Expression: 'FILL(requests, 0)',
+      Label: 'requests',
+      ReturnData: false,
+    });
     expect(query(rate, 'rate')).toMatchObject({
-      Expression: '100 * errors / MAX([FILL(requests, 0), errors])',
+      Expression: '100 * errors / MAX([served, errors])',
       ReturnData: true,
     });
     expect(rate.Metrics!.filter((q) => q.ReturnData)).toHaveLength(1);

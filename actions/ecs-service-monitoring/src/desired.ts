@@ -292,11 +292,12 @@ function alarmSpecs(settings: MonitoringSettings, context: ServiceContext, prefi
               Label: '5xx responses',
               ReturnData: false,
             },
+            { Id: 'served', Expression: 'FILL(requests, 0)', Label: 'requests', ReturnData: false },
             // RequestCount counts only requests a target was chosen for: a 503 with no healthy target is an error
             // without a request. MAX keeps the rate at most 100 % and defined whenever there is any error.
             {
               Id: 'rate',
-              Expression: '100 * errors / MAX([FILL(requests, 0), errors])',
+              Expression: '100 * errors / MAX([served, errors])',
               Label: '5xx %',
               ReturnData: true,
             },
