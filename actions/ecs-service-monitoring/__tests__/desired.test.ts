@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { desiredState, minutes } from '../src/desired.js';
+import { minutes } from '../src/alarms.js';
+import { desiredState } from '../src/desired.js';
 import type { AlarmDefinition, DesiredState, MetricStatQuery } from '../src/model.js';
 import { CLUSTER_ARN, LOAD_BALANCER, TARGET_GROUP, serviceContext, settings } from './service-context.js';
 

@@ -212,48 +212,58 @@ export function deploymentAlarmsChange(
   return { deploymentConfiguration: { ...current, alarms }, added, removed };
 }
 
-export function planMonitoring(desired: DesiredState, current: CurrentState): Plan {
-  const writes: Write[] = [];
-  const conflicts: Conflict[] = [];
-  const leftAlone: string[] = [];
-  const { cluster, service } = desired;
-  const owner = (tags: Record<string, string>) => ownershipOf(tags, cluster, service);
-  const conflict = (resource: string, ownership: Ownership) => {
-    if (ownership !== 'ours') conflicts.push({ resource, ownership });
-  };
+/** The writes, conflicts and removals one part of the plan contributes. */
+interface Part {
+  writes: Write[];
+  conflicts: Conflict[];
+  /** Names of our resources that are no longer wanted. */
+  unwanted: string[];
+  leftAlone: string[];
+}
 
-  // The stopped-task pipeline behind the restart alarm.
+type Owner = (tags: Record<string, string>) => Ownership;
+
+function part(): Part {
+  return { writes: [], conflicts: [], unwanted: [], leftAlone: [] };
+}
+
+/** The stopped-task pipeline; the log group's tag update (the anchor) comes back separately: it is written last. */
+function planPipeline(
+  desired: DesiredState,
+  current: CurrentState,
+  owner: Owner,
+): Part & { anchorUpdate?: Write } {
+  const result: Part & { anchorUpdate?: Write } = part();
   const pipeline = desired.restartPipeline;
-  if (!current.resourcePolicy) {
-    writes.push({ kind: 'put-resource-policy', ...pipeline.resourcePolicy });
-  }
+  const conflict = (resource: string, ownership: Ownership) => {
+    if (ownership !== 'ours') result.conflicts.push({ resource, ownership });
+  };
+  if (!current.resourcePolicy)
+    result.writes.push({ kind: 'put-resource-policy', ...pipeline.resourcePolicy });
+
   const logGroup = current.logGroup;
-  let anchorUpdate: Write | undefined;
+  const retention: Write = {
+    kind: 'put-retention-policy',
+    logGroupName: pipeline.logGroup.name,
+    retentionDays: pipeline.logGroup.retentionDays,
+  };
   if (!logGroup) {
-    writes.push({ kind: 'create-log-group', name: pipeline.logGroup.name, tags: pipeline.logGroup.tags });
-    writes.push({
-      kind: 'put-retention-policy',
-      logGroupName: pipeline.logGroup.name,
-      retentionDays: pipeline.logGroup.retentionDays,
+    result.writes.push({
+      kind: 'create-log-group',
+      name: pipeline.logGroup.name,
+      tags: pipeline.logGroup.tags,
     });
-    writes.push({ kind: 'put-metric-filter', filter: pipeline.metricFilter });
+    result.writes.push(retention, { kind: 'put-metric-filter', filter: pipeline.metricFilter });
   } else {
     conflict(`log group ${pipeline.logGroup.name}`, owner(logGroup.tags));
-    if (logGroup.retentionDays !== pipeline.logGroup.retentionDays) {
-      writes.push({
-        kind: 'put-retention-policy',
-        logGroupName: pipeline.logGroup.name,
-        retentionDays: pipeline.logGroup.retentionDays,
-      });
-    }
+    if (logGroup.retentionDays !== pipeline.logGroup.retentionDays) result.writes.push(retention);
     const filter = logGroup.metricFilters.find((f) => f.filterName === pipeline.metricFilter.filterName);
     if (!filter || canonicalFilter(filter) !== canonicalFilter(pipeline.metricFilter)) {
-      writes.push({ kind: 'put-metric-filter', filter: pipeline.metricFilter });
+      result.writes.push({ kind: 'put-metric-filter', filter: pipeline.metricFilter });
     }
     const tags = missingTags(logGroup.tags, pipeline.logGroup.tags);
-    // Written last: it records this run's prefix and dashboard, so it must follow the removal of the old ones.
     if (Object.keys(tags).length > 0) {
-      anchorUpdate = {
+      result.anchorUpdate = {
         kind: 'tag-log-group',
         arn: pipeline.logGroup.arn,
         name: pipeline.logGroup.name,
@@ -261,16 +271,11 @@ export function planMonitoring(desired: DesiredState, current: CurrentState): Pl
       };
     }
   }
+
   const rule = current.rule;
-  const putRule = {
-    kind: 'put-rule' as const,
-    name: pipeline.rule.name,
-    eventPattern: pipeline.rule.eventPattern,
-    description: pipeline.rule.description,
-    tags: pipeline.rule.tags,
-  };
+  const { arn: ruleArn, ...ruleFields } = pipeline.rule;
   if (!rule) {
-    writes.push({ ...putRule, create: true });
+    result.writes.push({ kind: 'put-rule', ...ruleFields, create: true });
   } else {
     conflict(`EventBridge rule ${pipeline.rule.name}`, owner(rule.tags));
     if (
@@ -278,33 +283,30 @@ export function planMonitoring(desired: DesiredState, current: CurrentState): Pl
       rule.description !== pipeline.rule.description ||
       rule.state !== 'ENABLED'
     ) {
-      writes.push({ ...putRule, create: false });
+      result.writes.push({ kind: 'put-rule', ...ruleFields, create: false });
     }
     const tags = missingTags(rule.tags, pipeline.rule.tags);
     if (Object.keys(tags).length > 0)
-      writes.push({ kind: 'tag-rule', arn: pipeline.rule.arn, name: pipeline.rule.name, tags });
+      result.writes.push({ kind: 'tag-rule', arn: ruleArn, name: pipeline.rule.name, tags });
   }
   const target = rule?.targets.find((t) => t.Id === pipeline.target.id);
   if (!target || target.Arn !== pipeline.target.arn) {
-    writes.push({
+    result.writes.push({
       kind: 'put-targets',
       rule: pipeline.rule.name,
       targets: [{ Id: pipeline.target.id, Arn: pipeline.target.arn }],
     });
   }
+  return result;
+}
 
-  if (desired.enableContainerInsights && !current.containerInsights) {
-    writes.push({ kind: 'enable-container-insights', cluster });
-  }
-
-  // Alarms.
-  const candidates = candidateNames(desired, logGroup?.tags);
-  const wanted = new Set(desired.alarms.map((a) => a.definition.AlarmName));
+function planAlarms(desired: DesiredState, current: CurrentState, owner: Owner, candidates: string[]): Part {
+  const result = part();
   for (const spec of desired.alarms) {
     const name = spec.definition.AlarmName;
     const existing = current.alarms[name];
     if (!existing) {
-      writes.push({
+      result.writes.push({
         kind: 'put-alarm',
         definition: spec.definition,
         tags: spec.tags,
@@ -315,12 +317,12 @@ export function planMonitoring(desired: DesiredState, current: CurrentState): Pl
     }
     const ownership = owner(existing.tags);
     if (ownership !== 'ours') {
-      conflict(`alarm ${name}`, ownership);
+      result.conflicts.push({ resource: `alarm ${name}`, ownership });
       continue;
     }
     const changes = alarmChanges(existing.definition, spec.definition);
     if (changes.length > 0) {
-      writes.push({
+      result.writes.push({
         kind: 'put-alarm',
         definition: spec.definition,
         tags: spec.tags,
@@ -329,54 +331,84 @@ export function planMonitoring(desired: DesiredState, current: CurrentState): Pl
       });
     }
     const tags = missingTags(existing.tags, spec.tags);
-    if (Object.keys(tags).length > 0) writes.push({ kind: 'tag-alarm', arn: existing.arn, name, tags });
+    if (Object.keys(tags).length > 0)
+      result.writes.push({ kind: 'tag-alarm', arn: existing.arn, name, tags });
   }
-  const unwantedAlarms: string[] = [];
-  for (const name of candidates.alarms) {
-    if (wanted.has(name)) continue;
+  const wanted = new Set(desired.alarms.map((a) => a.definition.AlarmName));
+  for (const name of candidates) {
     const existing = current.alarms[name];
-    if (!existing) continue;
-    if (owner(existing.tags) === 'ours') unwantedAlarms.push(name);
-    else leftAlone.push(`alarm ${name}`);
+    if (wanted.has(name) || !existing) continue;
+    if (owner(existing.tags) === 'ours') result.unwanted.push(name);
+    else result.leftAlone.push(`alarm ${name}`);
   }
+  return result;
+}
 
-  // Dashboard.
-  const marker = dashboardMarker(cluster, service);
+function planDashboards(desired: DesiredState, current: CurrentState, candidates: string[]): Part {
+  const result = part();
+  const marker = dashboardMarker(desired.cluster, desired.service);
   const dashboard = desired.dashboard;
   if (dashboard) {
     const body = current.dashboards[dashboard.name];
     if (body === undefined) {
-      writes.push({ kind: 'put-dashboard', name: dashboard.name, body: dashboard.body, create: true });
+      result.writes.push({ kind: 'put-dashboard', name: dashboard.name, body: dashboard.body, create: true });
     } else if (!isOurDashboard(body, marker)) {
-      conflicts.push({ resource: `dashboard ${dashboard.name}`, ownership: 'not-managed' });
+      result.conflicts.push({ resource: `dashboard ${dashboard.name}`, ownership: 'not-managed' });
     } else if (canonicalJson(body) !== canonicalJson(dashboard.body)) {
-      writes.push({ kind: 'put-dashboard', name: dashboard.name, body: dashboard.body, create: false });
+      result.writes.push({
+        kind: 'put-dashboard',
+        name: dashboard.name,
+        body: dashboard.body,
+        create: false,
+      });
     }
   }
-  const unwantedDashboards: string[] = [];
-  for (const name of candidates.dashboards) {
-    if (name === dashboard?.name) continue;
+  for (const name of candidates) {
     const body = current.dashboards[name];
-    if (body === undefined) continue;
-    if (isOurDashboard(body, marker)) unwantedDashboards.push(name);
-    else leftAlone.push(`dashboard ${name}`);
+    if (name === dashboard?.name || body === undefined) continue;
+    if (isOurDashboard(body, marker)) result.unwanted.push(name);
+    else result.leftAlone.push(`dashboard ${name}`);
   }
+  return result;
+}
 
-  // Deployment alarms: after the alarms exist, before any of ours is deleted.
+/**
+ * pipeline → Container Insights → alarms → dashboard → deployment alarms (after the alarms exist, before any of ours
+ * is deleted) → deletions → the anchor tags (last: they record this run's names, so they follow the removals).
+ */
+export function planMonitoring(desired: DesiredState, current: CurrentState): Plan {
+  const owner: Owner = (tags) => ownershipOf(tags, desired.cluster, desired.service);
+  const candidates = candidateNames(desired, current.logGroup?.tags);
+  const pipeline = planPipeline(desired, current, owner);
+  const alarms = planAlarms(desired, current, owner, candidates.alarms);
+  const dashboards = planDashboards(desired, current, candidates.dashboards);
+  const conflicts = [...pipeline.conflicts, ...alarms.conflicts, ...dashboards.conflicts];
+  const leftAlone = [...alarms.leftAlone, ...dashboards.leftAlone];
+  if (conflicts.length > 0) return { writes: [], conflicts, leftAlone };
+
+  const writes: Write[] = [...pipeline.writes];
+  if (desired.enableContainerInsights && !current.containerInsights) {
+    writes.push({ kind: 'enable-container-insights', cluster: desired.cluster });
+  }
+  writes.push(...alarms.writes, ...dashboards.writes);
   if (desired.deploymentAlarmNames) {
-    const notOurs = new Set(leftAlone);
+    const notOurs = new Set(alarms.leftAlone);
     const ours = candidates.alarms.filter((n) => !notOurs.has(`alarm ${n}`));
     const change = deploymentAlarmsChange(
       current.deploymentConfiguration,
       desired.deploymentAlarmNames,
       ours,
     );
-    if (change) writes.push({ kind: 'update-deployment-alarms', cluster, service, ...change });
+    if (change)
+      writes.push({
+        kind: 'update-deployment-alarms',
+        cluster: desired.cluster,
+        service: desired.service,
+        ...change,
+      });
   }
-
-  if (unwantedAlarms.length > 0) writes.push({ kind: 'delete-alarms', names: unwantedAlarms });
-  for (const name of unwantedDashboards) writes.push({ kind: 'delete-dashboard', name });
-  if (anchorUpdate) writes.push(anchorUpdate);
-
-  return { writes: conflicts.length > 0 ? [] : writes, conflicts, leftAlone };
+  if (alarms.unwanted.length > 0) writes.push({ kind: 'delete-alarms', names: alarms.unwanted });
+  for (const name of dashboards.unwanted) writes.push({ kind: 'delete-dashboard', name });
+  if (pipeline.anchorUpdate) writes.push(pipeline.anchorUpdate);
+  return { writes, conflicts, leftAlone };
 }
