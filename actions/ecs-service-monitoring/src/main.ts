@@ -7,7 +7,7 @@ import { createMonitoringApi, type ApiCallRecord, type MonitoringApi } from './a
 import { readCurrentState } from './current.js';
 import { desiredState } from './desired.js';
 import { discoverService } from './discover.js';
-import { getInputs } from './inputs.js';
+import { getInputs, type Inputs } from './inputs.js';
 import type { CurrentState, DesiredState, ServiceContext } from './model.js';
 import { alarmArn, dashboardConsoleUrl } from './names.js';
 import { describeWrite, planMonitoring, type Plan, type Write } from './plan.js';
@@ -60,6 +60,69 @@ function alarmReports(
   });
 }
 
+interface Planned {
+  context: ServiceContext;
+  warnings: string[];
+  desired: DesiredState;
+  current: CurrentState;
+  plan: Plan;
+}
+
+/** Reads the service and everything the action keeps for it, and works out the writes. Read-only. */
+async function planStep(api: MonitoringApi, inputs: Inputs): Promise<Planned> {
+  const { context, warnings } = await discoverService(api, inputs);
+  for (const warning of warnings) logger.warning(warning);
+  const desired = desiredState(inputs, context);
+  const current = await readCurrentState(api, desired, context);
+  const plan = planMonitoring(desired, current);
+  refuseConflicts(plan, desired);
+  for (const resource of plan.leftAlone) {
+    logger.info(`${resource} has a name this action used before, but it did not make it: left alone`);
+  }
+  return { context, warnings, desired, current, plan };
+}
+
+/** Outputs, the job summary and the closing log lines. */
+async function report(
+  api: MonitoringApi,
+  planned: Planned,
+  done: Write[],
+  calls: ApiCallRecord[],
+): Promise<void> {
+  const { context, desired, current } = planned;
+  const names = desired.alarms.map((a) => a.definition.AlarmName);
+  // After writes, read the alarms again for their ARNs and states; with nothing written the first read stands.
+  const after = done.length > 0 ? await api.describeAlarms(names) : current.alarms;
+  const alarms = alarmReports(desired, context, current, after, done);
+  core.setOutput('alarm-names', names.join('\n'));
+  core.setOutput('alarm-arns', alarms.map((a) => a.arn).join('\n'));
+  core.setOutput('dashboard-name', desired.dashboard?.name ?? '');
+  core.setOutput(
+    'dashboard-url',
+    desired.dashboard ? dashboardConsoleUrl(context.partition, context.region, desired.dashboard.name) : '',
+  );
+  core.setOutput('changed', String(done.length > 0));
+
+  const writesMade = calls.filter((c) => c.write).length;
+  await writeSummary(
+    summaryMarkdown({
+      context,
+      desired,
+      alarms,
+      writes: done,
+      warnings: planned.warnings,
+      leftAlone: planned.plan.leftAlone,
+      calls: { reads: calls.length - writesMade, writes: writesMade },
+    }),
+  );
+  logger.info(
+    changedSomething({ writes: done })
+      ? `${done.length} change${done.length === 1 ? '' : 's'} made; ${alarms.length} alarms kept for ${context.serviceName}`
+      : `no change: the ${alarms.length} alarms${desired.dashboard ? ', the dashboard' : ''} and the stopped-task pipeline already match the inputs; no write call was made`,
+  );
+  logger.info(`AWS requests: ${calls.length} (${writesMade} write${writesMade === 1 ? '' : 's'})`);
+}
+
 export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
   const calls: ApiCallRecord[] = [];
@@ -70,56 +133,17 @@ export async function main(): Promise<void> {
   });
   const done: Write[] = [];
   try {
-    const { context, warnings } = await discoverService(api, inputs);
-    for (const warning of warnings) logger.warning(warning);
-    const desired = desiredState(inputs, context);
-    const current = await readCurrentState(api, desired, context);
-    const plan = planMonitoring(desired, current);
-    refuseConflicts(plan, desired);
-    for (const resource of plan.leftAlone) {
-      logger.info(`${resource} has a name this action used before, but it did not make it: left alone`);
-    }
-
-    await applyPlan(api, plan.writes, done);
-
-    const names = desired.alarms.map((a) => a.definition.AlarmName);
-    // After writes, read the alarms again for their ARNs and states; with nothing written the first read stands.
-    const after = done.length > 0 ? await api.describeAlarms(names) : current.alarms;
-    const alarms = alarmReports(desired, context, current, after, done);
-    core.setOutput('alarm-names', names.join('\n'));
-    core.setOutput('alarm-arns', alarms.map((a) => a.arn).join('\n'));
-    core.setOutput('dashboard-name', desired.dashboard?.name ?? '');
-    core.setOutput(
-      'dashboard-url',
-      desired.dashboard ? dashboardConsoleUrl(context.partition, context.region, desired.dashboard.name) : '',
-    );
-    core.setOutput('changed', String(done.length > 0));
-
-    const writesMade = calls.filter((c) => c.write).length;
-    await writeSummary(
-      summaryMarkdown({
-        context,
-        desired,
-        alarms,
-        writes: done,
-        warnings,
-        leftAlone: plan.leftAlone,
-        calls: { reads: calls.length - writesMade, writes: writesMade },
-      }),
-    );
-    logger.info(
-      changedSomething({ writes: done })
-        ? `${done.length} change${done.length === 1 ? '' : 's'} made; ${alarms.length} alarms kept for ${context.serviceName}`
-        : `no change: the ${alarms.length} alarms${desired.dashboard ? ', the dashboard' : ''} and the stopped-task pipeline already match the inputs; no write call was made`,
-    );
-    logger.info(`AWS requests: ${calls.length} (${writesMade} write${writesMade === 1 ? '' : 's'})`);
+    const planned = await planStep(api, inputs);
+    await applyPlan(api, planned.plan.writes, done);
+    await report(api, planned, done, calls);
   } catch (error) {
     // A failure part-way: say what was already changed, so a re-run (which picks up from there) is no surprise.
     core.setOutput('changed', String(done.length > 0));
-    if (done.length > 0)
+    if (done.length > 0) {
       logger.warning(
         `${done.length} change${done.length === 1 ? ' was' : 's were'} made before the failure; a re-run completes the rest`,
       );
+    }
     throw error;
   } finally {
     api.close();
