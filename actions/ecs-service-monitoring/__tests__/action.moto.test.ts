@@ -16,6 +16,7 @@ import {
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
   DescribeMetricFiltersCommand,
   DescribeResourcePoliciesCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -37,6 +38,7 @@ import {
   DescribeRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
+  PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
 import {
   isReadOperation,
@@ -414,6 +416,76 @@ describe('ecs-service-monitoring against moto', () => {
     );
     expect(result.summary).toContain('p95 per 1m');
     expect(result.summary).toContain('- Error rate: 5xx % against the alarm threshold');
+  });
+
+  test('the rule sends abnormal stops of this service, and only those, to the log group the metric filter reads', async () => {
+    const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/hokusai';
+    // Shaped like the ECS task state change events in the ECS developer guide ("Amazon ECS task state change events").
+    const stopped = (id: string, detail: Record<string, unknown>) => ({
+      Source: 'aws.ecs',
+      DetailType: 'ECS Task State Change',
+      Resources: [`arn:aws:ecs:us-east-1:123456789012:task/hokusai/${id}`],
+      Detail: JSON.stringify({
+        clusterArn,
+        group: 'service:hokusai-api',
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        taskArn: `arn:aws:ecs:us-east-1:123456789012:task/hokusai/${id}`,
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:109',
+        containers: [{ name: 'api', exitCode: 1, lastStatus: 'STOPPED' }],
+        ...detail,
+      }),
+    });
+    const crash = {
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+    };
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          stopped('crashed', crash),
+          stopped('pull-failed', {
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: 'CannotPullContainerError: not found',
+          }),
+          stopped('unhealthy', {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Task failed ELB health checks in (target-group ${targetGroupArn})`,
+          }),
+          stopped('replaced-by-deploy', {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/5163423490723482390)',
+          }),
+          stopped('stopped-by-hand', { stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }),
+        ],
+      }),
+    );
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          stopped('other-service', { ...crash, group: 'service:worker' }),
+          stopped('other-cluster', {
+            ...crash,
+            clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/plain',
+          }),
+          stopped('still-running', { ...crash, lastStatus: 'RUNNING' }),
+        ],
+      }),
+    );
+    const logged = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/aws/events/hokusai/hokusai/hokusai-api/stopped-tasks' }),
+    );
+    const details = (logged.events ?? []).map((e) => JSON.parse(e.message!).detail as Record<string, string>);
+    expect(details.map((d) => d.taskArn!.split('/').at(-1)).sort()).toEqual([
+      'crashed',
+      'pull-failed',
+      'unhealthy',
+    ]);
+    // The fields the metric filter reads are there: lastStatus for its pattern, clusterArn and group for the
+    // dimensions the restart alarm watches.
+    for (const d of details) {
+      expect([d.lastStatus, d.clusterArn, d.group]).toEqual(['STOPPED', clusterArn, 'service:hokusai-api']);
+    }
   });
 
   test('a second run with the same inputs changes nothing, says so, and makes no write call', async () => {
