@@ -68,6 +68,11 @@ describe('getInputs', () => {
       expected: { 'restart-window': 3600, period: 300, 'evaluation-periods': 2 },
     },
     {
+      name: 'hour-long periods may span up to seven days',
+      env: { INPUT_PERIOD: '1h', 'INPUT_EVALUATION-PERIODS': '168' },
+      expected: { period: 3600, 'evaluation-periods': 168 },
+    },
+    {
       name: 'SNS topics, one per line, duplicates dropped',
       env: {
         'INPUT_ALARM-ACTIONS':
@@ -194,6 +199,11 @@ describe('getInputs', () => {
       name: 'period × evaluation periods over a day',
       env: { INPUT_PERIOD: '30m', 'INPUT_EVALUATION-PERIODS': '49' },
       error: 'times "evaluation-periods" (49) is more than one day',
+    },
+    {
+      name: 'hour-long periods over seven days',
+      env: { INPUT_PERIOD: '2h', 'INPUT_EVALUATION-PERIODS': '85' },
+      error: 'times "evaluation-periods" (85) is more than seven days',
     },
     {
       name: 'an SQS ARN as an alarm action',
