@@ -43,6 +43,11 @@ const BAD_INPUT: Record<ActionName, { inputs: Record<string, string>; input: str
     value: '5x',
   },
   'auto-rollback': { inputs: { cluster: 'c', service: 's', timeout: '5x' }, input: 'timeout', value: '5x' },
+  'ecs-service-monitoring': {
+    inputs: { cluster: 'c', service: 's', 'restart-window': '5x' },
+    input: 'restart-window',
+    value: '5x',
+  },
 };
 
 /** No node_modules above the export: a bare import could otherwise still resolve from there. */

@@ -12,6 +12,7 @@ export const ACTIONS = [
   'ecs-deploy-and-wait',
   'endpoint-probe',
   'auto-rollback',
+  'ecs-service-monitoring',
 ] as const;
 
 export type ActionName = (typeof ACTIONS)[number];

@@ -28,3 +28,10 @@ export {
 } from './prerequisites.js';
 export { startMoto, freePort, type MotoServer } from './moto.js';
 export { startRegistry, type RegistryServer } from './registry.js';
+export {
+  startRecordingProxy,
+  operationOf,
+  isReadOperation,
+  type RecordedCall,
+  type RecordingProxy,
+} from './recording-proxy.js';

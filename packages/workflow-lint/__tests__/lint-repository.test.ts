@@ -118,6 +118,7 @@ test("this repository's workflows and action.yml files pass", async () => {
       'auto-rollback',
       'ecr-push',
       'ecs-deploy-and-wait',
+      'ecs-service-monitoring',
       'endpoint-probe',
       'import-smoke-test',
       'python-syntax-check',

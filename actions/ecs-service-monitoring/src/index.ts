@@ -1,0 +1,5 @@
+// Entry point of the bundled action.
+import { run } from '@hokusai/action-kit';
+import { main } from './main.js';
+
+void run(main);
