@@ -661,7 +661,7 @@ describe('ecs-service-monitoring against moto', () => {
     {
       name: 'a restart window over a day',
       inputs: { 'restart-window': '25h' },
-      error: 'invalid value "25h" for input "restart-window"',
+      error: 'duration "25h" for input "restart-window" is longer than the maximum 24h00m',
     },
     {
       name: 'an unknown target group',
