@@ -1,7 +1,7 @@
 // Reads the inputs, rolls the service back through ecs-kit, then sets the outputs and writes the incident report.
 // SIGINT/SIGTERM (a cancelled job) stop the watch; the report then says what state the service is in.
 import * as core from '@actions/core';
-import { actionsLogger, isConfigurationError, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, failStep, isConfigurationError, writeSummary } from '@hokusai/action-kit';
 import {
   ApiCallLog,
   awsCliCommand,
@@ -106,12 +106,12 @@ export async function main(): Promise<void> {
       logger.info(
         `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, to)}`,
       );
-    core.setFailed(report.summary);
+    failStep(report.summary);
     return;
   }
   if (SUCCESSFUL_RESULTS.includes(report.result)) {
     logger.info(report.summary);
     return;
   }
-  core.setFailed(`${report.result}: ${report.summary}`);
+  failStep(`${report.result}: ${report.summary}`);
 }

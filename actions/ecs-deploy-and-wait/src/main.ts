@@ -1,6 +1,6 @@
 // Reads the inputs, runs the deploy against AWS, writes outputs and the job summary; cancels cleanly on SIGINT/SIGTERM.
 import * as core from '@actions/core';
-import { actionsLogger, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, failStep, writeSummary } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
 import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY, systemClock } from '@hokusai/ecs-kit';
 import { deployAndWait } from './deploy.js';
@@ -18,12 +18,12 @@ export async function main(): Promise<void> {
     retry: {
       ...DEFAULT_RETRY_POLICY,
       onRetry: (error, attempt, delay) =>
-        core.debug(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
+        actionsLogger.debug(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
     },
   });
   const controller = new AbortController();
   const cancel = (signal: string) => {
-    core.info(`received ${signal}: stopping the watch`);
+    actionsLogger.info(`received ${signal}: stopping the watch`);
     controller.abort();
   };
   const onSigint = () => cancel('SIGINT');
@@ -45,12 +45,12 @@ export async function main(): Promise<void> {
     core.setOutput('failure-reason', report.failureReason);
     core.setOutput('elapsed-seconds', String(Math.round(report.elapsedMs / 1000)));
     if (report.cancelled) {
-      core.info(`state when cancelled: ${report.lastState || 'unknown'}`);
-      core.info(`to roll back by hand: ${report.rollbackCommand}`);
+      actionsLogger.info(`state when cancelled: ${report.lastState || 'unknown'}`);
+      actionsLogger.info(`to roll back by hand: ${report.rollbackCommand}`);
     }
-    core.info(`${callLog.calls.length} AWS API calls`);
+    actionsLogger.info(`${callLog.calls.length} AWS API calls`);
     await writeSummary(renderSummary(report, region));
-    if (report.result !== 'succeeded') core.setFailed(`deployment ${report.result}: ${report.failureReason}`);
+    if (report.result !== 'succeeded') failStep(`deployment ${report.result}: ${report.failureReason}`);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);

@@ -43,7 +43,7 @@ function ensureImage(image: string): void {
     );
   }
   if (inspect.status === 0) return;
-  core.info(`pulling ${image} (not present locally)`);
+  actionsLogger.info(`pulling ${image} (not present locally)`);
   const pull = spawnSync('docker', ['pull', '--quiet', image], { encoding: 'utf8' });
   if (pull.status !== 0) {
     const why = (pull.stderr || inspect.stderr).trim().split('\n').pop();
@@ -130,7 +130,7 @@ export async function main(): Promise<void> {
     timeoutMs: inputs.timeout,
     sourceUrl: sourceUrl(process.env),
   };
-  core.info(
+  actionsLogger.info(
     `importing ${inputs.imports.length} module reference(s) with Python ${probed.python} ${launcher.where}` +
       (inImage ? ` (working directory ${probed.cwd}, network ${inputs.network})` : ''),
   );
@@ -168,5 +168,5 @@ export async function main(): Promise<void> {
       `${report.failed} of ${outcomes.length} imports failed: ${names.join('; ')}`,
     );
   }
-  core.info(`all ${outcomes.length} imports succeeded`);
+  actionsLogger.info(`all ${outcomes.length} imports succeeded`);
 }

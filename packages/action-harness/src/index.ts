@@ -9,6 +9,7 @@ export {
 } from './run-action.js';
 export {
   parseWorkflowCommands,
+  RUNNER_COMMANDS,
   parseFileCommands,
   annotationsOf,
   maskLog,
