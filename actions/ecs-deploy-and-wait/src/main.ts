@@ -1,6 +1,6 @@
 // Reads the inputs, runs the deploy against AWS, writes outputs and the job summary; cancels cleanly on SIGINT/SIGTERM.
 import * as core from '@actions/core';
-import { actionsLogger, failStep, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, credentialsIn, failStep, writeSummary } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
 import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY, systemClock } from '@hokusai/ecs-kit';
 import { deployAndWait } from './deploy.js';
@@ -9,6 +9,10 @@ import { renderSummary } from './summary.js';
 
 export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
+  // Environment values are stored in the task definition in plain text, so they are not masked whole; passwords
+  // inside them (a database URL's, a token= pair) are.
+  for (const [, value] of inputs.environment)
+    for (const credential of credentialsIn(value)) core.setSecret(credential);
   const region = resolveRegion('', process.env);
   const callLog = new ApiCallLog(systemClock);
   const apis = createAwsApis({

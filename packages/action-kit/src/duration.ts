@@ -1,5 +1,6 @@
 // Durations as people write them in workflow files: `90s`, `15m`, `1h`, `1m30s`, `250ms`; a bare number is seconds.
 import { ConfigurationError } from './errors.js';
+import { shorten } from './input-parsing.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
@@ -8,7 +9,9 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 export function parseDuration(value: string, inputName = 'duration'): number {
   const text = value.trim();
   const bad = () =>
-    new ConfigurationError(`invalid duration "${value}" for input "${inputName}" (use e.g. 90s, 15m, 1h)`);
+    new ConfigurationError(
+      `invalid duration ${shorten(value)} for input "${inputName}" (use e.g. 90s, 15m, 1h)`,
+    );
   if (text === '') throw bad();
   if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   let total = 0;
