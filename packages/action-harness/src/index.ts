@@ -29,3 +29,4 @@ export {
 } from './prerequisites.js';
 export { startMoto, freePort, type MotoServer } from './moto.js';
 export { startRegistry, type RegistryServer } from './registry.js';
+export { badInputProblems, type BadInputExpectation } from './bad-input.js';
