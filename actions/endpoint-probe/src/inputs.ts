@@ -215,7 +215,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
   for (const key of Object.keys(spec)) {
     if (!ENDPOINT_KEYS.includes(key)) {
       throw new ConfigurationError(
-        `unknown key "${key}" in ${where} (expected one of: ${ENDPOINT_KEYS.join(', ')})`,
+        `unknown key ${shorten(key, 40)} in ${where} (expected one of: ${ENDPOINT_KEYS.join(', ')})`,
       );
     }
   }
@@ -226,7 +226,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
   const method = spec.method === undefined ? 'GET' : String(spec.method).trim().toUpperCase();
   if (!METHODS.includes(method)) {
     throw new ConfigurationError(
-      `invalid method "${String(spec.method)}" in ${where} (expected one of: ${METHODS.join(', ')})`,
+      `invalid method ${shorten(String(spec.method))} in ${where} (expected one of: ${METHODS.join(', ')})`,
     );
   }
   // Header values come from the verbatim parse: YAML would turn a key like 0123 into 123, or `true` into a boolean.
