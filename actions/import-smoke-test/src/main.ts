@@ -12,6 +12,7 @@ import {
   actionsLogger,
   confinePath,
   maskSecret,
+  secretMasksOf,
   shorten,
   writeSummary,
 } from '@hokusai/action-kit';
@@ -78,7 +79,7 @@ async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult>
     `interpreter "${inputs.python}" (input "python") could not be run ${launcher.where}: ` +
       redact(
         why,
-        inputs.env.map(([, value]) => value),
+        inputs.env.flatMap(([, value]) => secretMasksOf(value)),
       ),
   );
 }
@@ -152,7 +153,7 @@ export async function main(): Promise<void> {
       interpreterCwd: probed.cwd,
       inImage,
     }),
-    secrets: inputs.env.map(([, value]) => value),
+    secrets: inputs.env.flatMap(([, value]) => secretMasksOf(value)),
     logger: actionsLogger,
   });
 

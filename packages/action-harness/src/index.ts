@@ -30,3 +30,4 @@ export {
 export { startMoto, freePort, type MotoServer } from './moto.js';
 export { startRegistry, type RegistryServer } from './registry.js';
 export { badInputProblems, type BadInputExpectation } from './bad-input.js';
+export { HOSTILE_LINES, HOSTILE_TEXT, injectedCommands } from './hostile-text.js';

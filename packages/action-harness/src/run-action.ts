@@ -64,7 +64,7 @@ export interface ActionRun {
   durationMs: number;
   /** Temp folder holding the runner files; removed by cleanup(). */
   runnerTemp: string;
-  /** Lines of stdout/stderr where `secret` appears unmasked (the ::add-mask:: line itself excepted). */
+  /** Lines of stdout/stderr where `secret` appears unmasked (::add-mask:: lines excepted: the runner hides them). */
   leaksOf(secret: string): string[];
   /**
    * Everywhere `secret` shows unmasked: log lines (the ::add-mask:: line excepted), outputs, exported variables,
@@ -174,7 +174,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const leaksOf = (secret: string) =>
     `${stdout}\n${stderr}`
       .split(/\r\n|\r|\n/)
-      .filter((line) => line.includes(secret) && line.trim() !== `::add-mask::${secret}`);
+      // ::add-mask:: lines are never shown: the runner omits their echo and masks the value from then on.
+      .filter((line) => line.includes(secret) && !/^\s*::add-mask::/i.test(line));
   return {
     exitCode,
     signal,
