@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  badInputProblems,
   HOSTILE_LINES,
   injectedCommands,
   requirePythonBaseImage,
@@ -74,5 +75,21 @@ describe.each(['host', 'image'] as const)('import-smoke-test with a hostile modu
     const run = runs[mode]!;
     expect(run.masks).toEqual(expect.arrayContaining([DATABASE_URL, PASSWORD]));
     expect(await run.secretLeaks(PASSWORD)).toEqual([]);
+  });
+});
+
+describe('import-smoke-test with an unknown network', () => {
+  test('the error names input "network", not "python", and no container is left', async () => {
+    const run = await runAction({
+      action: 'import-smoke-test',
+      workspace,
+      inputs: { imports: 'import src', image, network: 'hokusai-no-such-network' },
+      timeoutMs: 120_000,
+    });
+    try {
+      expect(await badInputProblems(run, { input: 'network', says: 'does not exist' })).toEqual([]);
+    } finally {
+      await run.cleanup();
+    }
   });
 });

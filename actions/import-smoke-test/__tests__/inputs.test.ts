@@ -60,7 +60,7 @@ describe('getInputs', () => {
     {
       name: 'code in imports',
       env: { INPUT_IMPORTS: 'import os; os.system("id")' },
-      error: 'invalid import "import os; os.system("id")" in input "imports"',
+      error: 'invalid import "import os; os.system(\\"id\\")" in input "imports"',
     },
     {
       name: 'an option as the image',
