@@ -8,13 +8,18 @@ import { loadScenario, startEmulator, SCENARIOS_DIR, type EmulatorHandle } from 
 
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api';
 const TIME_SCALE = 10;
+const PASSWORD = 'Db-2b7e-s3cr3t';
 let emulator: EmulatorHandle;
 let run: ActionRun;
 
 beforeAll(async () => {
   const scenario = loadScenario(`${SCENARIOS_DIR}/incident-crash-on-import.yaml`);
   const broken = scenario.images!.find((i) => i.match.includes('broken'))!;
-  broken.logLines = [...HOSTILE_LINES, 'SyntaxError: invalid syntax ##[error]INJECTED-LAST'];
+  broken.logLines = [
+    ...HOSTILE_LINES,
+    `connecting to the database with password ${PASSWORD}`,
+    `SyntaxError: invalid syntax ##[error]INJECTED-LAST (${PASSWORD})`,
+  ];
   broken.exitReason = '::error::INJECTED-REASON ##[add-mask]hokusai\n::warning::INJECTED-REASON2';
   emulator = await startEmulator({ scenario, port: 0, timeScale: TIME_SCALE });
   run = await runAction({
@@ -26,6 +31,7 @@ beforeAll(async () => {
       'poll-interval': `${10_000 / TIME_SCALE}ms`,
       'stable-for': `${60 / TIME_SCALE}s`,
       timeout: '2m',
+      environment: `DATABASE_URL=postgres://app:${PASSWORD}@db.internal/app`,
     },
     env: {
       AWS_ENDPOINT_URL: emulator.endpoint,
@@ -54,6 +60,13 @@ describe('ecs-deploy-and-wait with hostile container logs', () => {
     // Nothing stopped the runner's commands: the action's own error annotation still counts.
     expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
   });
+  test('a password inside an environment value is masked, and redacted from outputs, summary and files', async () => {
+    expect(run.masks).toContain(PASSWORD);
+    expect(run.log).not.toContain(PASSWORD);
+    expect(run.outputs['failure-reason']).toContain('***');
+    expect(await run.secretLeaks(PASSWORD, { logAsShown: true })).toEqual([]);
+  });
+
   test('the summary keeps the log inside its fences and cells', () => {
     const lines = run.summary.split('\n');
     let fence: string | undefined;

@@ -1,6 +1,6 @@
 // Reads the inputs, runs the deploy against AWS, writes outputs and the job summary; cancels cleanly on SIGINT/SIGTERM.
 import * as core from '@actions/core';
-import { actionsLogger, credentialsIn, failStep, writeSummary } from '@hokusai/action-kit';
+import { actionsLogger, credentialsIn, failStep, redactSecrets, writeSummary } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
 import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY, systemClock } from '@hokusai/ecs-kit';
 import { deployAndWait } from './deploy.js';
@@ -11,8 +11,10 @@ export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
   // Environment values are stored in the task definition in plain text, so they are not masked whole; passwords
   // inside them (a database URL's, a token= pair) are.
-  for (const [, value] of inputs.environment)
-    for (const credential of credentialsIn(value)) core.setSecret(credential);
+  const credentials = inputs.environment.flatMap(([, value]) => credentialsIn(value));
+  for (const credential of credentials) core.setSecret(credential);
+  // The runner masks only the log: outputs and the summary quote container logs, which may print them.
+  const clean = (text: string) => redactSecrets(text, credentials);
   const region = resolveRegion('', process.env);
   const callLog = new ApiCallLog(systemClock);
   const apis = createAwsApis({
@@ -46,15 +48,16 @@ export async function main(): Promise<void> {
     core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn);
     core.setOutput('deployment-id', report.deploymentId);
     core.setOutput('result', report.result);
-    core.setOutput('failure-reason', report.failureReason);
+    core.setOutput('failure-reason', clean(report.failureReason));
     core.setOutput('elapsed-seconds', String(Math.round(report.elapsedMs / 1000)));
     if (report.cancelled) {
       actionsLogger.info(`state when cancelled: ${report.lastState || 'unknown'}`);
       actionsLogger.info(`to roll back by hand: ${report.rollbackCommand}`);
     }
     actionsLogger.info(`${callLog.calls.length} AWS API calls`);
-    await writeSummary(renderSummary(report, region));
-    if (report.result !== 'succeeded') failStep(`deployment ${report.result}: ${report.failureReason}`);
+    await writeSummary(clean(renderSummary(report, region)));
+    if (report.result !== 'succeeded')
+      failStep(`deployment ${report.result}: ${clean(report.failureReason)}`);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);

@@ -69,9 +69,11 @@ export interface ActionRun {
   /**
    * Everywhere `secret` shows unmasked: log lines (the ::add-mask:: line excepted), outputs, exported variables,
    * state, the job summary, and every file left under the runner's temp folder (the workspace excepted unless it
-   * lives there). Each finding says where, e.g. `output failure-reason` or `file report.json`.
+   * lives there). Each finding says where, e.g. `output failure-reason` or `file report.json`. With
+   * `logAsShown`, the log is read as the runner shows it (values registered with ::add-mask:: replaced by ***):
+   * for text the action forwards raw and relies on the runner's mask for.
    */
-  secretLeaks(secret: string): Promise<string[]>;
+  secretLeaks(secret: string, options?: { logAsShown?: boolean }): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 
@@ -194,8 +196,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     durationMs: Date.now() - started,
     runnerTemp,
     leaksOf,
-    async secretLeaks(secret: string) {
-      const found = leaksOf(secret).map((line) => `log: ${line}`);
+    async secretLeaks(secret: string, options: { logAsShown?: boolean } = {}) {
+      const logLines = options.logAsShown
+        ? log.split(/\r\n|\r|\n/).filter((line) => line.includes(secret))
+        : leaksOf(secret);
+      const found = logLines.map((line) => `log: ${line}`);
       const maps = { output: outputs, 'exported variable': exportedEnv, state };
       for (const [kind, map] of Object.entries(maps))
         for (const [name, value] of Object.entries(map))

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { credentialsIn, maskSecret, secretMasksOf } from '../src/secrets.js';
+import { credentialsIn, maskSecret, redactSecrets, secretMasksOf } from '../src/secrets.js';
 
 describe('credentialsIn', () => {
   test.each([
@@ -33,5 +33,11 @@ describe('maskSecret', () => {
   });
   test('multi-line values are masked line by line too', () => {
     expect(secretMasksOf('line-one\nline-two')).toEqual(['line-one\nline-two', 'line-one', 'line-two']);
+  });
+});
+
+describe('redactSecrets', () => {
+  test('longest first, every occurrence', () => {
+    expect(redactSecrets('u:PASSWORD@h and PASSWORD', ['PASSWORD', 'u:PASSWORD@h', ''])).toBe('*** and ***');
   });
 });

@@ -63,3 +63,14 @@ export function secretMasksOf(value: string): string[] {
 export function maskSecret(value: string, mask: (text: string) => void = core.setSecret): void {
   for (const text of secretMasksOf(value)) mask(text);
 }
+
+/**
+ * `text` with every secret replaced by `***`, longest first (so a whole value goes before a part of it). For what
+ * the runner does not mask itself: outputs, the job summary, report files. Empty strings are ignored.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length))
+    redacted = redacted.split(secret).join('***');
+  return redacted;
+}
