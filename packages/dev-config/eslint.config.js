@@ -24,4 +24,39 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Outside text is inert (issue 12): code that runs inside an action prints only through action-kit's
+    // actionsLogger / failStep, which neutralise workflow commands. A raw write here could forward a container's
+    // `::add-mask::…` line to the runner.
+    files: ['actions/*/src/**/*.ts', 'packages/{action-kit,aws-kit,ecs-kit}/src/**/*.ts'],
+    ignores: ['packages/action-kit/src/logger.ts', 'packages/action-kit/src/run.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['info', 'debug', 'notice', 'warning', 'error', 'startGroup', 'group', 'setFailed'].map(
+          (property) => ({
+            object: 'core',
+            property,
+            message:
+              'print through actionsLogger / failStep from @hokusai/action-kit: they make outside text inert',
+          }),
+        ),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='@actions/core'] ImportSpecifier[imported.name=/^(info|debug|notice|warning|error|startGroup|group|setFailed)$/]",
+          message:
+            'print through actionsLogger / failStep from @hokusai/action-kit: they make outside text inert',
+        },
+        {
+          selector:
+            "MemberExpression[object.object.name='process'][object.property.name=/^(stdout|stderr)$/]",
+          message: 'print through actionsLogger from @hokusai/action-kit: it makes outside text inert',
+        },
+      ],
+    },
+  },
 );

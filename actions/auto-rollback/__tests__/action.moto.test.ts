@@ -187,8 +187,16 @@ describe('auto-rollback against moto', () => {
   });
 
   const missing: Array<{ name: string; inputs: Record<string, string>; error: string }> = [
-    { name: 'cluster', inputs: { cluster: 'nope', service: 'api-1' }, error: 'cluster "nope" not found' },
-    { name: 'service', inputs: { service: 'nope' }, error: 'service "nope" not found in cluster "hokusai"' },
+    {
+      name: 'cluster',
+      inputs: { cluster: 'nope', service: 'api-1' },
+      error: 'cluster "nope" (input "cluster") not found',
+    },
+    {
+      name: 'service',
+      inputs: { service: 'nope' },
+      error: 'service "nope" not found in cluster "hokusai" (inputs "service" and "to")',
+    },
   ];
   test.each(missing)('a missing $name is one line', async ({ inputs, error }) => {
     const run = await rollback({ to: '2', ...inputs });

@@ -74,7 +74,7 @@ describe('getInputs', () => {
     {
       name: 'bad cluster name',
       env: { INPUT_CLUSTER: 'a b' },
-      error: 'invalid value "a b" for input "cluster"',
+      error: 'invalid cluster "a b" for input "cluster"',
     },
     { name: 'to: abc', env: { INPUT_TO: 'abc' }, error: 'invalid value "abc" for input "to"' },
     {
@@ -91,7 +91,7 @@ describe('getInputs', () => {
     {
       name: 'stable-for not below timeout',
       env: { INPUT_TIMEOUT: '1m', 'INPUT_STABLE-FOR': '1m' },
-      error: 'input "stable-for" (1m) must be shorter than input "timeout" (1m)',
+      error: 'input "stable-for" ("1m") must be shorter than input "timeout" ("1m")',
     },
     { name: 'bad boolean', env: { INPUT_WAIT: 'yes' }, error: 'invalid boolean "yes" for input "wait"' },
     { name: 'no region', env: { AWS_REGION: undefined }, error: 'no AWS region' },

@@ -1,7 +1,13 @@
 // The rollback, start to end: resolve the target (refusing bad ones before any change), gather the evidence of the
 // failing deployment, roll back with ecs-kit's rollBack() (the one implementation ecs-deploy-and-wait shares), keep
 // the reason on the service, and describe where the service ended up.
-import { ConfigurationError, errorMessage, type Logger } from '@hokusai/action-kit';
+import {
+  ConfigurationError,
+  errorMessage,
+  isConfigurationError,
+  shorten,
+  type Logger,
+} from '@hokusai/action-kit';
 import { awsErrorName, explainAwsError } from '@hokusai/aws-kit';
 import {
   resolveRollbackTarget,
@@ -99,9 +105,14 @@ export interface RollbackReport {
 /** Turns the AWS errors of the reading phase into one line naming what was missing. */
 function explainLookupError(error: unknown, cluster: string, service: string): unknown {
   if (awsErrorName(error) === 'ClusterNotFoundException')
-    return new ConfigurationError(`cluster "${cluster}" not found`);
+    return new ConfigurationError(`cluster ${shorten(cluster)} (input "cluster") not found`);
   if (awsErrorName(error) === 'ServiceNotFoundException')
-    return new ConfigurationError(`service "${service}" not found in cluster "${cluster}"`);
+    return new ConfigurationError(
+      `service ${shorten(service)} (input "service") not found in cluster ${shorten(cluster)}`,
+    );
+  // The target's own refusals (not found, INACTIVE, another family, the service missing) concern these inputs.
+  if (isConfigurationError(error))
+    return new ConfigurationError(`${error.message} (inputs "service" and "to")`);
   return explainAwsError(error, `reading service "${service}" in cluster "${cluster}"`);
 }
 

@@ -1,7 +1,7 @@
 // Reads and validates the action's inputs (names exactly as in action.yml); everything is checked here, before the
 // first AWS call.
-import { ConfigurationError, createInputReader, type Environment } from '@hokusai/action-kit';
-import { resolveRegion } from '@hokusai/aws-kit';
+import { ConfigurationError, createInputReader, shorten, type Environment } from '@hokusai/action-kit';
+import { parseEcsNameOrArn, resolveRegion } from '@hokusai/aws-kit';
 import { parseRollbackTo, type RollbackTo } from './rollback-to.js';
 
 export interface Inputs {
@@ -19,19 +19,6 @@ export interface Inputs {
   'aws-region': string;
 }
 
-// Cluster and service may be given as names or ARNs.
-const NAME_OR_ARN =
-  /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(?:cluster|service)\/[A-Za-z0-9_/-]+)$/;
-
-function nameOrArn(value: string, input: string): string {
-  if (!NAME_OR_ARN.test(value)) {
-    throw new ConfigurationError(
-      `invalid value "${value}" for input "${input}" (a name of letters, digits, - and _, or an ARN)`,
-    );
-  }
-  return value;
-}
-
 /** One line of free text: newlines folded so the value stays one line in logs and outputs. */
 function oneLine(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
@@ -39,24 +26,24 @@ function oneLine(text: string): string {
 
 export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
-  const cluster = nameOrArn(input.required('cluster'), 'cluster');
-  const service = nameOrArn(input.required('service'), 'service');
+  const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
+  const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
   const to = parseRollbackTo(input.string('to'));
   const timeout = input.duration('timeout', '10m');
   const stableFor = input.duration('stable-for', '1m');
   const pollInterval = input.duration('poll-interval', '10s');
   if (timeout <= 0)
     throw new ConfigurationError(
-      `invalid value "${input.string('timeout')}" for input "timeout": must be more than 0`,
+      `invalid value ${shorten(input.string('timeout'))} for input "timeout": must be more than 0`,
     );
   if (pollInterval < 1000) {
     throw new ConfigurationError(
-      `invalid value "${input.string('poll-interval')}" for input "poll-interval": must be at least 1s`,
+      `invalid value ${shorten(input.string('poll-interval'))} for input "poll-interval": must be at least 1s`,
     );
   }
   if (stableFor >= timeout) {
     throw new ConfigurationError(
-      `input "stable-for" (${input.string('stable-for') || '1m'}) must be shorter than input "timeout" (${input.string('timeout') || '10m'})`,
+      `input "stable-for" (${shorten(input.string('stable-for') || '1m')}) must be shorter than input "timeout" (${shorten(input.string('timeout') || '10m')})`,
     );
   }
   return {

@@ -5,6 +5,7 @@ import {
   actionClock,
   actionsLogger,
   cancellationSignal,
+  failStep,
   isConfigurationError,
   writeSummary,
 } from '@hokusai/action-kit';
@@ -107,12 +108,12 @@ export async function main(): Promise<void> {
       logger.info(
         `no change was made; to roll back by hand: ${updateServiceCommand(report.cluster, report.service, to)}`,
       );
-    core.setFailed(report.summary);
+    failStep(report.summary);
     return;
   }
   if (SUCCESSFUL_RESULTS.includes(report.result)) {
     logger.info(report.summary);
     return;
   }
-  core.setFailed(`${report.result}: ${report.summary}`);
+  failStep(`${report.result}: ${report.summary}`);
 }

@@ -1,6 +1,6 @@
 // The `to` input as data: `previous`, a bare revision number, `family:revision` or a task definition ARN. Parsed
 // before any AWS call so a typo is refused with one line and nothing changed.
-import { ConfigurationError } from '@hokusai/action-kit';
+import { ConfigurationError, shorten } from '@hokusai/action-kit';
 
 export type RollbackTo =
   | { kind: 'previous' }
@@ -17,7 +17,7 @@ function revisionOf(text: string, value: string): number {
   const revision = Number(text);
   if (!Number.isSafeInteger(revision) || revision < 1) {
     throw new ConfigurationError(
-      `invalid revision in ${JSON.stringify(value)} for input "to" (revisions start at 1)`,
+      `invalid revision in ${shorten(value)} for input "to" (revisions start at 1)`,
     );
   }
   return revision;
@@ -32,7 +32,7 @@ export function parseRollbackTo(value: string): RollbackTo {
   const pair = FAMILY_REVISION.exec(text);
   if (pair) return { kind: 'family-revision', family: pair[1]!, revision: revisionOf(pair[2]!, value) };
   throw new ConfigurationError(
-    `invalid value ${JSON.stringify(value)} for input "to" (use previous, a revision number such as 108, family:revision such as hokusai-api:108, or a task definition ARN)`,
+    `invalid value ${shorten(value)} for input "to" (use previous, a revision number such as 108, family:revision such as hokusai-api:108, or a task definition ARN)`,
   );
 }
 

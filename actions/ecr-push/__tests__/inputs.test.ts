@@ -50,7 +50,11 @@ test('every input set; duplicate tags pushed once', () => {
 
 test.each([
   { name: 'no image', env: { INPUT_IMAGE: '' }, error: 'input "image" is required and was not supplied' },
-  { name: 'image with a space', env: { INPUT_IMAGE: 'a b' }, error: 'invalid image "a b"' },
+  {
+    name: 'image with a space',
+    env: { INPUT_IMAGE: 'a b' },
+    error: 'invalid image reference "a b" for input "image"',
+  },
   { name: 'bad repository', env: { INPUT_REPOSITORY: 'Hokusai' }, error: 'invalid repository "Hokusai"' },
   { name: 'bad tag', env: { INPUT_TAGS: 'ok\nno/slash' }, error: 'invalid tag "no/slash" in input "tags"' },
   {

@@ -1,6 +1,6 @@
 // The names an image push is made of (tags, repository, registry host, image URIs) and the rules ECR and docker
 // put on them, checked before anything is pushed.
-import { ConfigurationError } from '@hokusai/action-kit';
+import { ConfigurationError, shorten } from '@hokusai/action-kit';
 
 /**
  * ECR allows tags of 1-300 characters from [A-Za-z0-9_.-]; docker's reference grammar, which `docker push` enforces,
@@ -12,12 +12,12 @@ const MAX_TAG_LENGTH = 128;
 export function validateTag(tag: string): string {
   if (tag.length > MAX_TAG_LENGTH) {
     throw new ConfigurationError(
-      `invalid tag "${tag}" in input "tags": ${tag.length} characters, docker and ECR accept at most ${MAX_TAG_LENGTH}`,
+      `invalid tag ${shorten(tag)} in input "tags": ${tag.length} characters, docker and ECR accept at most ${MAX_TAG_LENGTH}`,
     );
   }
   if (!TAG.test(tag)) {
     throw new ConfigurationError(
-      `invalid tag "${tag}" in input "tags": use letters, digits, "_", "." and "-", not starting with "." or "-"`,
+      `invalid tag ${shorten(tag)} in input "tags": use letters, digits, "_", "." and "-", not starting with "." or "-"`,
     );
   }
   return tag;
@@ -29,7 +29,7 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.
 export function validateRepositoryName(name: string): string {
   if (name.length < 2 || name.length > 256 || !REPOSITORY.test(name)) {
     throw new ConfigurationError(
-      `invalid repository "${name}": ECR repository names are 2-256 lower-case letters, digits and "._-/" (e.g. hokusai-api or team/api)`,
+      `invalid repository ${shorten(name)} for input "repository": ECR repository names are 2-256 lower-case letters, digits and "._-/" (e.g. hokusai-api or team/api)`,
     );
   }
   return name;
@@ -37,7 +37,9 @@ export function validateRepositoryName(name: string): string {
 
 export function validateRegistryId(id: string): string {
   if (!/^\d{12}$/.test(id)) {
-    throw new ConfigurationError(`invalid registry-id "${id}": an AWS account id is 12 digits`);
+    throw new ConfigurationError(
+      `invalid registry-id ${shorten(id)} for input "registry-id": an AWS account id is 12 digits`,
+    );
   }
   return id;
 }
@@ -56,7 +58,7 @@ export function parseRegistryHost(value: string, inputName = 'registry'): string
   const match = hostPort.exec(text);
   if (!match || (match[1] !== undefined && Number(match[1]) > 65535)) {
     throw new ConfigurationError(
-      `invalid ${inputName} "${value}": expected a registry host such as 123456789012.dkr.ecr.us-east-1.amazonaws.com or 127.0.0.1:5000`,
+      `invalid ${inputName} ${shorten(value)} for input "${inputName}": expected a registry host such as 123456789012.dkr.ecr.us-east-1.amazonaws.com or 127.0.0.1:5000`,
     );
   }
   return text;

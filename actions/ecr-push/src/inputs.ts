@@ -1,5 +1,5 @@
 // Reads and validates every input before anything is pushed or created.
-import { createInputReader, ConfigurationError, type Environment } from '@hokusai/action-kit';
+import { createInputReader, parseImageReference, type Environment } from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
 import {
   defaultTags,
@@ -26,8 +26,8 @@ export interface Inputs {
 export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const image = input.required('image');
-  if (/\s/.test(image))
-    throw new ConfigurationError(`invalid image "${image}": an image reference has no spaces`);
+  // A local image: a reference (name[:tag][@digest]) or an image id, never something docker reads as an option.
+  parseImageReference(image, 'image', { allowImageId: true });
   const repository = validateRepositoryName(input.required('repository'));
   const listed = input.list('tags', { commas: true });
   const tags = [...new Set(listed.length > 0 ? listed : defaultTags(env.GITHUB_SHA))].map(validateTag);

@@ -379,7 +379,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     {
       name: 'bad environment line',
       inputs: { image: `${REPO}:v2`, environment: 'NOEQUALS' },
-      error: /^::error::invalid KEY=VALUE line "NOEQUALS" in input "environment"$/,
+      error: /^::error::input "environment", line 1: expected NAME=value \(the line is not shown/,
     },
   ])('bad input fails with one line and changes nothing: $name', async ({ inputs, error }) => {
     const r = await deploy('healthy-rollout', inputs);

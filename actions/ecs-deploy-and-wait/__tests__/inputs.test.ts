@@ -142,7 +142,8 @@ describe('getInputs', () => {
     {
       name: 'bad image',
       inputs: { image: 'has space:1' },
-      error: 'invalid image "has space:1" for input "image"',
+      error:
+        'invalid image reference "has space:1" for input "image": a reference has no spaces or line breaks',
     },
     {
       name: 'environment with arn',
@@ -152,7 +153,7 @@ describe('getInputs', () => {
     {
       name: 'bad environment',
       inputs: { image: 'a:b', environment: '1BAD=x' },
-      error: 'invalid KEY=VALUE line "1BAD" in input "environment"',
+      error: /^input "environment", line 1: invalid name before "="/,
     },
     {
       name: 'bad duration',
@@ -182,17 +183,18 @@ describe('getInputs', () => {
     {
       name: 'missing file',
       inputs: { 'task-definition': 'nope.json' },
-      error: /^task definition file "nope.json" for input "task-definition" not found/,
+      error: /^input "task-definition": file "nope.json" does not exist$/,
     },
     {
       name: 'invalid JSON',
       inputs: { 'task-definition': 'broken.json' },
-      error: /^task definition file "broken.json" is not valid JSON/,
+      error: /^input "task-definition": file "broken.json" is not valid JSON/,
     },
     {
       name: 'no containers',
       inputs: { 'task-definition': 'empty.json' },
-      error: 'task definition file "empty.json" needs "family" and a non-empty "containerDefinitions"',
+      error:
+        'input "task-definition": file "empty.json" needs "family" and a non-empty "containerDefinitions"',
     },
   ])('refuses: $name', ({ inputs, error }) => {
     expect(() => getInputs(env(inputs))).toThrow(

@@ -1,12 +1,15 @@
 // The action's inputs, keyed by their action.yml names, all validated here before anything touches AWS.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import {
   ConfigurationError,
+  confinePath,
   createInputReader,
+  parseImageReference,
   parseKeyValueLines,
+  shorten,
   type Environment,
 } from '@hokusai/action-kit';
+import { parseContainerName, parseEcsNameOrArn } from '@hokusai/aws-kit';
 import type { TaskDefinition } from '@hokusai/ecs-kit';
 
 /** Where the new revision comes from: exactly one of these. */
@@ -35,24 +38,37 @@ export interface Inputs {
 
 const TASK_DEFINITION_REFERENCE =
   /^(arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}:\d+$/;
-const IMAGE = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
+/** A task definition JSON file is a few KB; anything far bigger is not one (RegisterTaskDefinition caps at 64 KiB). */
+const TASK_DEFINITION_MAX_BYTES = 1024 * 1024;
+/** Environment variable names as ECS and the shells in containers accept them. */
+const ENV_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  rule: 'letters, digits and "_", not starting with a digit',
+};
 
-function readTaskDefinitionFile(file: string, workspace: string): TaskDefinition {
-  const full = path.resolve(workspace, file);
-  let text: string;
-  try {
-    text = readFileSync(full, 'utf8');
-  } catch {
+/**
+ * Reads the task definition file, confined to the workspace and RUNNER_TEMP (render steps write there). Errors name
+ * the input and the path, never the file's content (a JSON parse error would quote it).
+ */
+function readTaskDefinitionFile(file: string, env: Environment): TaskDefinition {
+  const full = confinePath(file, 'task-definition', {
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    runnerTemp: env.RUNNER_TEMP,
+    kind: 'file',
+  });
+  const shown = shorten(file);
+  if (statSync(full).size > TASK_DEFINITION_MAX_BYTES) {
     throw new ConfigurationError(
-      `task definition file "${file}" for input "task-definition" not found (looked in ${full})`,
+      `input "task-definition": file ${shown} is larger than 1 MiB, not a task definition`,
     );
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(readFileSync(full, 'utf8'));
   } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new ConfigurationError(
-      `task definition file "${file}" is not valid JSON: ${(error as Error).message}`,
+      `input "task-definition": file ${shown} is not valid JSON${position ? ` (at character ${position})` : ''}`,
     );
   }
   const definition = (
@@ -68,7 +84,7 @@ function readTaskDefinitionFile(file: string, workspace: string): TaskDefinition
     definition.containerDefinitions.length === 0
   ) {
     throw new ConfigurationError(
-      `task definition file "${file}" needs "family" and a non-empty "containerDefinitions"`,
+      `input "task-definition": file ${shown} needs "family" and a non-empty "containerDefinitions"`,
     );
   }
   return definition;
@@ -76,12 +92,13 @@ function readTaskDefinitionFile(file: string, workspace: string): TaskDefinition
 
 export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
-  const cluster = input.required('cluster');
-  const service = input.required('service');
+  const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
+  const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
   const image = input.string('image');
   const file = input.string('task-definition');
   const reference = input.string('task-definition-arn');
   const containerName = input.string('container-name');
+  if (containerName) parseContainerName(containerName, 'container-name');
 
   if (file && reference)
     throw new ConfigurationError(
@@ -96,13 +113,13 @@ export function getInputs(env: Environment): Inputs {
       'no new revision: set exactly one of the inputs "image", "task-definition" or "task-definition-arn"',
     );
   }
-  if (image && !IMAGE.test(image)) throw new ConfigurationError(`invalid image "${image}" for input "image"`);
+  if (image) parseImageReference(image, 'image');
   if (reference && !TASK_DEFINITION_REFERENCE.test(reference)) {
     throw new ConfigurationError(
-      `invalid task definition "${reference}" for input "task-definition-arn" (use an ARN or family:revision)`,
+      `invalid task definition ${shorten(reference)} for input "task-definition-arn" (use an ARN or family:revision)`,
     );
   }
-  const environment = parseKeyValueLines(input.raw('environment'), 'environment');
+  const environment = parseKeyValueLines(input.raw('environment'), 'environment', ENV_NAME);
   if (reference && environment.length > 0)
     throw new ConfigurationError(
       'input "environment" cannot change an existing revision given by "task-definition-arn"',
@@ -117,18 +134,28 @@ export function getInputs(env: Environment): Inputs {
   };
   if (durations.timeout <= 0)
     throw new ConfigurationError(
-      `invalid duration "${input.string('timeout')}" for input "timeout": must be more than 0`,
+      `invalid duration ${shorten(input.string('timeout'))} for input "timeout": must be more than 0`,
     );
   if (durations['poll-interval'] < 100) {
     throw new ConfigurationError(
-      `invalid duration "${input.string('poll-interval')}" for input "poll-interval": must be at least 100ms`,
+      `invalid duration ${shorten(input.string('poll-interval'))} for input "poll-interval": must be at least 100ms`,
     );
   }
 
   let source: RevisionSource;
   if (reference) source = { kind: 'task-definition-arn', reference };
   else if (file) {
-    const definition = readTaskDefinitionFile(file, env.GITHUB_WORKSPACE ?? '.');
+    const definition = readTaskDefinitionFile(file, env);
+    // The container must be in the file whatever else is set: a name that is not there would otherwise go
+    // unnoticed when neither image nor environment changes it.
+    if (containerName) {
+      const names = definition.containerDefinitions!.map((c) => c.name ?? '');
+      if (!names.includes(containerName)) {
+        throw new ConfigurationError(
+          `container ${shorten(containerName)} (input "container-name") is not in task definition file ${shorten(file)}; it has: ${names.map((n) => shorten(n, 40)).join(', ')}`,
+        );
+      }
+    }
     source = { kind: 'task-definition', path: file, definition, ...(image ? { image } : {}) };
   } else source = { kind: 'image', image };
 

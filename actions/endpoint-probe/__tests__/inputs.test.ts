@@ -201,7 +201,7 @@ describe('getInputs: one clear line for each mistake', () => {
       name: 'bad expect-json',
       inputs: { urls: 'https://a.example/', 'expect-json': 'status = "ok"' },
       error:
-        'invalid expect-json assertion "status = "ok"" in input "expect-json": expected exists, not exists, ==, !=, <, <=, >, >=, contains or matches after the path, got "= "ok""',
+        'invalid expect-json assertion "status = \\"ok\\"" in input "expect-json": expected exists, not exists, ==, !=, <, <=, >, >=, contains or matches after the path, got "= "ok""',
     },
     {
       name: 'bad expect-body regex',

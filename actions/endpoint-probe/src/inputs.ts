@@ -5,6 +5,7 @@ import {
   createInputReader,
   parseDuration,
   parsePercentage,
+  shorten,
   type Environment,
 } from '@hokusai/action-kit';
 import { parse as parseYaml } from 'yaml';
@@ -53,18 +54,26 @@ const ENDPOINT_KEYS = [
 ];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Longer URLs are refused: servers commonly cap the request line at 8 KiB. */
+const URL_MAX_LENGTH = 8192;
+
 export function parseUrl(text: string, where: string): string {
+  if (text.length > URL_MAX_LENGTH) {
+    throw new ConfigurationError(
+      `invalid URL ${shorten(shownUrl(text))} in ${where}: longer than ${URL_MAX_LENGTH} characters`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new ConfigurationError(
-      `invalid URL "${shownUrl(text)}" in ${where} (expected http://... or https://...)`,
+      `invalid URL ${shorten(shownUrl(text))} in ${where} (expected http://... or https://...)`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigurationError(
-      `invalid URL "${shownUrl(text)}" in ${where}: only http and https are probed`,
+      `invalid URL ${shorten(shownUrl(text))} in ${where}: only http and https are probed`,
     );
   }
   return url.href;
@@ -84,7 +93,9 @@ export function shownUrl(text: string): string {
 export function parseStatus(text: string, where: string): StatusRange[] {
   const ranges = parseStatusSpec(text);
   if (!ranges) {
-    throw new ConfigurationError(`invalid status "${text}" for ${where} (use e.g. 200, 2xx or 200,204)`);
+    throw new ConfigurationError(
+      `invalid status ${shorten(text)} for ${where} (use e.g. 200, 2xx or 200,204)`,
+    );
   }
   return ranges;
 }
@@ -92,7 +103,8 @@ export function parseStatus(text: string, where: string): StatusRange[] {
 export function parseBody(text: string, where: string): BodyExpectation | undefined {
   if (text === '') return undefined;
   const body = parseBodyExpectation(text);
-  if ('error' in body) throw new ConfigurationError(`invalid regex "${text}" for ${where}: ${body.error}`);
+  if ('error' in body)
+    throw new ConfigurationError(`invalid regex ${shorten(text)} for ${where}: ${body.error}`);
   return body;
 }
 
@@ -102,7 +114,9 @@ export function parseAssertions(lines: string[], where: string): JsonAssertion[]
       return parseJsonAssertion(line);
     } catch (error) {
       if (error instanceof AssertionSyntaxError) {
-        throw new ConfigurationError(`invalid expect-json assertion "${line}" in ${where}: ${error.message}`);
+        throw new ConfigurationError(
+          `invalid expect-json assertion ${shorten(line)} in ${where}: ${error.message}`,
+        );
       }
       throw error;
     }
@@ -119,12 +133,21 @@ export function parseHeaderLines(lines: string[], where: string): Record<string,
     const name = colon === -1 ? '' : line.slice(0, colon).trim();
     if (colon === -1 || !HEADER_NAME.test(name)) {
       // The line may hold the secret itself, so only its position and name are shown.
-      const shown = colon === -1 ? '' : ` (name "${name}")`;
+      const shown = colon === -1 ? '' : ` (name ${shorten(name, 40)})`;
       throw new ConfigurationError(
         `invalid header line ${i + 1}${shown} in ${where}: expected "Name: value" (the value is not shown)`,
       );
     }
-    headers[name] = line.slice(colon + 1).trim();
+    const value = line.slice(colon + 1).trim();
+    // A lone carriage return or another control character would only fail at request time (undici), after the
+    // first probes; refuse it now, by line number (the value may be the secret).
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      throw new ConfigurationError(
+        `invalid header line ${i + 1} (name ${shorten(name, 40)}) in ${where}: a control character (a line break?) in its value (the value is not shown)`,
+      );
+    }
+    headers[name] = value;
   });
   return headers;
 }
@@ -136,10 +159,11 @@ function headersFromYaml(value: unknown, where: string): Record<string, string> 
   if (typeof value === 'object') {
     const headers: Record<string, string> = {};
     for (const [name, v] of Object.entries(value)) {
-      if (!HEADER_NAME.test(name)) throw new ConfigurationError(`invalid header name "${name}" in ${where}`);
+      if (!HEADER_NAME.test(name))
+        throw new ConfigurationError(`invalid header name ${shorten(name, 40)} in ${where}`);
       if (v !== null && typeof v === 'object') {
         throw new ConfigurationError(
-          `header "${name}" in ${where} must be a plain value (the value is not shown)`,
+          `header ${shorten(name, 40)} in ${where} must be a plain value (the value is not shown)`,
         );
       }
       headers[name] = String(v ?? '');
@@ -151,8 +175,11 @@ function headersFromYaml(value: unknown, where: string): Record<string, string> 
 
 function checkHeaderValues(headers: Record<string, string>, where: string): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (/[\r\n\0]/.test(value)) {
-      throw new ConfigurationError(`header "${name}" in ${where} has a line break in its value (not shown)`);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      throw new ConfigurationError(
+        `header ${shorten(name, 40)} in ${where} has a control character (a line break?) in its value (not shown)`,
+      );
     }
   }
 }
@@ -188,7 +215,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
   for (const key of Object.keys(spec)) {
     if (!ENDPOINT_KEYS.includes(key)) {
       throw new ConfigurationError(
-        `unknown key "${key}" in ${where} (expected one of: ${ENDPOINT_KEYS.join(', ')})`,
+        `unknown key ${shorten(key, 40)} in ${where} (expected one of: ${ENDPOINT_KEYS.join(', ')})`,
       );
     }
   }
@@ -199,7 +226,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
   const method = spec.method === undefined ? 'GET' : String(spec.method).trim().toUpperCase();
   if (!METHODS.includes(method)) {
     throw new ConfigurationError(
-      `invalid method "${String(spec.method)}" in ${where} (expected one of: ${METHODS.join(', ')})`,
+      `invalid method ${shorten(String(spec.method))} in ${where} (expected one of: ${METHODS.join(', ')})`,
     );
   }
   // Header values come from the verbatim parse: YAML would turn a key like 0123 into 123, or `true` into a boolean.
@@ -220,7 +247,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
     if (value === undefined || value === null) return fallback;
     const ms = parseDuration(String(value), `endpoints[${index + 1}].${key}`);
     if (ms <= 0)
-      throw new ConfigurationError(`invalid ${key} "${String(value)}" in ${where}: must be above 0`);
+      throw new ConfigurationError(`invalid ${key} ${shorten(String(value))} in ${where}: must be above 0`);
     return ms;
   };
   const json =
@@ -271,7 +298,8 @@ function parseEndpointsYaml(text: string, defaults: Defaults): EndpointPlan[] {
 }
 
 function positiveDuration(value: number, name: string, raw: string): number {
-  if (value <= 0) throw new ConfigurationError(`invalid value "${raw}" for input "${name}": must be above 0`);
+  if (value <= 0)
+    throw new ConfigurationError(`invalid value ${shorten(raw)} for input "${name}": must be above 0`);
   return value;
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as core from '@actions/core';
-import { actionsLogger, writeSummary, type Logger } from '@hokusai/action-kit';
+import { actionsLogger, failStep, writeSummary, type Logger } from '@hokusai/action-kit';
 import { createHttpClient } from './http-client.js';
 import { getInputs, probePlanOf, secretsOf, shownUrl } from './inputs.js';
 import { formatRate } from './latency-stats.js';
@@ -76,7 +76,7 @@ export async function main(): Promise<void> {
   const overall = `p50 ${Math.round(report.overall.p50 ?? 0)}ms, p95 ${Math.round(report.overall.p95 ?? 0)}ms, error rate ${formatRate(report.overall.errorRate)}`;
   if (!report.healthy) {
     const bad = report.endpoints.filter((e) => !e.healthy).map((e) => e.name);
-    core.setFailed(redact(`unhealthy: ${bad.join(', ')} (${overall}); see the job summary`));
+    failStep(redact(`unhealthy: ${bad.join(', ')} (${overall}); see the job summary`));
     return;
   }
   logger.info(`all ${report.endpoints.length} endpoint(s) healthy (${overall})`);

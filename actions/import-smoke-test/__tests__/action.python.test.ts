@@ -256,7 +256,7 @@ describe('bad input fails before any interpreter runs, in one line', () => {
     {
       name: 'code instead of an import',
       inputs: { imports: 'import os; os.system("touch pwned")' },
-      error: 'invalid import "import os; os.system("touch pwned")" in input "imports"',
+      error: 'invalid import "import os; os.system(\\"touch pwned\\")" in input "imports"',
     },
     {
       name: 'an interpreter that does not exist',
@@ -266,7 +266,7 @@ describe('bad input fails before any interpreter runs, in one line', () => {
     {
       name: 'a working directory that does not exist',
       inputs: { imports: 'src.api.health', 'working-directory': 'nope' },
-      error: 'working directory "nope" (input "working-directory") does not exist',
+      error: 'input "working-directory": directory "nope" does not exist',
     },
   ])('$name', async ({ inputs, error }) => {
     const workspace = await workspaceWithApp();

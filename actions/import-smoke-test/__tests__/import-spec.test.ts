@@ -113,7 +113,8 @@ describe('parseImports', () => {
     {
       name: 'a bad line names the input and quotes the line',
       input: 'src.ok\nimport os; os.system("id")',
-      error: 'invalid import "import os; os.system("id")" in input "imports": expected an import statement',
+      error:
+        'invalid import "import os; os.system(\\"id\\")" in input "imports": expected an import statement',
     },
     { name: 'only comments', input: '# nothing\n', error: 'input "imports" names no import' },
   ])('$name', ({ input, error }) => {

@@ -1,6 +1,6 @@
 // Parses the `imports` input into import steps. Only import statements and dotted names are accepted: the steps
 // are handed to the harness as data, so nothing a user writes in this input is ever run as code.
-import { ConfigurationError } from '@hokusai/action-kit';
+import { ConfigurationError, shorten } from '@hokusai/action-kit';
 
 /** One thing to do in the fresh interpreter; `module` and `name`/`attribute` are validated Python names. */
 export type ImportStep =
@@ -82,13 +82,13 @@ export function parseImportLine(line: string): ImportSpec | undefined {
 export function parseImports(value: string, inputName = 'imports'): ImportSpec[] {
   const specs: ImportSpec[] = [];
   const seen = new Set<string>();
-  for (const raw of value.split(/\r?\n/)) {
+  for (const raw of value.split(/\r\n|\r|\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const spec = parseImportLine(line);
     if (!spec) {
       throw new ConfigurationError(
-        `invalid import "${line}" in input "${inputName}": expected an import statement ` +
+        `invalid import ${shorten(line)} in input "${inputName}": expected an import statement ` +
           '(from pkg.module import name, import pkg.module), a module (pkg.module) or module:attribute',
       );
     }

@@ -2,7 +2,9 @@
 import {
   ConfigurationError,
   createInputReader,
+  parseImageReference,
   parseKeyValueLines,
+  shorten,
   type Environment,
 } from '@hokusai/action-kit';
 import { parseImports, type ImportSpec } from './import-spec.js';
@@ -20,17 +22,22 @@ export interface Inputs {
 }
 
 // Values that end up as docker/interpreter arguments must not be mistaken for options.
-const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
-const NETWORK = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Docker network names: letters, digits, "_", "." and "-" (container:<name> joins another container's network).
+const NETWORK = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
+const ENV_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  rule: 'letters, digits and "_", not starting with a digit',
+};
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function getInputs(env: Environment = process.env): Inputs {
   const read = createInputReader(env);
   const imports = parseImports(read.required('imports'));
 
   const python = read.string('python') || 'python3';
-  if (python.startsWith('-') || /[\r\n\0]/.test(python)) {
-    throw new ConfigurationError(`invalid interpreter "${python}" for input "python"`);
+  if (python.startsWith('-') || CONTROL.test(python) || python.length > 4096) {
+    throw new ConfigurationError(`invalid interpreter ${shorten(python)} for input "python"`);
   }
 
   const workingDirectory = read.string('working-directory') || '.';
@@ -39,28 +46,27 @@ export function getInputs(env: Environment = process.env): Inputs {
     .split(/[\r\n:]+/)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '' && !entry.startsWith('#'));
-
-  const pairs = parseKeyValueLines(read.raw('env'), 'env');
-  for (const [key] of pairs) {
-    if (!ENV_NAME.test(key)) {
-      throw new ConfigurationError(
-        `invalid variable name "${key}" in input "env" (letters, digits and _ only, not starting with a digit)`,
-      );
-    }
+  for (const entry of pythonpath) {
+    if (CONTROL.test(entry) || entry.length > 4096)
+      throw new ConfigurationError(`invalid path ${shorten(entry)} in input "pythonpath"`);
   }
+
+  const pairs = parseKeyValueLines(read.raw('env'), 'env', ENV_NAME);
 
   const image = read.string('image');
-  if (image !== '' && !IMAGE.test(image)) {
-    throw new ConfigurationError(`invalid image reference "${image}" for input "image"`);
-  }
+  if (image !== '') parseImageReference(image, 'image', { allowImageId: true });
   const network = read.string('network') || 'none';
   if (!NETWORK.test(network)) {
-    throw new ConfigurationError(`invalid network "${network}" for input "network"`);
+    throw new ConfigurationError(
+      `invalid network ${shorten(network)} for input "network" (a Docker network name, or none)`,
+    );
   }
 
   const timeout = read.duration('timeout', '60s');
   if (timeout <= 0)
-    throw new ConfigurationError(`invalid duration "${read.string('timeout')}" for input "timeout"`);
+    throw new ConfigurationError(
+      `invalid duration ${shorten(read.string('timeout'))} for input "timeout": must be more than 0`,
+    );
 
   return {
     imports,

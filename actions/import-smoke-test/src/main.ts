@@ -2,12 +2,20 @@
 // outputs, the report file and the job summary. The step fails when any import failed.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ConfigurationError, actionsLogger, writeSummary } from '@hokusai/action-kit';
+import {
+  ConfigurationError,
+  actionsLogger,
+  confinePath,
+  maskSecret,
+  secretMasksOf,
+  shorten,
+  writeSummary,
+} from '@hokusai/action-kit';
 import { getInputs, type Inputs } from './inputs.js';
 import { parseHarnessOutput, type HarnessResult } from './harness-result.js';
 import { dockerLauncher, hostLauncher, type Launcher } from './launchers.js';
@@ -15,21 +23,12 @@ import { buildReport, summaryMarkdown, type RunContext } from './report.js';
 import { redact, runSmokeTest } from './smoke-test.js';
 import { pathRootsFor } from './source-location.js';
 
+/** The working directory, confined to the workspace (in an image it only maps the container's paths back). */
 function workingDirectoryOf(inputs: Inputs, workspace: string): string {
-  const dir = path.resolve(workspace, inputs['working-directory']);
-  if (inputs.image !== '') return dir; // only used to map the container's paths back to the workspace
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    isDirectory = false;
-  }
-  if (!isDirectory) {
-    throw new ConfigurationError(
-      `working directory "${inputs['working-directory']}" (input "working-directory") does not exist`,
-    );
-  }
-  return dir;
+  const options = { workspace, kind: inputs.image !== '' ? ('any' as const) : ('directory' as const) };
+  const real = confinePath(inputs['working-directory'], 'working-directory', options);
+  // Keep the workspace's own spelling (it may be reached through a symlink) for the paths people read.
+  return path.join(workspace, path.relative(realpathSync(workspace), real));
 }
 
 /** The image must be present before the parallel runs start (they use --pull never); pulled once if missing. */
@@ -43,11 +42,11 @@ function ensureImage(image: string): void {
     );
   }
   if (inspect.status === 0) return;
-  core.info(`pulling ${image} (not present locally)`);
+  actionsLogger.info(`pulling ${image} (not present locally)`);
   const pull = spawnSync('docker', ['pull', '--quiet', image], { encoding: 'utf8' });
   if (pull.status !== 0) {
     const why = (pull.stderr || inspect.stderr).trim().split('\n').pop();
-    throw new ConfigurationError(`image "${image}" (input "image") is not available: ${why}`);
+    throw new ConfigurationError(`image ${shorten(image)} (input "image") is not available: ${why}`);
   }
 }
 
@@ -70,11 +69,17 @@ async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult>
     (outcome.timedOut
       ? 'it did not start within the timeout'
       : (lastMeaningfulLine(outcome.stderr) ?? `exit code ${outcome.exitCode}`));
+  // docker refuses an unknown network before the interpreter is ever started: that is the network's fault.
+  if (inputs.image !== '' && /network .* not found/i.test(why)) {
+    throw new ConfigurationError(
+      `network ${shorten(inputs.network)} (input "network") does not exist on this Docker engine (docker network ls lists them; "none" means no network)`,
+    );
+  }
   throw new ConfigurationError(
     `interpreter "${inputs.python}" (input "python") could not be run ${launcher.where}: ` +
       redact(
         why,
-        inputs.env.map(([, value]) => value),
+        inputs.env.flatMap(([, value]) => secretMasksOf(value)),
       ),
   );
 }
@@ -87,7 +92,8 @@ function sourceUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 export async function main(): Promise<void> {
   const inputs = getInputs(process.env);
-  for (const [, value] of inputs.env) if (value !== '') core.setSecret(value);
+  // Every value, and every credential inside one (a database URL's password), is masked before first use.
+  for (const [, value] of inputs.env) maskSecret(value);
 
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const workingDirectory = workingDirectoryOf(inputs, workspace);
@@ -130,7 +136,7 @@ export async function main(): Promise<void> {
     timeoutMs: inputs.timeout,
     sourceUrl: sourceUrl(process.env),
   };
-  core.info(
+  actionsLogger.info(
     `importing ${inputs.imports.length} module reference(s) with Python ${probed.python} ${launcher.where}` +
       (inImage ? ` (working directory ${probed.cwd}, network ${inputs.network})` : ''),
   );
@@ -147,7 +153,7 @@ export async function main(): Promise<void> {
       interpreterCwd: probed.cwd,
       inImage,
     }),
-    secrets: inputs.env.map(([, value]) => value),
+    secrets: inputs.env.flatMap(([, value]) => secretMasksOf(value)),
     logger: actionsLogger,
   });
 
@@ -168,5 +174,5 @@ export async function main(): Promise<void> {
       `${report.failed} of ${outcomes.length} imports failed: ${names.join('; ')}`,
     );
   }
-  core.info(`all ${outcomes.length} imports succeeded`);
+  actionsLogger.info(`all ${outcomes.length} imports succeeded`);
 }

@@ -355,7 +355,7 @@ describe('mistakes in the inputs: one clear line, no stack trace', () => {
     {
       name: 'a path outside the workspace',
       inputs: { paths: '../elsewhere' },
-      message: /^input "paths": "\.\.\/elsewhere" is outside the workspace/,
+      message: /^input "paths": path "\.\.\/elsewhere" is outside the workspace/,
     },
     {
       name: 'an interpreter that is not installed',

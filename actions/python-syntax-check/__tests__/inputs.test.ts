@@ -70,7 +70,7 @@ describe('getInputs', () => {
     {
       name: 'a python that looks like an option',
       env: { INPUT_PYTHON: '-c' },
-      error: 'invalid value "-c" for input "python"',
+      error: 'invalid interpreter "-c" for input "python"',
     },
   ])('$name', ({ env, expected, error }) => {
     if (error) {

@@ -1,6 +1,6 @@
 // Finds out which interpreter the `python` input names, before any work: a clear error beats a pool of failures.
 import { execFile } from 'node:child_process';
-import { ConfigurationError } from '@hokusai/action-kit';
+import { ConfigurationError, shorten } from '@hokusai/action-kit';
 
 export interface Interpreter {
   /** What the user wrote (a name on PATH or a path). */
@@ -30,15 +30,23 @@ export function probeInterpreter(command: string, env?: NodeJS.ProcessEnv): Prom
             : code === 'EACCES'
               ? 'is not executable'
               : `failed: ${(stderr || error.message).trim().split('\n').pop()}`;
-        reject(new ConfigurationError(`input "python": interpreter "${command}" ${why}`));
+        reject(new ConfigurationError(`input "python": interpreter ${shorten(command)} ${why}`));
         return;
       }
       const [version = '', executable = '', implementation = ''] = stdout.split('\n');
+      if (!/^\d+\.\d+\.\d+$/.test(version)) {
+        reject(
+          new ConfigurationError(
+            `input "python": ${shorten(command)} ran but did not answer like a Python interpreter (no version)`,
+          ),
+        );
+        return;
+      }
       const [major = 0, minor = 0] = version.split('.').map(Number);
       if (major < MINIMUM_VERSION[0] || (major === MINIMUM_VERSION[0] && minor < MINIMUM_VERSION[1])) {
         reject(
           new ConfigurationError(
-            `input "python": interpreter "${command}" is Python ${version}; ` +
+            `input "python": interpreter ${shorten(command)} is Python ${version}; ` +
               `python-syntax-check needs Python ${MINIMUM_VERSION.join('.')} or later`,
           ),
         );

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { actionsLogger, writeSummary, type Logger } from '@hokusai/action-kit';
+import { actionsLogger, failStep, writeSummary, type Logger } from '@hokusai/action-kit';
 import { compileFiles } from './compile-pool.js';
 import { discoverFiles, type Discovery } from './file-discovery.js';
 import { openGitRepository } from './git-repository.js';
@@ -104,7 +104,7 @@ export async function main(): Promise<void> {
       `${result.checked} Python files compiled with Python ${interpreter.version}: no syntax errors`,
     );
   } else if (inputs['fail-on-error']) {
-    core.setFailed(summaryLine);
+    failStep(summaryLine);
   } else {
     logger.warning(`${summaryLine} (fail-on-error is false, so the step passes)`);
   }

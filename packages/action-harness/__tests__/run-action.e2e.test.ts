@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionDefaults, runAction, type ActionRun } from '../src/run-action.js';
@@ -56,6 +57,22 @@ describe('runAction', () => {
     expect(result.log).toContain('the secret is ***');
     expect(result.log).not.toContain('hunter2-value');
     expect(result.leaksOf('hunter2-value')).toEqual(['the secret is hunter2-value']);
+  });
+
+  test('secretLeaks finds a secret in outputs and temp files too, not in the ::add-mask:: line', async () => {
+    const result = await run({ inputs: { secret: 'hunter2-value', greeting: 'hi hunter2-value' } });
+    await writeFile(path.join(result.runnerTemp, 'report.json'), '{"x": "hunter2-value"}');
+    expect(await result.secretLeaks('hunter2-value')).toEqual([
+      'log: the secret is hunter2-value',
+      'output greeting',
+      'file report.json',
+    ]);
+    expect(await result.secretLeaks('not-there')).toEqual([]);
+  });
+
+  test('commandLines holds every line that parses as a command, the runner files excepted', async () => {
+    const result = await run();
+    expect(result.commandLines.map((c) => c.command)).toEqual(['error', 'warning']);
   });
 
   test('reports a non-zero exit code', async () => {

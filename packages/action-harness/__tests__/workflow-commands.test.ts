@@ -31,6 +31,8 @@ describe('parseWorkflowCommands', () => {
       command: 'notice',
       properties: { file: 'a:b.py', line: '3' },
       message: '50% done\nok',
+      line: '::notice file=a%3Ab.py,line=3::50%25 done%0Aok',
+      legacy: false,
     });
     expect(annotationsOf([command!])).toEqual([
       { level: 'notice', file: 'a:b.py', line: 3, message: '50% done\nok' },
@@ -46,5 +48,42 @@ describe('parseWorkflowCommands', () => {
 describe('maskLog', () => {
   test('longest secret first, every occurrence', () => {
     expect(maskLog('abc abcdef abc', ['abc', 'abcdef', ''])).toBe('*** *** ***');
+  });
+});
+
+describe('parseWorkflowCommands reads lines the way actions/runner does', () => {
+  test.each([
+    ['   ::warning::indented', 'warning', 'indented'],
+    ['\u3000\u00a0::error::after Unicode blanks', 'error', 'after Unicode blanks'],
+    ['::ERROR::upper case', 'error', 'upper case'],
+    ['##[error]legacy', 'error', 'legacy'],
+    ['text before ##[add-mask]hokusai', 'add-mask', 'hokusai'],
+    ['##[set-env name=A;]b%3Bc', 'set-env', 'b;c'],
+  ])('%j is a command', (line, command, message) => {
+    const [parsed] = parseWorkflowCommands(`${line}\n`);
+    expect(parsed).toMatchObject({ command, message });
+  });
+  test('a lone carriage return ends a line', () => {
+    expect(parseWorkflowCommands('ok\r::error::x').map((c) => c.message)).toEqual(['x']);
+  });
+  test.each([
+    '::unknown::x',
+    'a ::error::x',
+    '\u200b::error::x',
+    '::error no end',
+    '\\::error::x',
+    '##\\[error]x',
+  ])('%j is not a command', (line) => {
+    expect(parseWorkflowCommands(line)).toEqual([]);
+  });
+  test('nothing between stop-commands and its token is acted on, unless asked for every line', () => {
+    const text = '::stop-commands::tok123\n::error::hidden\n##[add-mask]x\n::tok123::\n::error::after';
+    expect(parseWorkflowCommands(text).map((c) => c.command)).toEqual(['stop-commands', 'tok123', 'error']);
+    expect(parseWorkflowCommands(text, { ignoreStopCommands: true }).map((c) => c.message)).toEqual([
+      'tok123',
+      'hidden',
+      'x',
+      'after',
+    ]);
   });
 });

@@ -9,6 +9,7 @@ export {
 } from './run-action.js';
 export {
   parseWorkflowCommands,
+  RUNNER_COMMANDS,
   parseFileCommands,
   annotationsOf,
   maskLog,
@@ -35,3 +36,5 @@ export {
   type RecordedCall,
   type RecordingProxy,
 } from './recording-proxy.js';
+export { badInputProblems, type BadInputExpectation } from './bad-input.js';
+export { HOSTILE_LINES, HOSTILE_TEXT, injectedCommands } from './hostile-text.js';

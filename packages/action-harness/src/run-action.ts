@@ -1,7 +1,7 @@
 // Runs a bundled action as the GitHub runner does: `node dist/index.js` with INPUT_<NAME> variables (action.yml
 // defaults filled in), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_ENV / GITHUB_STATE files, and the exit code.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,13 @@ export interface ActionRun {
   /** The job summary Markdown. */
   summary: string;
   annotations: Annotation[];
+  /** The commands the runner would act on: stdout's, then stderr's (both are read for commands). */
   commands: WorkflowCommand[];
+  /**
+   * Every line of stdout and stderr that parses as a known workflow command, even between stop-commands markers:
+   * outside text must never show up here.
+   */
+  commandLines: WorkflowCommand[];
   /** Values registered with ::add-mask::. */
   masks: string[];
   /** stdout then stderr, raw as the process wrote them. */
@@ -68,8 +74,16 @@ export interface ActionRun {
   durationMs: number;
   /** Temp folder holding the runner files; removed by cleanup(). */
   runnerTemp: string;
-  /** Lines of stdout/stderr where `secret` appears unmasked (the ::add-mask:: line itself excepted). */
+  /** Lines of stdout/stderr where `secret` appears unmasked (::add-mask:: lines excepted: the runner hides them). */
   leaksOf(secret: string): string[];
+  /**
+   * Everywhere `secret` shows unmasked: log lines (the ::add-mask:: line excepted), outputs, exported variables,
+   * state, the job summary, and every file left under the runner's temp folder (the workspace excepted unless it
+   * lives there). Each finding says where, e.g. `output failure-reason` or `file report.json`. With
+   * `logAsShown`, the log is read as the runner shows it (values registered with ::add-mask:: replaced by ***):
+   * for text the action forwards raw and relies on the runner's mask for.
+   */
+  secretLeaks(secret: string, options?: { logAsShown?: boolean }): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 
@@ -165,30 +179,58 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   });
   timers.forEach(clearTimeout);
 
-  const commands = parseWorkflowCommands(stdout);
+  const commands = [...parseWorkflowCommands(stdout), ...parseWorkflowCommands(stderr)];
+  const commandLines = parseWorkflowCommands(`${stdout}\n${stderr}`, { ignoreStopCommands: true });
   const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
   const read = (f: string) => readFile(f, 'utf8');
   const log = maskLog(`${stdout}${stderr}`, masks);
+  const outputs = parseFileCommands(await read(files.GITHUB_OUTPUT));
+  const exportedEnv = parseFileCommands(await read(files.GITHUB_ENV));
+  const state = parseFileCommands(await read(files.GITHUB_STATE));
+  const summary = await read(files.GITHUB_STEP_SUMMARY);
+  const leaksOf = (secret: string) =>
+    `${stdout}\n${stderr}`
+      .split(/\r\n|\r|\n/)
+      // ::add-mask:: lines are never shown: the runner omits their echo and masks the value from then on.
+      .filter((line) => line.includes(secret) && !/^\s*::add-mask::/i.test(line));
   return {
     exitCode,
     signal,
     timedOut,
-    outputs: parseFileCommands(await read(files.GITHUB_OUTPUT)),
-    exportedEnv: parseFileCommands(await read(files.GITHUB_ENV)),
-    state: parseFileCommands(await read(files.GITHUB_STATE)),
-    summary: await read(files.GITHUB_STEP_SUMMARY),
+    outputs,
+    exportedEnv,
+    state,
+    summary,
     annotations: annotationsOf(commands),
     commands,
+    commandLines,
     masks,
     stdout,
     stderr,
     log,
     durationMs: Date.now() - started,
     runnerTemp,
-    leaksOf(secret: string) {
-      return `${stdout}\n${stderr}`
-        .split(/\r?\n/)
-        .filter((line) => line.includes(secret) && line !== `::add-mask::${secret}`);
+    leaksOf,
+    async secretLeaks(secret: string, options: { logAsShown?: boolean } = {}) {
+      const logLines = options.logAsShown
+        ? log.split(/\r\n|\r|\n/).filter((line) => line.includes(secret))
+        : leaksOf(secret);
+      const found = logLines.map((line) => `log: ${line}`);
+      const maps = { output: outputs, 'exported variable': exportedEnv, state };
+      for (const [kind, map] of Object.entries(maps))
+        for (const [name, value] of Object.entries(map))
+          if (value.includes(secret)) found.push(`${kind} ${name}`);
+      if (summary.includes(secret)) found.push('job summary');
+      const names = await readdir(runnerTemp, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of names) {
+        if (!entry.isFile()) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        if (Object.values(files).includes(file)) continue;
+        const text = await readFile(file, 'latin1').catch(() => '');
+        if (text.includes(secret) || text.includes(Buffer.from(secret).toString('latin1')))
+          found.push(`file ${path.relative(runnerTemp, file)}`);
+      }
+      return found;
     },
     cleanup: () => rm(runnerTemp, { recursive: true, force: true }),
   };

@@ -26,26 +26,136 @@ export function unescapeProperty(text: string): string {
     .replace(/%25/g, '%');
 }
 
-const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/;
+/**
+ * The commands the runner knows (the IActionCommandExtension names in actions/runner's ActionCommandManager.cs, plus
+ * stop-commands); names are matched case-insensitively.
+ */
+export const RUNNER_COMMANDS = [
+  'stop-commands',
+  'set-env',
+  'set-output',
+  'save-state',
+  'add-mask',
+  'add-path',
+  'add-matcher',
+  'remove-matcher',
+  'debug',
+  'warning',
+  'error',
+  'notice',
+  'group',
+  'endgroup',
+  'echo',
+] as const;
 
 export interface WorkflowCommand {
+  /** Lower case. */
   command: string;
   properties: Record<string, string>;
   message: string;
+  /** The line as written. */
+  line: string;
+  /** Written in the legacy `##[name k=v;]data` form. */
+  legacy: boolean;
 }
 
-/** Finds `::command k=v,...::message` lines, the way the runner reads stdout. */
-export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
-  const commands: WorkflowCommand[] = [];
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = COMMAND.exec(line);
-    if (!match) continue;
-    const properties: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+/** .NET's char.IsWhiteSpace: what String.TrimStart() removes before the runner looks for "::". */
+const DOTNET_WHITESPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/** Undoes the runner's legacy escaping (`%3B`, `%0D`, `%0A`, `%5D`, `%25`). */
+function unescapeLegacy(text: string): string {
+  return text
+    .replace(/%3B/g, ';')
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%5D/g, ']')
+    .replace(/%25/g, '%');
+}
+
+/** ActionCommand.TryParseV2 and TryParse, as the runner applies them to one line. */
+function parseLine(line: string, known: Set<string>): WorkflowCommand | undefined {
+  const message = line.replace(DOTNET_WHITESPACE, '');
+  if (message.startsWith('::')) {
+    const end = message.indexOf('::', 2);
+    if (end >= 0) {
+      const info = message.slice(2, end);
+      const space = info.indexOf(' ');
+      const name = (space < 0 ? info : info.slice(0, space)).toLowerCase();
+      if (known.has(name)) {
+        const properties: Record<string, string> = {};
+        if (space > 0) {
+          for (const pair of info
+            .slice(space + 1)
+            .trim()
+            .split(',')
+            .filter(Boolean)) {
+            const eq = pair.indexOf('=');
+            if (eq > 0 && eq < pair.length - 1)
+              properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+          }
+        }
+        return {
+          command: name,
+          properties,
+          message: unescapeData(message.slice(end + 2)),
+          line,
+          legacy: false,
+        };
+      }
     }
-    commands.push({ command: match[1]!, properties, message: unescapeData(match[3] ?? '') });
+  }
+  const prefix = line.indexOf('##[');
+  if (prefix < 0) return undefined;
+  const close = line.indexOf(']', prefix);
+  if (close < 0) return undefined;
+  const info = line.slice(prefix + 3, close);
+  const space = info.indexOf(' ');
+  const name = (space < 0 ? info : info.slice(0, space)).toLowerCase();
+  if (!known.has(name)) return undefined;
+  const properties: Record<string, string> = {};
+  if (space > 0) {
+    for (const pair of info
+      .slice(space + 1)
+      .split(';')
+      .filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length - 1) properties[pair.slice(0, eq)] = unescapeLegacy(pair.slice(eq + 1));
+    }
+  }
+  return { command: name, properties, message: unescapeLegacy(line.slice(close + 1)), line, legacy: true };
+}
+
+/**
+ * The workflow commands the runner would act on in `output` (stdout or stderr), the way actions/runner reads it
+ * (OutputManager.OnDataReceived → ActionCommandManager.TryProcessCommand): lines end at `\n`, `\r` or `\r\n`;
+ * `::name k=v,…::data` after leading white space, or `##[name k=v;…]data` anywhere in a line; names of known
+ * commands only, in any case; between `::stop-commands::TOKEN` and `::TOKEN::` nothing is acted on. With
+ * `ignoreStopCommands`, every line that parses is returned, stopped or not (to prove no line is a command at all).
+ */
+export function parseWorkflowCommands(
+  output: string,
+  options: { ignoreStopCommands?: boolean } = {},
+): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = [];
+  const known = new Set<string>(RUNNER_COMMANDS);
+  let stopToken: string | undefined;
+  for (const line of output.split(/\r\n|\r|\n/)) {
+    if (line === '') continue;
+    const command = parseLine(line, known);
+    if (!command) continue;
+    if (stopToken !== undefined && !options.ignoreStopCommands) {
+      if (command.command === stopToken) {
+        known.delete(stopToken);
+        stopToken = undefined;
+        commands.push(command);
+      }
+      continue;
+    }
+    if (command.command === 'stop-commands' && !options.ignoreStopCommands) {
+      stopToken = command.message.toLowerCase();
+      known.add(stopToken);
+    }
+    commands.push(command);
   }
   return commands;
 }

@@ -54,7 +54,8 @@ describe('parseDuration bounds', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('input "timeout"');
-    expect(message.length).toBeLessThan(120);
+    expect(message).toContain('(5001 characters)');
+    expect(message.length).toBeLessThan(200);
   });
 });
 

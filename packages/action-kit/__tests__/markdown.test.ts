@@ -53,3 +53,30 @@ describe('details / link / blocks', () => {
     expect(blocks('a\n', false, '', 'b')).toBe('a\n\nb\n');
   });
 });
+
+describe('outside text cannot leave its cell or block', () => {
+  const hostile =
+    'a | b\r| c |\n---\n```\n</details>\n# h [x](https://e.example) ![i](j) *e* ~~s~~ &lt;b&gt; <b>';
+  test('a table row stays one row with the same cells', () => {
+    const markdown = table(['k', 'v'], [['key', hostile]]);
+    const lines = markdown.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    const cells = lines[2]!.split(/(?<!\\)\|/);
+    expect(cells).toHaveLength(4);
+    expect(lines[2]).not.toMatch(/[<](?!br>)/);
+    expect(lines[2]).toContain('\\[x\\]');
+    expect(lines[2]).toContain('&amp;lt;b&amp;gt;');
+  });
+  test('a code block is closed only by its own fence, lone CRs included', () => {
+    const block = codeBlock('x\r```\r````\ry');
+    const lines = block.trimEnd().split('\n');
+    const fence = lines[0]!;
+    expect(fence).toBe('`````');
+    expect(lines.slice(1, -1).every((l) => !l.startsWith(fence))).toBe(true);
+    expect(lines.at(-1)).toBe(fence);
+    expect(block).not.toContain('\r');
+  });
+  test('inline code stays on one line', () => {
+    expect(inlineCode('a\rb\nc')).toBe('`a b c`');
+  });
+});

@@ -1,5 +1,6 @@
 // Durations as people write them in workflow files: `90s`, `15m`, `1h`, `1m30s`, `250ms`; a bare number is seconds.
 import { ConfigurationError } from './errors.js';
+import { shorten } from './input-parsing.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
@@ -18,11 +19,6 @@ export interface DurationBounds {
   max?: number;
 }
 
-function quoted(value: string): string {
-  const text = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return JSON.stringify(text);
-}
-
 /**
  * Parses a duration into milliseconds; `inputName` names the input in the error message. Throws a
  * ConfigurationError for a malformed value or one outside `bounds` (never more than MAX_DURATION_MS).
@@ -31,7 +27,7 @@ export function parseDuration(value: string, inputName = 'duration', bounds: Dur
   const text = value.trim();
   const bad = () =>
     new ConfigurationError(
-      `invalid duration ${quoted(value)} for input "${inputName}" (use e.g. 90s, 15m, 1h)`,
+      `invalid duration ${shorten(value)} for input "${inputName}" (use e.g. 90s, 15m, 1h)`,
     );
   if (text === '') throw bad();
   let total = 0;
@@ -51,11 +47,11 @@ export function parseDuration(value: string, inputName = 'duration', bounds: Dur
   const min = bounds.min ?? 0;
   if (ms > max)
     throw new ConfigurationError(
-      `duration ${quoted(value)} for input "${inputName}" is longer than the maximum ${formatDuration(max)}`,
+      `duration ${shorten(value)} for input "${inputName}" is longer than the maximum ${formatDuration(max)}`,
     );
   if (ms < min)
     throw new ConfigurationError(
-      `duration ${quoted(value)} for input "${inputName}" is shorter than the minimum ${formatDuration(min)}`,
+      `duration ${shorten(value)} for input "${inputName}" is shorter than the minimum ${formatDuration(min)}`,
     );
   return ms;
 }

@@ -1,5 +1,20 @@
 // Parsers for the text of action inputs. Each error quotes the input name and the bad value.
 import { ConfigurationError } from './errors.js';
+import { inertLine } from './outside-text.js';
+
+/** Longest value an error message quotes in full; longer ones are cut at this many characters. */
+export const SHOWN_VALUE_LENGTH = 80;
+
+/**
+ * A value quoted for an error message: `"…"`, control characters escaped (one line, inert for the runner), cut
+ * after `max` characters with the full length said, e.g. `"aaaa…" (128000 characters)`.
+ */
+export function shorten(value: string, max = SHOWN_VALUE_LENGTH): string {
+  const chars = [...value];
+  const cut = chars.length > max;
+  const text = inertLine(cut ? chars.slice(0, max).join('') : value).replace(/"/g, '\\"');
+  return cut ? `"${text}…" (${chars.length} characters)` : `"${text}"`;
+}
 
 /** Newline-separated items (commas too when `commas` is set); blank lines and `#` comments dropped. */
 export function parseList(value: string, options: { commas?: boolean; spaces?: boolean } = {}): string[] {
@@ -21,7 +36,9 @@ export function parseBoolean(value: string, inputName: string): boolean {
   const text = value.trim();
   if (TRUE_VALUES.has(text)) return true;
   if (FALSE_VALUES.has(text)) return false;
-  throw new ConfigurationError(`invalid boolean "${value}" for input "${inputName}" (use true or false)`);
+  throw new ConfigurationError(
+    `invalid boolean ${shorten(value)} for input "${inputName}" (use true or false)`,
+  );
 }
 
 /** A whole number within [min, max]. */
@@ -32,13 +49,15 @@ export function parseInteger(
 ): number {
   const text = value.trim();
   if (!/^-?\d+$/.test(text)) {
-    throw new ConfigurationError(`invalid integer "${value}" for input "${inputName}"`);
+    throw new ConfigurationError(`invalid integer ${shorten(value)} for input "${inputName}"`);
   }
   const n = Number(text);
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
   if (n < min || n > max) {
     const bounds = range.max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
-    throw new ConfigurationError(`invalid value "${value}" for input "${inputName}": must be ${bounds}`);
+    throw new ConfigurationError(
+      `invalid value ${shorten(value)} for input "${inputName}": must be ${bounds}`,
+    );
   }
   return n;
 }
@@ -48,21 +67,42 @@ export function parseChoice<T extends string>(value: string, inputName: string, 
   const text = value.trim();
   if ((choices as readonly string[]).includes(text)) return text as T;
   throw new ConfigurationError(
-    `invalid value "${value}" for input "${inputName}" (expected one of: ${choices.join(', ')})`,
+    `invalid value ${shorten(value)} for input "${inputName}" (expected one of: ${choices.join(', ')})`,
   );
 }
 
-/** `KEY=VALUE` lines into ordered pairs; the value may contain `=`; blank lines and `#` comments dropped. */
-export function parseKeyValueLines(value: string, inputName: string): Array<[string, string]> {
+/**
+ * `KEY=VALUE` lines into ordered pairs; the value may contain `=`; blank lines and `#` comments dropped. Such inputs
+ * carry secrets (database URLs, API keys), so a malformed line is reported by its line number only: neither its
+ * name nor its value is quoted (`SECRET_TOKEN s3cr3t` has no `=`, so nothing tells the name from the value).
+ * `name` narrows the names allowed (default: a letter or `_`, then letters, digits, `_`, `.`, `-`).
+ */
+export function parseKeyValueLines(
+  value: string,
+  inputName: string,
+  name: { pattern: RegExp; rule: string } = {
+    pattern: /^[A-Za-z_][A-Za-z0-9_.-]*$/,
+    rule: 'letters, digits, "_", "." and "-", not starting with a digit',
+  },
+): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (const raw of value.split(/\r?\n/)) {
+  const lines = value.split(/\r\n|\r|\n/);
+  for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
+    const where = `input "${inputName}", line ${index + 1}`;
     const eq = line.indexOf('=');
-    const key = eq === -1 ? '' : line.slice(0, eq).trim();
-    if (eq === -1 || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-      const shown = eq === -1 ? line : key;
-      throw new ConfigurationError(`invalid KEY=VALUE line "${shown}" in input "${inputName}"`);
+    if (eq === -1) {
+      throw new ConfigurationError(
+        `${where}: expected NAME=value (the line is not shown: values of "${inputName}" are treated as secrets)`,
+      );
+    }
+    const key = line.slice(0, eq).trim();
+    if (key === '') throw new ConfigurationError(`${where}: the name before "=" is empty`);
+    if (!name.pattern.test(key)) {
+      throw new ConfigurationError(
+        `${where}: invalid name before "=" (use ${name.rule}; the line is not shown: values of "${inputName}" are treated as secrets)`,
+      );
     }
     pairs.push([key, line.slice(eq + 1)]);
   }
@@ -76,7 +116,7 @@ export function parsePercentage(value: string, inputName: string): number {
   const n = match ? Number(match[1]) / (match[2] === '%' ? 100 : 1) : NaN;
   if (!match || !(n >= 0 && n <= 1)) {
     throw new ConfigurationError(
-      `invalid percentage "${value}" for input "${inputName}" (use e.g. 1% or 0.01)`,
+      `invalid percentage ${shorten(value)} for input "${inputName}" (use e.g. 1% or 0.01)`,
     );
   }
   return n;

@@ -1,5 +1,6 @@
 // An injectable logger, so core code can log and annotate without importing @actions/core.
 import * as core from '@actions/core';
+import { inertLine, inertText } from './outside-text.js';
 
 /** Where an annotation points; paths are workspace-relative. */
 export interface AnnotationProperties {
@@ -34,17 +35,29 @@ export async function withGroup<T>(logger: Logger, name: string, fn: () => Promi
 function toCore(properties?: AnnotationProperties): core.AnnotationProperties | undefined {
   if (!properties) return undefined;
   const { title, file, line, endLine, col, endColumn } = properties;
-  return { title, file, startLine: line, endLine, startColumn: col, endColumn };
+  return {
+    title: title === undefined ? undefined : inertLine(title),
+    file,
+    startLine: line,
+    endLine,
+    startColumn: col,
+    endColumn,
+  };
 }
 
-/** The logger actions use on a runner: workflow commands through @actions/core. */
+/**
+ * The logger actions use on a runner: workflow commands through @actions/core. Every message may hold outside
+ * text (log lines, response bodies, exception messages, file names), so every message goes through `inertText`
+ * first: nothing it prints is a workflow command the runner would act on. This is the only way action code
+ * writes to the step log (the lint forbids core.info/console/process.stdout elsewhere).
+ */
 export const actionsLogger: Logger = {
-  debug: (message) => core.debug(message),
-  info: (message) => core.info(message),
-  notice: (message, properties) => core.notice(message, toCore(properties)),
-  warning: (message, properties) => core.warning(message, toCore(properties)),
-  error: (message, properties) => core.error(message, toCore(properties)),
-  startGroup: (name) => core.startGroup(name),
+  debug: (message) => core.debug(inertText(message)),
+  info: (message) => core.info(inertText(message)),
+  notice: (message, properties) => core.notice(inertText(message), toCore(properties)),
+  warning: (message, properties) => core.warning(inertText(message), toCore(properties)),
+  error: (message, properties) => core.error(inertText(message), toCore(properties)),
+  startGroup: (name) => core.startGroup(inertLine(name)),
   endGroup: () => core.endGroup(),
 };
 

@@ -1,21 +1,37 @@
 // Job summary building blocks as plain Markdown strings (pure; written out by writeSummary()).
 
-/** Escapes text for a Markdown table cell or inline text: pipes, backticks, angle brackets, newlines. */
+/** Every line ending CommonMark knows: `\r\n`, `\n` and a lone `\r`. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+/** Control characters other than tab and line breaks; shown as U+FFFD in Markdown output. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Escapes text (outside text included) for a Markdown table cell or inline text: it stays one cell or one
+ * paragraph and renders as the literal characters — pipes, backticks, emphasis, link and image brackets, headings,
+ * HTML and entities are escaped; line breaks (`\n`, `\r\n`, lone `\r`) become `<br>`.
+ */
 export function escapeMarkdown(text: string): string {
   return text
+    .replace(CONTROL, '\uFFFD')
     .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\*/g, '\\*')
     .replace(/_/g, '\\_')
-    .replace(/\r?\n/g, '<br>');
+    .replace(/~/g, '\\~')
+    .replace(/\[/g, '\\[')
+    .replace(/\]/g, '\\]')
+    .replace(/^#/, '\\#')
+    .replace(LINE_BREAK, '<br>');
 }
 
 /** Inline code that survives backticks inside the text. */
 export function inlineCode(text: string): string {
-  const clean = text.replace(/\r?\n/g, ' ');
+  const clean = text.replace(CONTROL, '\uFFFD').replace(LINE_BREAK, ' ');
   const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
@@ -32,7 +48,7 @@ export function table(headers: string[], rows: Cell[][], options: { raw?: number
   const raw = new Set(options.raw ?? []);
   const cell = (value: Cell, column: number) => {
     const text = value === null || value === undefined ? '' : String(value);
-    return raw.has(column) ? text.replace(/\r?\n/g, '<br>') : escapeMarkdown(text);
+    return raw.has(column) ? text.replace(LINE_BREAK, '<br>') : escapeMarkdown(text);
   };
   const lines = [
     `| ${headers.map((h) => escapeMarkdown(h)).join(' | ')} |`,
@@ -44,9 +60,10 @@ export function table(headers: string[], rows: Cell[][], options: { raw?: number
 
 /** A fenced code block; the fence grows past any backtick run inside. */
 export function codeBlock(text: string, language = ''): string {
-  const longestRun = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const body = text.replace(CONTROL, '\uFFFD').replace(LINE_BREAK, '\n').replace(/\n$/, '');
+  const longestRun = Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
-  return `${fence}${language}\n${text.replace(/\n$/, '')}\n${fence}\n`;
+  return `${fence}${language}\n${body}\n${fence}\n`;
 }
 
 /** A Mermaid diagram (GitHub renders these in job summaries). */
@@ -69,12 +86,18 @@ export function details(summary: string, body: string): string {
   return `<details><summary>${escapeMarkdown(summary)}</summary>\n\n${body.trim()}\n\n</details>\n`;
 }
 
+/** A heading; `text` is Markdown written by the action (escape outside text in it), kept on one line. */
 export function heading(text: string, level = 2): string {
-  return `${'#'.repeat(level)} ${text}\n`;
+  return `${'#'.repeat(level)} ${text.replace(LINE_BREAK, ' ')}\n`;
 }
 
+/** A link; the URL is percent-encoded where it could end the link or the line. */
 export function link(text: string, url: string): string {
-  return `[${escapeMarkdown(text)}](${url.replace(/\)/g, '%29').replace(/ /g, '%20')})`;
+  // eslint-disable-next-line no-control-regex
+  const target = url.replace(/[\s()<>\u0000-\u001f\u007f]/gu, (c) =>
+    c === '(' ? '%28' : c === ')' ? '%29' : encodeURIComponent(c),
+  );
+  return `[${escapeMarkdown(text)}](${target})`;
 }
 
 /** Joins blocks with a blank line between them. */

@@ -1,6 +1,15 @@
 // The one place an action fails: run(main) turns a thrown error into core.setFailed, once.
 import * as core from '@actions/core';
 import { isConfigurationError, errorMessage } from './errors.js';
+import { inertLine, inertText } from './outside-text.js';
+
+/**
+ * Fails the step with `message` (an error annotation and exit code 1), made inert first: failure messages quote
+ * stopped reasons, log lines and exception text. Actions call this, never core.setFailed.
+ */
+export function failStep(message: string): void {
+  core.setFailed(inertText(message));
+}
 
 /** Appends Markdown to the job summary (no-op when the runner gave no summary file). */
 export async function writeSummary(markdown: string): Promise<void> {
@@ -17,8 +26,10 @@ export async function run(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     if (!isConfigurationError(error) && error instanceof Error && error.stack) {
-      core.debug(error.stack);
+      core.debug(inertText(error.stack));
     }
-    core.setFailed(errorMessage(error));
+    // A user's mistake is one line, whatever the message holds; a bug keeps its lines.
+    if (isConfigurationError(error)) core.setFailed(inertLine(error.message));
+    else failStep(errorMessage(error));
   }
 }

@@ -1,6 +1,6 @@
 // One way to configure AWS SDK v3 clients for every action: region from the input or the standard variables,
 // endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) for moto and the ECS emulator, adaptive retries.
-import { ConfigurationError, type Environment } from '@hokusai/action-kit';
+import { ConfigurationError, shorten, type Environment } from '@hokusai/action-kit';
 
 export interface AwsClientConfig {
   region: string;
@@ -11,6 +11,11 @@ export interface AwsClientConfig {
 
 /** The region: the `aws-region` input if given, else AWS_REGION, else AWS_DEFAULT_REGION. */
 export function resolveRegion(regionInput: string, env: Environment): string {
+  const source = regionInput.trim()
+    ? 'input "aws-region"'
+    : env.AWS_REGION?.trim()
+      ? 'AWS_REGION'
+      : 'AWS_DEFAULT_REGION';
   const region = regionInput.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || '';
   if (region === '') {
     throw new ConfigurationError(
@@ -18,7 +23,7 @@ export function resolveRegion(regionInput: string, env: Environment): string {
     );
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigurationError(`invalid AWS region "${region}"`);
+    throw new ConfigurationError(`invalid AWS region ${shorten(region)} from ${source} (e.g. eu-west-1)`);
   }
   return region;
 }
@@ -35,7 +40,7 @@ export function resolveEndpoint(serviceId: string, env: Environment): string | u
     new URL(value);
   } catch {
     throw new ConfigurationError(
-      `invalid endpoint URL "${value}" in AWS_ENDPOINT_URL_${serviceId} / AWS_ENDPOINT_URL`,
+      `invalid endpoint URL ${shorten(value)} in AWS_ENDPOINT_URL_${serviceId} / AWS_ENDPOINT_URL`,
     );
   }
   return value;

@@ -22,3 +22,4 @@ export {
   suiteActionName,
   type ActionInterface,
 } from './suite-action-usage.js';
+export { lintReadme, lintReadmes, codeBlocksOf, readmeFiles, type CodeBlock } from './readme-code-blocks.js';

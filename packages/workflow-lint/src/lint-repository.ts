@@ -8,11 +8,14 @@ import { loadActionlint } from './actionlint.js';
 import { byLocation, type Finding } from './findings.js';
 import { checkActionSchema, checkWorkflowSchema } from './github-schema.js';
 import { actionInterfaceOf, checkSuiteActionUsage, type ActionInterface } from './suite-action-usage.js';
+import { lintReadmes } from './readme-code-blocks.js';
 import { lintWorkflow } from './workflow-rules.js';
 
 export interface RepositoryLint {
   workflows: string[];
   actions: string[];
+  /** Every README.md whose yaml examples were checked. */
+  readmes: string[];
   findings: Finding[];
 }
 
@@ -70,5 +73,9 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
     findings.push(...fromActionlint, ...checkWorkflowSchema(text, file).filter((f) => !seen.has(f.line)));
   }
 
-  return { workflows, actions, findings: findings.sort(byLocation) };
+  // README examples are copied into workflows: the same script-injection rule applies to their run: blocks.
+  const readmeLint = lintReadmes(root);
+  findings.push(...readmeLint.findings);
+
+  return { workflows, actions, readmes: readmeLint.readmes, findings: findings.sort(byLocation) };
 }
