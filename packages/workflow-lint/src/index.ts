@@ -22,3 +22,10 @@ export {
   suiteActionName,
   type ActionInterface,
 } from './suite-action-usage.js';
+export {
+  ACTION_RUNTIMES,
+  REMOVED_RUNTIMES,
+  firstNode24Release,
+  runtimeOf,
+  type RuntimeRange,
+} from './action-runtimes.js';

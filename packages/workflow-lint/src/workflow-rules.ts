@@ -1,7 +1,8 @@
 // The suite's own rules over a workflow file, beyond what actionlint checks: no `${{ }}` inside `run:` scripts
-// (script injection), third-party actions pinned by full commit SHA with a version comment, and least privilege
-// declared for every job.
+// (script injection), third-party actions pinned by full commit SHA with a version comment naming a release that
+// runs on node24, and least privilege declared for every job.
 import type { Node } from 'yaml';
+import { firstNode24Release, REMOVED_RUNTIMES, runtimeOf } from './action-runtimes.js';
 import type { Finding } from './findings.js';
 import { YamlSource, entriesOf, hasKey, itemsOf, stringOf, valueAt } from './yaml-source.js';
 
@@ -94,13 +95,28 @@ export function checkUses(source: YamlSource, node: Node, file: string): Finding
       },
     ];
   }
-  if (!/#\s*v?\d/.test(source.lineText(line).slice(source.lineText(line).indexOf(ref) + ref.length))) {
+  const comment = /#\s*(v?\d[\w.-]*)/.exec(
+    source.lineText(line).slice(source.lineText(line).indexOf(ref) + ref.length),
+  );
+  if (!comment) {
     return [
       {
         file,
         line,
         message: `"${uses}" is pinned by SHA but has no version comment: add "# vX.Y.Z" so people and Dependabot know the release`,
         rule: 'pinned-uses',
+      },
+    ];
+  }
+  const runtime = runtimeOf(target, comment[1]!);
+  if (runtime && REMOVED_RUNTIMES.has(runtime.runtime)) {
+    const upgrade = firstNode24Release(target);
+    return [
+      {
+        file,
+        line,
+        message: `${target} ${comment[1]} runs on ${runtime.runtime}, which GitHub's runner no longer has${upgrade ? `: pin ${upgrade} or later (node24)` : ''}`,
+        rule: 'action-runtime',
       },
     ];
   }
