@@ -1,9 +1,10 @@
 // The suite's own rules over a workflow file, beyond what actionlint checks: no `${{ }}` inside `run:` scripts
 // (script injection), third-party actions pinned by full commit SHA with a version comment naming a release that
-// runs on node24, and least privilege declared for every job.
+// runs on node24, pipefail for every run: that pipes, and least privilege declared for every job.
 import type { Node } from 'yaml';
 import { firstNode24Release, REMOVED_RUNTIMES, runtimeOf } from './action-runtimes.js';
 import type { Finding } from './findings.js';
+import { isNonPosixShell, pipeLines, setsPipefail, shellHasPipefail } from './shell-pipes.js';
 import { YamlSource, entriesOf, hasKey, itemsOf, stringOf, valueAt } from './yaml-source.js';
 
 /** Owners whose actions are this suite's own (released together with these workflows, referenced by tag). */
@@ -25,6 +26,7 @@ export function lintWorkflow(text: string, file: string): Finding[] {
   const jobs = entriesOf(valueAt(source.root, 'jobs'));
   const workflowHasPermissions = hasKey(source.root, 'permissions');
   findings.push(...broadPermissions(source, source.root, 'the workflow', file));
+  const workflowShell = stringOf(valueAt(valueAt(valueAt(source.root, 'defaults'), 'run'), 'shell'));
 
   for (const job of jobs) {
     if (!workflowHasPermissions && !hasKey(job.value, 'permissions')) {
@@ -38,11 +40,18 @@ export function lintWorkflow(text: string, file: string): Finding[] {
     findings.push(...broadPermissions(source, job.value, `job "${job.key}"`, file));
     const reusable = valueAt(job.value, 'uses');
     if (reusable) findings.push(...checkUses(source, reusable, file));
+    const jobShell =
+      stringOf(valueAt(valueAt(valueAt(job.value, 'defaults'), 'run'), 'shell')) ?? workflowShell;
     for (const step of itemsOf(valueAt(job.value, 'steps'))) {
       const uses = valueAt(step, 'uses');
       if (uses) findings.push(...checkUses(source, uses, file));
       const run = valueAt(step, 'run');
-      if (run) findings.push(...expressionsInRun(source, run, file));
+      if (run) {
+        findings.push(...expressionsInRun(source, run, file));
+        findings.push(
+          ...pipesWithoutPipefail(source, run, stringOf(valueAt(step, 'shell')) ?? jobShell, file),
+        );
+      }
     }
   }
   return findings;
@@ -64,6 +73,33 @@ export function expressionsInRun(source: YamlSource, run: Node, file: string): F
     });
   }
   return findings;
+}
+
+/**
+ * A run: script that pipes must run with pipefail (`shell: bash` on the step, the job's or the workflow's
+ * defaults.run, or `set -o pipefail` before the first pipe): GitHub's default `bash -e {0}` lets a failing command
+ * before a pipe pass.
+ */
+export function pipesWithoutPipefail(
+  source: YamlSource,
+  run: Node,
+  shell: string | undefined,
+  file: string,
+): Finding[] {
+  const script = stringOf(run);
+  if (script === undefined || isNonPosixShell(shell) || shellHasPipefail(shell)) return [];
+  const [first] = pipeLines(script);
+  if (first === undefined || setsPipefail(script, first)) return [];
+  // A block scalar's text starts on the line after `run: |`.
+  const offset = source.sourceOf(run).startsWith('|') || source.sourceOf(run).startsWith('>') ? 1 : 0;
+  return [
+    {
+      file,
+      line: source.lineOf(run) + offset + first - 1,
+      message: `run: pipes without pipefail${shell ? ` (shell: ${shell})` : ''}: add "shell: bash" (bash -eo pipefail) so a failing command before the pipe fails the step`,
+      rule: 'shell-pipefail',
+    },
+  ];
 }
 
 /** A third-party `uses:` must name a full 40-hex commit SHA and say which release it is (`# v1.2.3`). */
