@@ -1,7 +1,14 @@
 // Reads and validates the action's inputs (names exactly as in action.yml).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigurationError, createInputReader, parseList, type Environment } from '@hokusai/action-kit';
+import {
+  ConfigurationError,
+  createInputReader,
+  parseChoice,
+  parseList,
+  type Environment,
+} from '@hokusai/action-kit';
+import type { MypyMode } from './mypy-report.js';
 import { splitPathsInput } from './file-discovery.js';
 
 export interface Inputs {
@@ -11,6 +18,8 @@ export interface Inputs {
   python: string;
   'changed-since': string | undefined;
   'fail-on-error': boolean;
+  /** auto: when the repository configures mypy; true: always; false: never. */
+  mypy: MypyMode;
 }
 
 /** `workspace` lets a line of `paths` that names an existing file with spaces stay whole. */
@@ -35,5 +44,6 @@ export function getInputs(env: Environment, workspace: string): Inputs {
     python,
     'changed-since': changedSince === '' ? undefined : changedSince,
     'fail-on-error': input.boolean('fail-on-error', true),
+    mypy: parseChoice(input.string('mypy') || 'auto', 'mypy', ['auto', 'true', 'false'] as const),
   };
 }
