@@ -29,3 +29,5 @@ export {
   runtimeOf,
   type RuntimeRange,
 } from './action-runtimes.js';
+export { lintDeployFlow, referencesOf } from './deploy-flow-rules.js';
+export { pipeLines, setsPipefail, shellHasPipefail } from './shell-pipes.js';
