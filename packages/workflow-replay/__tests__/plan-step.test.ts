@@ -96,7 +96,7 @@ test('a promotion by digest skips the build; ecr-repository is not needed', asyn
 });
 
 describe('refused in one line, before anything runs', () => {
-  test.each([
+  test.each<{ name: string; inputs: Record<string, string>; error: string }>([
     {
       name: 'a promotion by tag',
       inputs: { image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hokusai-api:1cdcfc3' },

@@ -124,6 +124,8 @@ export interface ReplayOptions {
   log?: (line: string) => void;
   /** Where each job's workspace and runner temp folder are made (removed by the caller). */
   scratch?: string;
+  /** Called before each job that runs, with the jobs done so far (a test can break something between jobs). */
+  beforeJob?: (job: string, done: Record<string, JobRecord>) => Promise<void>;
 }
 
 const asStrings = (record: Record<string, unknown> | undefined): Record<string, string> =>
@@ -181,6 +183,7 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayReco
       log(`${jobId}: skipped`);
       continue;
     }
+    await options.beforeJob?.(jobId, record.jobs);
     record.jobs[jobId] = await runJob(jobId, job, spec, contexts, options, attempt, log);
     log(`${jobId}: ${record.jobs[jobId]!.result}`);
   }
