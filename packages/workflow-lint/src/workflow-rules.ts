@@ -38,6 +38,7 @@ export function lintWorkflow(text: string, file: string): Finding[] {
       });
     }
     findings.push(...broadPermissions(source, job.value, `job "${job.key}"`, file));
+    findings.push(...cachesBesideCredentials(source, job.key, job.value, file));
     const reusable = valueAt(job.value, 'uses');
     if (reusable) findings.push(...checkUses(source, reusable, file));
     const jobShell =
@@ -179,4 +180,46 @@ function broadPermissions(source: YamlSource, owner: unknown, what: string, file
     ];
   }
   return [];
+}
+
+/** Steps that restore a cache: actions/cache, or a setup action asked to cache. */
+function restoresCache(step: Node): boolean {
+  const uses = (stringOf(valueAt(step, 'uses')) ?? '').split('@')[0]!.toLowerCase();
+  const cache = stringOf(valueAt(valueAt(step, 'with'), 'cache'));
+  if (uses === 'actions/cache' || uses === 'actions/cache/restore') return true;
+  if (
+    ['actions/setup-node', 'actions/setup-python', 'actions/setup-go', 'actions/setup-java'].includes(uses)
+  ) {
+    return cache !== undefined && cache !== '' && cache !== 'false';
+  }
+  return ['pnpm/setup', 'pnpm/action-setup'].includes(uses) && cache === 'true';
+}
+
+/**
+ * A job that holds credentials (an App token it mints, or a secret other than GITHUB_TOKEN) must restore no cache:
+ * caches are shared by the repository's workflows, a pull request's included, so a poisoned cache would run with
+ * the credentials (the release's publish token).
+ */
+export function cachesBesideCredentials(
+  source: YamlSource,
+  jobId: string,
+  job: Node | null,
+  file: string,
+): Finding[] {
+  if (!job) return [];
+  const text = source.sourceOf(job);
+  const mintsToken = /uses:\s*['"]?actions\/create-github-app-token@/i.test(text);
+  const secret = [...text.matchAll(/\bsecrets\.([\w-]+)/g)]
+    .map((m) => m[1]!)
+    .find((name) => name !== 'GITHUB_TOKEN');
+  if (!mintsToken && !secret) return [];
+  const holds = mintsToken ? 'mints a GitHub App token' : `reads secrets.${secret}`;
+  return itemsOf(valueAt(job, 'steps'))
+    .filter(restoresCache)
+    .map((step) => ({
+      file,
+      line: source.lineOf(valueAt(step, 'uses')),
+      message: `job "${jobId}" ${holds} and restores a cache: any workflow of the repository (a pull request's too) can write that cache; cache only in jobs without credentials`,
+      rule: 'credentials-cache',
+    }));
 }
