@@ -6,6 +6,7 @@ export {
   ExportError,
   type ActionName,
   type ExportedTree,
+  type ExportOptions,
 } from './published-tree.js';
 export {
   bundleReferences,
@@ -52,3 +53,10 @@ export {
 } from './release-git.js';
 export { releaseAll, type ReleaseOptions, type ReleaseReport } from './release.js';
 export { remoteTagsOf } from './publish.js';
+export {
+  rewriteReadmeLinks,
+  markdownLinks,
+  BrokenLinkError,
+  type LinkRewrite,
+  type ReadmeLinkContext,
+} from './readme-links.js';

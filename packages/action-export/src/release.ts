@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findOutsideReferences } from './bundle-references.js';
 import { ensureRelease, type GitHubApi } from './github-releases.js';
-import { ACTIONS, exportAction } from './published-tree.js';
+import { ACTIONS, exportAction, type ExportOptions } from './published-tree.js';
 import { publishAction, type PublishResult } from './publish.js';
 import { releaseMonorepo, type MonorepoRelease } from './release-git.js';
 import { describePlan, majorTagOf } from './release-plan.js';
@@ -65,7 +65,10 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
   for (const action of options.actions ?? ACTIONS) {
     const temp = await mkdtemp(path.join(tmpdir(), `hokusai-release-${action}-`));
     try {
-      const tree = await exportChecked(options.repoRoot, action, path.join(temp, 'export'));
+      const tree = await exportChecked(options.repoRoot, action, path.join(temp, 'export'), {
+        repositoryUrl: `${options.remoteBase.replace(/\/$/, '')}/${options.owner}/${options.repository}`,
+        ref: options.version,
+      });
       const result = await publishAction({
         exportDir: tree.dir,
         remote: remote(action),
@@ -106,8 +109,8 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
   return { monorepo, actions, releases, summary: summaryOf(options, monorepo, actions, releases) };
 }
 
-async function exportChecked(repoRoot: string, action: string, outDir: string) {
-  const tree = await exportAction(repoRoot, action, outDir);
+async function exportChecked(repoRoot: string, action: string, outDir: string, options: ExportOptions) {
+  const tree = await exportAction(repoRoot, action, outDir, options);
   const distFiles = tree.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
   const outside = findOutsideReferences(
     await readFile(path.join(outDir, 'dist', 'index.js'), 'utf8'),
