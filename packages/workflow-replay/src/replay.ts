@@ -1,6 +1,7 @@
-// Replays one call of a reusable workflow (on: workflow_call) on this machine: its jobs in `needs` order, each job's
-// `if:` and each step's `if:` evaluated as GitHub does, the suite's own actions run from their bundles
-// (actions/<name>/dist/index.js, through runAction), `run:` steps in bash as the runner runs them, and third-party
+// Replays one call of a reusable workflow (on: workflow_call), or a run from the Actions tab (workflow_dispatch), on
+// this machine: its jobs in `needs` order, each job's `if:` and each step's `if:` evaluated as GitHub does, the
+// suite's own actions run from their bundles (actions/<name>/dist/index.js, through runAction), `run:` steps in
+// bash as the runner runs them, and third-party
 // actions through stand-ins the caller provides (they need GitHub or AWS: checkout, setup-python, artifacts,
 // credentials). Job outputs, the workflow's outputs, each job's evaluated concurrency group and environment are
 // recorded. "Re-run failed jobs" is a replay with the previous attempt: its successful jobs keep their results.
@@ -45,6 +46,7 @@ interface WorkflowSpec {
       inputs?: Record<string, { default?: unknown }>;
       outputs?: Record<string, { value: string }>;
     };
+    workflow_dispatch?: { inputs?: Record<string, { default?: unknown }> };
   };
   defaults?: { run?: { shell?: string } };
   env?: Record<string, unknown>;
@@ -102,6 +104,8 @@ export type StandIn = (call: StandInCall) => Promise<StandInResult>;
 export interface ReplayOptions {
   /** Path of the workflow file. */
   workflow: string;
+  /** The trigger whose inputs are replayed (default workflow_call; workflow_dispatch for a run from the Actions tab). */
+  trigger?: 'workflow_call' | 'workflow_dispatch';
   /** The caller's `with:` (the file's defaults fill the rest). */
   inputs: Record<string, string>;
   secrets?: Record<string, string>;
@@ -141,8 +145,9 @@ function suiteAction(uses: string): string | undefined {
 export async function replayWorkflow(options: ReplayOptions): Promise<ReplayRecord> {
   const spec = parseYaml(await readFile(options.workflow, 'utf8')) as WorkflowSpec;
   const call = spec.on.workflow_call ?? {};
+  const trigger = options.trigger === 'workflow_dispatch' ? (spec.on.workflow_dispatch ?? {}) : call;
   const inputs: Record<string, Json> = {};
-  for (const [name, input] of Object.entries(call.inputs ?? {})) {
+  for (const [name, input] of Object.entries(trigger.inputs ?? {})) {
     inputs[name] = options.inputs[name] ?? (input.default === undefined ? '' : String(input.default));
   }
   for (const name of Object.keys(options.inputs)) {
