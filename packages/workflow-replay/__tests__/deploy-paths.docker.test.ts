@@ -6,12 +6,12 @@
 // Each job starts from an engine without this repository's images, as a fresh runner would (freshRunner below).
 //
 // Paths: first deploy; "Re-run all jobs"; a second environment of a commit already in ECR plus, in the same run, a
-// promotion by digest; two calls in one run where one push fails, then "Re-run failed jobs"; an image swapped
+// promotion by digest; a task-definition template; two calls in one run where one push fails, then "Re-run failed jobs"; an image swapped
 // between the build and the push job is refused.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -290,6 +290,45 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     expect(promotion.outputs['image-uri-with-digest']).toBe(firstDigestRef);
     expect(promotion.jobs.deploy!.concurrencyGroup).toBe('hokusai-ecs-deploy-us-east-1-hokusai-hokusai-api');
     expect(store.artifacts.filter((a) => a.runId === '102')).toHaveLength(1); // only the staging call built
+  });
+
+  test('a task-definition template from the repository is registered with the promoted image', async () => {
+    const template = {
+      family: 'hokusai-api',
+      cpu: '512',
+      memory: '1024',
+      executionRoleArn: 'arn:aws:iam::123456789012:role/hokusai-api-execution',
+      containerDefinitions: [
+        {
+          name: 'api',
+          image: 'replaced-by-the-deploy',
+          essential: true,
+          portMappings: [{ containerPort: 8000 }],
+          environment: [{ name: 'FROM_TEMPLATE', value: 'deploy/task-definition.json' }],
+        },
+      ],
+    };
+    mkdirSync(path.join(checkout, 'deploy'), { recursive: true });
+    writeFileSync(path.join(checkout, 'deploy', 'task-definition.json'), JSON.stringify(template, null, 2));
+    const run = await call({
+      inputs: {
+        service: 'hokusai-api',
+        'ecr-repository': '',
+        image: firstDigestRef,
+        'task-definition': 'deploy/task-definition.json',
+      },
+      github: { sha: SHA_1, run_id: '106', run_attempt: '1' },
+    });
+    expect(results(run)).toMatchObject({ plan: 'success', deploy: 'success' });
+    const described = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
+    );
+    const definition = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: described.services?.[0]?.taskDefinition }),
+    );
+    const api = definition.taskDefinition?.containerDefinitions?.find((c) => c.name === 'api');
+    expect(api?.image).toBe(firstDigestRef);
+    expect(api?.environment).toContainEqual({ name: 'FROM_TEMPLATE', value: 'deploy/task-definition.json' });
   });
 
   test('a promotion by tag is refused by the plan; nothing else runs', async () => {
