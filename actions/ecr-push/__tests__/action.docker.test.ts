@@ -140,6 +140,8 @@ describe('ecr-push against moto and a real registry', () => {
       digest,
       'image-uri-with-digest': `${registry.host}/${repository}@${digest}`,
       pushed: 'true',
+      reused: 'false',
+      'image-id': imageId(local),
     });
     expect(await registry.tags(repository)).toEqual([SHORT_SHA]);
     const created = await repositoryInMoto(repository);

@@ -17,6 +17,7 @@ test('defaults: the short commit, the ECR registry, skip existing, two retries',
     'create-repository': false,
     'skip-existing': true,
     overwrite: false,
+    'reuse-existing': false,
     retries: 2,
   });
 });
@@ -44,6 +45,7 @@ test('every input set; duplicate tags pushed once', () => {
     'create-repository': true,
     'skip-existing': false,
     overwrite: true,
+    'reuse-existing': false,
     retries: 0,
   });
 });
@@ -76,5 +78,29 @@ test.each([
     error: 'invalid value "11" for input "retries": must be from 0 to 10',
   },
 ])('rejects $name', ({ env, error }) => {
+  expect(() => getInputs({ ...base, ...env })).toThrow(error);
+});
+
+test('reuse-existing and expected-image-id (the bare 64 hex digits are accepted)', () => {
+  const id = 'f'.repeat(64);
+  expect(getInputs({ ...base, 'INPUT_REUSE-EXISTING': 'true', 'INPUT_EXPECTED-IMAGE-ID': id })).toMatchObject(
+    { 'reuse-existing': true, 'expected-image-id': `sha256:${id}` },
+  );
+});
+
+test.each([
+  {
+    env: { INPUT_OVERWRITE: 'true', 'INPUT_REUSE-EXISTING': 'true' },
+    error: 'inputs "overwrite" and "reuse-existing" are both true',
+  },
+  {
+    env: { 'INPUT_SKIP-EXISTING': 'false', 'INPUT_REUSE-EXISTING': 'true' },
+    error: 'input "reuse-existing" is true but "skip-existing" is false',
+  },
+  {
+    env: { 'INPUT_EXPECTED-IMAGE-ID': 'sha256:abc' },
+    error: 'invalid image ID "sha256:abc" for input "expected-image-id"',
+  },
+])('refuses $error', ({ env, error }) => {
   expect(() => getInputs({ ...base, ...env })).toThrow(error);
 });

@@ -1,9 +1,11 @@
 import { expect, test } from '@jest/globals';
 import {
+  configLabels,
   isSameImage,
-  parseManifest,
-  registrySize,
   type LocalImage,
+  parseManifest,
+  platformManifest,
+  registrySize,
   type RemoteManifest,
 } from '../src/manifest.js';
 
@@ -16,6 +18,7 @@ const local: LocalImage = {
   size: 10,
   os: 'linux',
   architecture: 'amd64',
+  labels: {},
 };
 
 const single = parseManifest(
@@ -85,4 +88,18 @@ test.each([
   },
 ])('isSameImage: $name', async ({ local: image, remote, expected }) => {
   expect(await isSameImage(image, remote, '127.0.0.1:5000/api', fetchChild)).toBe(expected);
+});
+
+test('platformManifest: the manifest itself, or the index child for the local platform', async () => {
+  expect(await platformManifest(single, local, fetchChild)).toBe(single);
+  expect(await platformManifest(index, local, fetchChild)).toBe(single);
+  expect(await platformManifest(index, { os: 'linux', architecture: 's390x' }, fetchChild)).toBeUndefined();
+});
+
+test('configLabels reads the labels of an image config, {} when there are none', () => {
+  expect(
+    configLabels(JSON.stringify({ config: { Labels: { 'org.opencontainers.image.revision': 'abc' } } })),
+  ).toEqual({ 'org.opencontainers.image.revision': 'abc' });
+  expect(configLabels(JSON.stringify({ config: { Labels: null } }))).toEqual({});
+  expect(configLabels('{}')).toEqual({});
 });

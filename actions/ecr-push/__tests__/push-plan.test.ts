@@ -44,7 +44,7 @@ test.each([
   {
     name: 'a tag at another image without overwrite',
     options: { overwrite: false, tagMutability: 'MUTABLE' },
-    error: `tag latest (now ${B}) already point at a different image in "api": refusing to overwrite (set overwrite: true to move the tag)`,
+    error: `tag latest (now ${B}) already point at a different image in "api": refusing to overwrite (set overwrite: true to move the tag, or reuse-existing: true to use the image already there)`,
   },
   {
     name: 'overwrite in an IMMUTABLE repository',
@@ -57,4 +57,69 @@ test.each([
     { tag: 'latest', state: { kind: 'other-image', digest: B } as RemoteTagState },
   ];
   expect(() => planTags(states, { ...options, repository: 'api' })).toThrow(error);
+});
+
+const REV = '1cdcfc3f0a5b9e8d7c6b5a4f3e2d1c0b9a8f7e6d';
+const other = (revision?: { local?: string; remote?: string }): RemoteTagState => ({
+  kind: 'other-image',
+  digest: B,
+  ...(revision ? { revision } : {}),
+});
+const reuse = { overwrite: false, reuseExisting: true, tagMutability: 'IMMUTABLE', repository: 'api' };
+
+test.each([
+  {
+    name: 'a tag at an image of the same revision is reused',
+    states: [{ tag: '1cdcfc3', state: other({ local: REV, remote: REV }) }],
+    expected: [{ tag: '1cdcfc3', action: 'reuse', digest: B, revision: REV }],
+  },
+  {
+    name: 'without a label on one side it is reused, unverified',
+    states: [{ tag: '1cdcfc3', state: other({ local: REV }) }],
+    expected: [{ tag: '1cdcfc3', action: 'reuse', digest: B }],
+  },
+  {
+    name: 'absent tags are still pushed when nothing is reused',
+    states: [{ tag: '1cdcfc3', state: absent }],
+    expected: [{ tag: '1cdcfc3', action: 'push' }],
+  },
+  {
+    name: 'two tags already at the same other image are both reused',
+    states: [
+      { tag: '1cdcfc3', state: other({ local: REV, remote: REV }) },
+      { tag: 'release-7', state: other({ local: REV, remote: REV }) },
+    ],
+    expected: [
+      { tag: '1cdcfc3', action: 'reuse', digest: B, revision: REV },
+      { tag: 'release-7', action: 'reuse', digest: B, revision: REV },
+    ],
+  },
+])('reuse-existing: $name', ({ states, expected }) => {
+  expect(planTags(states, reuse)).toEqual(expected);
+});
+
+test.each([
+  {
+    name: 'an image of another revision',
+    states: [{ tag: '1cdcfc3', state: other({ local: REV, remote: 'f00ba47' }) }],
+    error: `tag 1cdcfc3 in "api" holds an image built from revision f00ba47 (${B}), but the local image is from ${REV}: refusing to reuse it`,
+  },
+  {
+    name: 'a reused tag beside a tag that would get the local image',
+    states: [
+      { tag: '1cdcfc3', state: other({ local: REV, remote: REV }) },
+      { tag: 'latest', state: absent },
+    ],
+    error: `reuse-existing: the tags would name different images (1cdcfc3 (${B}), latest (not there yet))`,
+  },
+  {
+    name: 'a reused tag beside a tag already at the local image',
+    states: [
+      { tag: '1cdcfc3', state: other({ local: REV, remote: REV }) },
+      { tag: 'v1', state: { kind: 'same-image', digest: A } as RemoteTagState },
+    ],
+    error: `reuse-existing: the tags would name different images (1cdcfc3 (${B}), v1 (${A}))`,
+  },
+])('reuse-existing refuses $name', ({ states, error }) => {
+  expect(() => planTags(states, reuse)).toThrow(error);
 });

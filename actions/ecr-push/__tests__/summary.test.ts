@@ -31,6 +31,7 @@ const result: PushResult = {
   imageUris: [],
   imageUriWithDigest: `123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api@${A}`,
   pushed: true,
+  reused: false,
   registrySize: 52_428_800,
   localSize: 140_000_000,
   localId: `sha256:${'c'.repeat(64)}`,
@@ -53,6 +54,20 @@ test('the summary names the image by digest, its size, and each tag with its res
 test('nothing pushed says so', () => {
   const markdown = renderSummary({ ...result, pushed: false, tags: [result.tags[1]!] });
   expect(markdown).toContain('Nothing to push: every tag was already pushed with this image.');
+});
+
+test('a reused image says which revision it came from and that the local image was not pushed', () => {
+  const reused = {
+    ...result.tags[0]!,
+    status: 'reused' as const,
+    attempts: 0,
+    revision: '1cdcfc3f0a5b9e8d7c6b5a4f3e2d1c0b9a8f7e6d',
+  };
+  const markdown = renderSummary({ ...result, pushed: false, reused: true, tags: [reused] });
+  expect(markdown).toContain(
+    'Reused the image already in the registry under `1cdcfc3`, built from the same revision `1cdcfc3f0a5b9e8d7c6b5a4f3e2d1c0b9a8f7e6d`; the local image `sha256:ccc',
+  );
+  expect(markdown).toContain('| reused (already there from the same revision) |');
 });
 
 test.each([

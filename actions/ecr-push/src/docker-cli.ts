@@ -106,6 +106,7 @@ export class DockerCli implements DockerApi {
       Size?: number;
       Os?: string;
       Architecture?: string;
+      Config?: { Labels?: Record<string, string> | null };
     };
     return {
       id: data.Id,
@@ -114,6 +115,7 @@ export class DockerCli implements DockerApi {
       size: data.Size ?? 0,
       os: data.Os ?? 'linux',
       architecture: data.Architecture ?? 'amd64',
+      labels: data.Config?.Labels ?? {},
     };
   }
 

@@ -40,6 +40,8 @@ export async function main(): Promise<void> {
         createRepository: inputs['create-repository'],
         skipExisting: inputs['skip-existing'],
         overwrite: inputs.overwrite,
+        reuseExisting: inputs['reuse-existing'],
+        expectedImageId: inputs['expected-image-id'],
         retries: inputs.retries,
         retryDelayMs: RETRY_DELAY_MS,
       },
@@ -59,6 +61,8 @@ export async function main(): Promise<void> {
     core.setOutput('digest', result.digest);
     core.setOutput('image-uri-with-digest', result.imageUriWithDigest);
     core.setOutput('pushed', String(result.pushed));
+    core.setOutput('reused', String(result.reused));
+    core.setOutput('image-id', result.localId);
     await writeSummary(renderSummary(result));
   } finally {
     await dockerConfig.remove();

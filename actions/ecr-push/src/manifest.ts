@@ -39,6 +39,8 @@ export interface LocalImage {
   size: number;
   os: string;
   architecture: string;
+  /** The image config's labels (docker build --label). */
+  labels: Record<string, string>;
 }
 
 export function parseManifest(digest: string, contentType: string, body: string): RemoteManifest {
@@ -92,4 +94,29 @@ export async function isSameImage(
     if (child && !isIndex(child) && child.config?.digest === local.id) return true;
   }
   return false;
+}
+
+/**
+ * The single-platform manifest of `remote` for the local platform: `remote` itself, or its child in an index
+ * (undefined when the index has no child for that platform).
+ */
+export async function platformManifest(
+  remote: RemoteManifest,
+  local: Pick<LocalImage, 'os' | 'architecture'>,
+  fetchChild: (digest: string) => Promise<RemoteManifest | undefined>,
+): Promise<RemoteManifest | undefined> {
+  if (!isIndex(remote)) return remote;
+  const child = remote.manifests.find(
+    (m) =>
+      (m.platform?.os ?? local.os) === local.os &&
+      (m.platform?.architecture ?? local.architecture) === local.architecture,
+  );
+  const fetched = child ? await fetchChild(child.digest) : undefined;
+  return fetched && !isIndex(fetched) ? fetched : undefined;
+}
+
+/** The labels of an image config blob (`{"config": {"Labels": {...}}}`); {} when it has none. */
+export function configLabels(configJson: string): Record<string, string> {
+  const config = JSON.parse(configJson) as { config?: { Labels?: Record<string, string> | null } };
+  return config.config?.Labels ?? {};
 }

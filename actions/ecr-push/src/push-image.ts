@@ -6,8 +6,15 @@ import type { DockerApi } from './docker-cli.js';
 import { classifyDockerFailure, failureLine, pushedDigest } from './docker-output.js';
 import type { EcrApi, RepositoryInfo } from './ecr-api.js';
 import { accountOfEcrHost, imageUri, imageUriWithDigest, parseRegistryHost } from './image-reference.js';
-import { isSameImage, registrySize, type LocalImage, type RemoteManifest } from './manifest.js';
-import { planTags, type RemoteTagState } from './push-plan.js';
+import {
+  configLabels,
+  isSameImage,
+  platformManifest,
+  registrySize,
+  type LocalImage,
+  type RemoteManifest,
+} from './manifest.js';
+import { planTags, REVISION_LABEL, type RemoteTagState } from './push-plan.js';
 import type { RegistryApi } from './registry-api.js';
 
 export interface PushRequest {
@@ -21,6 +28,10 @@ export interface PushRequest {
   createRepository: boolean;
   skipExisting: boolean;
   overwrite: boolean;
+  /** Use the image already under a tag that points elsewhere, when it was built from the same revision. */
+  reuseExisting?: boolean;
+  /** The image ID the local image must have, or undefined for no check. */
+  expectedImageId?: string;
   /** Retries of a failed `docker push` (attempts = retries + 1). */
   retries: number;
   /** First backoff delay; it doubles with each retry. */
@@ -40,8 +51,11 @@ export interface PushDependencies {
 export interface TagResult {
   tag: string;
   uri: string;
-  status: 'pushed' | 'already-there';
+  /** reused: the tag already named an image of the same revision, which is used instead (reuse-existing). */
+  status: 'pushed' | 'already-there' | 'reused';
   digest: string;
+  /** For reused tags: the revision both images carry, when both have the label. */
+  revision?: string;
   /** The digest the tag pointed at before, when the push moved it (overwrite). */
   replaced?: string;
   attempts: number;
@@ -60,6 +74,8 @@ export interface PushResult {
   imageUris: string[];
   imageUriWithDigest: string;
   pushed: boolean;
+  /** true when the outputs name an image already in the registry instead of the local one (reuse-existing). */
+  reused: boolean;
   /** Compressed bytes in the registry (layers + config) and uncompressed bytes locally. */
   registrySize?: number;
   localSize: number;
@@ -82,6 +98,11 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     );
   }
   logger.info(`Local image ${request.image}: ${local.id}`);
+  if (request.expectedImageId !== undefined && local.id !== request.expectedImageId) {
+    throw new ConfigurationError(
+      `local image ${request.image} is ${local.id}, not the expected ${request.expectedImageId} (input "expected-image-id"): it is not the image that was tested; nothing pushed`,
+    );
+  }
 
   const authorization = settled(authorized);
   deps.maskSecret(authorization.token);
@@ -111,9 +132,24 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     }
     before.set(tag, remote);
     const same = await isSameImage(local, remote, remoteRepository, fetchChild);
-    states.push({ tag, state: { kind: same ? 'same-image' : 'other-image', digest: remote.digest } });
+    if (same) {
+      states.push({ tag, state: { kind: 'same-image', digest: remote.digest } });
+    } else {
+      const revision = request.reuseExisting
+        ? { local: local.labels[REVISION_LABEL], remote: await remoteRevision(remote) }
+        : undefined;
+      states.push({ tag, state: { kind: 'other-image', digest: remote.digest, revision } });
+    }
+  }
+  async function remoteRevision(remote: RemoteManifest): Promise<string | undefined> {
+    const manifest = await platformManifest(remote, local!, fetchChild);
+    const config = manifest?.config
+      ? await registryApi.getBlob(request.repository, manifest.config.digest)
+      : undefined;
+    return config ? configLabels(config.toString('utf8'))[REVISION_LABEL] : undefined;
   }
   const plan = planTags(states, {
+    reuseExisting: request.reuseExisting,
     overwrite: request.overwrite,
     tagMutability: repository.info.tagMutability,
     repository: request.repository,
@@ -126,6 +162,17 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
       logger.info(
         `${imageUri(registry, request.repository, p.tag)} already pushed (${p.digest}): not pushing it again`,
       );
+    } else if (p.action === 'reuse') {
+      const uri = imageUri(registry, request.repository, p.tag);
+      if (p.revision !== undefined) {
+        logger.notice(
+          `${uri} already names ${p.digest}, built from the same revision ${p.revision}: reusing it (reuse-existing); the local image ${local.id} is not pushed`,
+        );
+      } else {
+        logger.warning(
+          `${uri} already names ${p.digest}; without an ${REVISION_LABEL} label on both images it cannot be checked that it was built from the same commit. Reusing it (reuse-existing); the local image ${local.id} is not pushed`,
+        );
+      }
     }
   }
   const after = new Map<string, RemoteManifest>();
@@ -167,13 +214,14 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     }
   }
   for (const p of plan) {
-    if (p.action === 'already-there') {
+    if (p.action === 'already-there' || p.action === 'reuse') {
       results.push({
         tag: p.tag,
         uri: imageUri(registry, request.repository, p.tag),
-        status: 'already-there',
+        status: p.action === 'reuse' ? 'reused' : 'already-there',
         digest: p.digest,
         attempts: 0,
+        ...(p.action === 'reuse' && p.revision !== undefined ? { revision: p.revision } : {}),
       });
     }
   }
@@ -200,6 +248,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     imageUris: results.map((r) => r.uri),
     imageUriWithDigest: imageUriWithDigest(registry, request.repository, first.digest),
     pushed: results.some((r) => r.status === 'pushed'),
+    reused: results.some((r) => r.status === 'reused'),
     registrySize: firstManifest ? await sizeOf(firstManifest, local, fetchChild) : undefined,
     localSize: local.size,
     localId: local.id,

@@ -8,6 +8,8 @@ import { registryBaseUrl } from './image-reference.js';
 export interface RegistryApi {
   /** The manifest under a tag or digest, or undefined when the registry does not have it. */
   getManifest(repository: string, reference: string): Promise<RemoteManifest | undefined>;
+  /** A blob's bytes (e.g. an image config), checked against its digest; undefined when the registry lacks it. */
+  getBlob(repository: string, digest: string): Promise<Buffer | undefined>;
 }
 
 export interface HttpRegistryOptions {
@@ -64,7 +66,42 @@ export class HttpRegistryApi implements RegistryApi {
     return parseManifest(computed, response.headers.get('content-type') ?? '', body.toString('utf8'));
   }
 
-  private async fetchWithRetry(url: string, what: string): Promise<Response> {
+  async getBlob(repository: string, digest: string): Promise<Buffer | undefined> {
+    const what = `blob ${digest} of ${repository}`;
+    let response = await this.fetchWithRetry(
+      `${this.baseUrl}/v2/${repository}/blobs/${digest}`,
+      what,
+      'manual',
+    );
+    // ECR answers with a redirect to a pre-signed S3 URL: it carries its own credentials, so ours stay here.
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      const target = new URL(location, `${this.baseUrl}/`);
+      const sameOrigin = target.origin === new URL(this.baseUrl).origin;
+      response = await this.fetchWithRetry(target.href, what, 'follow', sameOrigin);
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) {
+      throw new ConfigurationError(
+        `registry ${this.options.host} answered ${response.status} while reading ${what} (the role needs ecr:GetDownloadUrlForLayer)`,
+      );
+    }
+    const body = Buffer.from(await response.arrayBuffer());
+    const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    if (computed !== digest) {
+      throw new ConfigurationError(
+        `registry ${this.options.host} sent ${what} with content that hashes to ${computed}`,
+      );
+    }
+    return body;
+  }
+
+  private async fetchWithRetry(
+    url: string,
+    what: string,
+    redirect: 'follow' | 'manual' = 'follow',
+    withAuthorization = true,
+  ): Promise<Response> {
     const attempts = this.options.attempts ?? 3;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     let lastError: unknown;
@@ -72,10 +109,10 @@ export class HttpRegistryApi implements RegistryApi {
       try {
         const response = await fetch(url, {
           headers: {
-            authorization: `Basic ${this.options.basicToken}`,
+            ...(withAuthorization ? { authorization: `Basic ${this.options.basicToken}` } : {}),
             accept: MANIFEST_MEDIA_TYPES.join(', '),
           },
-          redirect: 'follow',
+          redirect,
           signal: AbortSignal.timeout(30_000),
         });
         if (response.status >= 500 && attempt < attempts) {

@@ -16,9 +16,12 @@ export function formatBytes(bytes: number): string {
 
 export function renderSummary(result: PushResult): string {
   const pushedCount = result.tags.filter((t) => t.status === 'pushed').length;
+  const reusedTag = result.tags.find((t) => t.status === 'reused');
   const verdict = result.pushed
     ? `Pushed ${pushedCount} of ${result.tags.length} tag${result.tags.length > 1 ? 's' : ''}; digest verified with the registry.`
-    : 'Nothing to push: every tag was already pushed with this image.';
+    : reusedTag
+      ? `Reused the image already in the registry under ${inlineCode(reusedTag.tag)}${reusedTag.revision ? `, built from the same revision ${inlineCode(reusedTag.revision)}` : ' (its revision could not be checked: no revision label)'}; the local image ${inlineCode(result.localId)} was not pushed.`
+      : 'Nothing to push: every tag was already pushed with this image.';
   const size = [
     result.registrySize !== undefined
       ? `${formatBytes(result.registrySize)} in the registry (compressed)`
@@ -48,7 +51,9 @@ export function renderSummary(result: PushResult): string {
       inlineCode(t.uri),
       t.status === 'pushed'
         ? `pushed${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${t.replaced ? `, replaced ${inlineCode(t.replaced)}` : ''}`
-        : 'already pushed',
+        : t.status === 'reused'
+          ? 'reused (already there from the same revision)'
+          : 'already pushed',
       inlineCode(t.digest),
     ]),
     { raw: [0, 1, 2, 3] },

@@ -18,6 +18,7 @@ import {
 import { AssertionSyntaxError, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
 import type { EndpointPlan, ProbePlan } from './probe.js';
 import { secretPartsOfHeaderValue } from './redaction.js';
+import { basicCredentialParts, moveUrlCredentials } from './url-credentials.js';
 
 export interface Inputs {
   urls: string[];
@@ -231,7 +232,11 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
   }
   // Header values come from the verbatim parse: YAML would turn a key like 0123 into 123, or `true` into a boolean.
   const writtenHeaders = (verbatim as Record<string, unknown> | null)?.headers;
-  const headers = { ...defaults.headers, ...headersFromYaml(writtenHeaders, `${where} "headers"`) };
+  const { url: target, headers } = moveUrlCredentials(
+    url,
+    { ...defaults.headers, ...headersFromYaml(writtenHeaders, `${where} "headers"`) },
+    where,
+  );
   checkHeaderValues(headers, where);
   let body: string | undefined;
   let contentType: string | undefined;
@@ -256,7 +261,7 @@ function endpointFromYaml(item: unknown, verbatim: unknown, index: number, defau
       : parseAssertions(stringList(spec['expect-json'], `${where} "expect-json"`), where);
   return {
     name: typeof spec.name === 'string' && spec.name.trim() !== '' ? spec.name.trim() : labelOf(method, url),
-    url,
+    url: target,
     method,
     headers,
     body,
@@ -340,12 +345,13 @@ export function getInputs(env: Environment): Inputs {
   const endpoints =
     urls.length > 0
       ? urls.map((text) => {
-          const url = parseUrl(text, 'input "urls"');
+          const written = parseUrl(text, 'input "urls"');
+          const { url, headers: withAuth } = moveUrlCredentials(written, headers, 'input "urls"');
           return {
-            name: labelOf('GET', url),
+            name: labelOf('GET', written),
             url,
             method: 'GET',
-            headers: { ...headers },
+            headers: withAuth,
             timeoutMs: timeout,
             expect: { status, body, json, maxLatencyMs: maxLatency },
           };
@@ -391,7 +397,8 @@ export function secretsOf(inputs: Inputs): string[] {
   const secrets = new Set<string>();
   for (const endpoint of inputs.endpoints) {
     for (const value of Object.values(endpoint.headers)) {
-      for (const part of secretPartsOfHeaderValue(value)) secrets.add(part);
+      for (const part of [...secretPartsOfHeaderValue(value), ...basicCredentialParts(value)])
+        secrets.add(part);
     }
     const password = new URL(endpoint.url).password;
     if (password) {

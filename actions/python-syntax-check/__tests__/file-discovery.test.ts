@@ -58,9 +58,9 @@ describe('selection', () => {
 
   test.each([
     {
-      name: 'the workspace: .py files only, sorted, always-excluded folders left out',
+      name: 'the workspace: .py files and Python shebang scripts, sorted, always-excluded folders left out',
       options: {},
-      expected: ['a.py', 'b.py', 'gen/api_pb2.py', 'pkg/__init__.py'],
+      expected: ['a.py', 'b.py', 'gen/api_pb2.py', 'pkg/__init__.py', 'scripts/tool'],
     },
     { name: 'a folder', options: { paths: ['pkg'] }, expected: ['pkg/__init__.py'] },
     {
@@ -73,12 +73,12 @@ describe('selection', () => {
     {
       name: 'exclusions by name at any depth',
       options: { exclude: ['*_pb2.py', 'pkg'] },
-      expected: ['a.py', 'b.py'],
+      expected: ['a.py', 'b.py', 'scripts/tool'],
     },
     {
       name: 'the same file twice is checked once',
       options: { paths: ['a.py', './a.py', '.'] },
-      expected: ['a.py', 'b.py', 'gen/api_pb2.py', 'pkg/__init__.py'],
+      expected: ['a.py', 'b.py', 'gen/api_pb2.py', 'pkg/__init__.py', 'scripts/tool'],
     },
     {
       name: 'an absolute path inside the workspace',

@@ -16,6 +16,7 @@ const DEFAULTS: Inputs = {
   python: 'python3',
   'changed-since': undefined,
   'fail-on-error': true,
+  mypy: 'auto',
 };
 
 describe('getInputs', () => {
@@ -32,6 +33,13 @@ describe('getInputs', () => {
       expected: { paths: ['my dir/a b.py', 'src'] },
     },
     { name: 'blank paths means the workspace', env: { INPUT_PATHS: '  \n' }, expected: { paths: ['.'] } },
+    { name: 'mypy: true', env: { INPUT_MYPY: 'true' }, expected: { mypy: 'true' } },
+    { name: 'mypy: false', env: { INPUT_MYPY: 'false' }, expected: { mypy: 'false' } },
+    {
+      name: 'mypy: a word it does not know',
+      env: { INPUT_MYPY: 'strict' },
+      error: 'invalid value "strict" for input "mypy" (expected one of: auto, true, false)',
+    },
     {
       name: 'exclude globs keep their braces whole',
       env: { INPUT_EXCLUDE: 'legacy {a,b}/*.py\n*_pb2.py' },

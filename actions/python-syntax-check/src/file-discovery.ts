@@ -1,7 +1,8 @@
 // Turns the `paths`/`exclude` inputs into the list of files to compile: walks folders (following symlinks only
 // inside the workspace, each folder once, so loops end), applies exclusions and .gitignore, and keeps only
-// regular files (a FIFO named x.py would block a reader forever).
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+// regular files (a FIFO named x.py would block a reader forever): every .py file, and every file without an
+// extension whose first line is a Python shebang (bin/manage).
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError, type Logger } from '@hokusai/action-kit';
@@ -53,6 +54,42 @@ export interface Discovery {
   unmatchedGlobs: string[];
   /** Files left out because they did not change since `changedSince`. */
   unchanged: number;
+  /** Files without an extension found by their Python shebang (`#!/usr/bin/env python3`), sorted. */
+  shebangScripts: string[];
+}
+
+/**
+ * Whether a file's first line is a Python shebang: `#!/usr/bin/env python3`, `#!/usr/bin/python3.12 -u`,
+ * `#!/usr/bin/env -S python3 -X dev`, `#! python`, pypy, and `uv run --script` (PEP 723 scripts).
+ */
+export function isPythonShebang(firstLine: string): boolean {
+  const match = /^#!\s*(\S+)(.*)$/.exec(firstLine.replace(/\r$/, ''));
+  if (!match) return false;
+  const program = match[1]!.split('/').pop()!;
+  const args = match[2]!.trim().split(/\s+/).filter(Boolean);
+  const isPython = (word: string) => /^(python|pypy)(\d+(\.\d+)*)?$/.test(word);
+  if (isPython(program)) return true;
+  if (program !== 'env') return false;
+  const words = args.filter((a) => !a.startsWith('-'));
+  return isPython(words[0] ?? '') || (words[0] === 'uv' && words[1] === 'run' && args.includes('--script'));
+}
+
+/** A name with no extension (`manage`, `deploy-tool`); dotfiles (`.envrc`) count as having one. */
+const hasNoExtension = (name: string) => !name.includes('.');
+
+/** The first line of a file (up to 256 bytes), or '' when it cannot be read. */
+async function firstLineOf(file: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('latin1').split('\n')[0] ?? '';
+  } catch {
+    return '';
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Splits the `paths` input: one entry per line; a line that is not an existing path is split at spaces. */
@@ -78,6 +115,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
   const skipped: SkippedPath[] = [];
   const unmatchedGlobs: string[] = [];
   let gitIgnored = 0;
+  const shebangScripts: string[] = [];
 
   let ignored: Set<string> | null = null;
   if (options.respectGitignore && options.git) ignored = new Set(await options.git.ignoredPaths());
@@ -169,6 +207,26 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
               () => addFile(rel, 0),
             ),
           );
+      } else if (hasNoExtension(entry.name) && accept(rel) && !userExclude.matches(rel)) {
+        // A script such as bin/manage is Python when its shebang says so: the interpreter would run it.
+        fileStats.push(
+          firstLineOf(abs).then(async (line) => {
+            if (!isPythonShebang(line)) return;
+            if (isGitIgnored(rel, false)) {
+              gitIgnored++;
+              return;
+            }
+            shebangScripts.push(rel);
+            addFile(
+              rel,
+              size ??
+                (await stat(abs).then(
+                  (s) => s.size,
+                  () => 0,
+                )),
+            );
+          }),
+        );
       }
     }
     await Promise.all(fileStats);
@@ -225,5 +283,13 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     unchanged = before - files.length;
     logger.info(`${files.length} of ${before} Python files changed since ${options.changedSince}`);
   }
-  return { files, skipped, gitIgnored, unmatchedGlobs, unchanged };
+  const kept = new Set(files.map((f) => f.path));
+  return {
+    files,
+    skipped,
+    gitIgnored,
+    unmatchedGlobs,
+    unchanged,
+    shebangScripts: shebangScripts.filter((p) => kept.has(p)).sort(),
+  };
 }

@@ -5,10 +5,12 @@ import {
   ConfigurationError,
   confinePath,
   createInputReader,
+  parseChoice,
   parseList,
   shorten,
   type Environment,
 } from '@hokusai/action-kit';
+import type { MypyMode } from './mypy-report.js';
 import { splitPathsInput } from './file-discovery.js';
 import { hasGlobMagic, staticBase } from './glob-pattern.js';
 
@@ -19,6 +21,8 @@ export interface Inputs {
   python: string;
   'changed-since': string | undefined;
   'fail-on-error': boolean;
+  /** auto: when the repository configures mypy; true: always; false: never. */
+  mypy: MypyMode;
 }
 
 /** `workspace` lets a line of `paths` that names an existing file with spaces stay whole. */
@@ -52,6 +56,7 @@ export function getInputs(env: Environment, workspace: string): Inputs {
     python,
     'changed-since': changedSince === '' ? undefined : changedSince,
     'fail-on-error': input.boolean('fail-on-error', true),
+    mypy: parseChoice(input.string('mypy') || 'auto', 'mypy', ['auto', 'true', 'false'] as const),
   };
 }
 

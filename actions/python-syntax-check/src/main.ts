@@ -9,8 +9,10 @@ import { compileFiles } from './compile-pool.js';
 import { discoverFiles, type Discovery } from './file-discovery.js';
 import { openGitRepository } from './git-repository.js';
 import { getInputs, type Inputs } from './inputs.js';
+import { mypyResult, mypySummary } from './mypy-report.js';
+import { typeCheck } from './type-check.js';
 import { probeInterpreter } from './interpreter.js';
-import { annotationFor, logLine, reportEntry, summaryMarkdown } from './syntax-report.js';
+import { annotationFor, logLine, reportEntry, safeName, summaryMarkdown } from './syntax-report.js';
 
 async function findFiles(inputs: Inputs, workspace: string, logger: Logger): Promise<Discovery> {
   const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
@@ -57,6 +59,11 @@ export async function main(): Promise<void> {
   for (const glob of discovery.unmatchedGlobs)
     logger.warning(`input "paths": "${glob}" matched no Python file`);
   for (const skip of discovery.skipped) logger.warning(`skipped ${skip.path}: ${skip.reason}`);
+  if (discovery.shebangScripts.length > 0) {
+    logger.info(
+      `${discovery.shebangScripts.length} script(s) without .py found by their Python shebang: ${discovery.shebangScripts.map(safeName).join(', ')}`,
+    );
+  }
   if (discovery.gitIgnored > 0)
     logger.info(`${discovery.gitIgnored} paths left out because .gitignore ignores them`);
   if (discovery.files.length === 0) {
@@ -80,12 +87,22 @@ export async function main(): Promise<void> {
   }
 
   const reportDir = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'python-syntax-check-'));
+  const mypy = await typeCheck(inputs, {
+    workspace,
+    interpreterExecutable: interpreter.executable,
+    files: discovery.files.map((f) => f.path),
+    syntaxErrors: result.failures.length,
+    cacheDir: path.join(reportDir, 'mypy-cache'),
+    logger,
+  });
   const reportPath = path.join(reportDir, 'report.json');
   await writeFile(reportPath, JSON.stringify(result.failures.map(reportEntry), null, 2) + '\n');
 
   core.setOutput('files-checked', result.checked);
   core.setOutput('error-count', result.failures.length);
   core.setOutput('report', reportPath);
+  core.setOutput('mypy', mypyResult(mypy.outcome, mypy.plan));
+  core.setOutput('mypy-errors', mypy.outcome?.kind === 'failed' ? mypy.outcome.errors.length : 0);
   await writeSummary(
     summaryMarkdown({
       pythonVersion: interpreter.version,
@@ -95,17 +112,28 @@ export async function main(): Promise<void> {
       skipped: discovery.skipped,
       durationMs: Date.now() - started,
       changedSince: inputs['changed-since'],
-    }),
+      shebangScripts: discovery.shebangScripts,
+    }) + (mypy.inSummary ? `\n${mypySummary(mypy.plan, mypy.outcome)}` : ''),
   );
 
-  const summaryLine = `${result.failures.length} of ${result.checked} Python files failed to compile with Python ${interpreter.version}`;
-  if (result.failures.length === 0) {
+  const problems: string[] = [];
+  if (result.failures.length > 0) {
+    problems.push(
+      `${result.failures.length} of ${result.checked} Python files failed to compile with Python ${interpreter.version}`,
+    );
+  } else {
     logger.info(
       `${result.checked} Python files compiled with Python ${interpreter.version}: no syntax errors`,
     );
-  } else if (inputs['fail-on-error']) {
-    failStep(summaryLine);
-  } else {
-    logger.warning(`${summaryLine} (fail-on-error is false, so the step passes)`);
   }
+  if (mypy.outcome?.kind === 'failed')
+    problems.push(`mypy found ${mypy.outcome.errors.length} type error(s)`);
+  if (mypy.outcome?.kind === 'crashed')
+    problems.push(`mypy stopped without checking: ${mypy.outcome.detail}`);
+  if (mypy.outcome?.kind === 'not-installed' && inputs.mypy === 'true') {
+    problems.push(`input "mypy" is true but mypy is not installed for ${inputs.python}: pip install mypy`);
+  }
+  if (problems.length === 0) return;
+  if (inputs['fail-on-error']) failStep(problems.join('; '));
+  else logger.warning(`${problems.join('; ')} (fail-on-error is false, so the step passes)`);
 }

@@ -67,10 +67,16 @@ export function locationText(failure: CompileFailure): string {
  * `::stop-commands::t.py`) can become a workflow command.
  */
 export function logLine(failure: CompileFailure): string {
-  const text = `${locationText(failure)}: ${failure.kind}: ${failure.message}`;
+  return `✗ ${escapeControl(`${locationText(failure)}: ${failure.kind}: ${failure.message}`)}`;
+}
+
+const escapeControl = (text: string) =>
   // eslint-disable-next-line no-control-regex
-  const safe = text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  return `✗ ${safe}`;
+  text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+
+/** A repository file name for the middle of a log line: control characters escaped, so it stays on that line. */
+export function safeName(name: string): string {
+  return escapeControl(name);
 }
 
 export interface SummaryInput {
@@ -81,6 +87,8 @@ export interface SummaryInput {
   skipped: SkippedPath[];
   durationMs: number;
   changedSince?: string;
+  /** Files without .py compiled because of their Python shebang. */
+  shebangScripts?: string[];
   /** Rows past this are counted, not listed (a job summary is capped at 1 MiB). */
   maxRows?: number;
 }
@@ -118,9 +126,17 @@ export function summaryMarkdown(input: SummaryInput): string {
         { raw: [0] },
       ),
     );
+  const scripts = input.shebangScripts ?? [];
+  const shebangNote =
+    scripts.length > 0 &&
+    `Including ${scripts.length} script${scripts.length === 1 ? '' : 's'} without \`.py\` found by ${scripts.length === 1 ? 'its' : 'their'} Python shebang: ${scripts
+      .slice(0, 20)
+      .map(inlineCode)
+      .join(', ')}${scripts.length > 20 ? ', …' : ''}.`;
   return blocks(
     heading('Python syntax check'),
     verdict,
+    shebangNote,
     failures.length > 0 && table(['File', 'Line', 'Column', 'Error', 'Message'], rows, { raw: [0] }),
     more,
     skipped,

@@ -31,7 +31,9 @@ test('publish exports and pushes a release to the given remote', () => {
   const run = cli('publish', 'import-smoke-test', 'v1.0.0', remote, '--source', 'hokusai/actions@1cdcfc3');
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/: published v1\.0\.0 at [0-9a-f]{40} \(branch main; v1 moved there\)/);
+  expect(run.stdout).toMatch(
+    /: published v1\.0\.0 at [0-9a-f]{40} \(branch main; v1\.0\.0: created at [0-9a-f]{12}; v1: created at [0-9a-f]{12}\)/,
+  );
   const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'v1'], {
     cwd: remote,
     encoding: 'utf8',
@@ -55,7 +57,7 @@ test.each([
     name: 'unknown command',
     args: ['ship'],
     message:
-      'action-export: usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>]\n',
+      'action-export: usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>] | release <vX.Y.Z> --source <sha> --owner <owner> --repository <name> [--remote-base <url>] [--date <YYYY-MM-DD>]\n',
   },
 ])('$name: one line and exit 1', ({ args, message }) => {
   const run = cli(...args.map((a) => (a === 'x' ? path.join(temp, 'x') : a)));

@@ -14,7 +14,14 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, runAction } from '@hokusai/action-harness';
-import { ACTIONS, exportAction, ExportError, findOutsideReferences, type ActionName } from '../src/index.js';
+import {
+  ACTIONS,
+  exportAction,
+  ExportError,
+  findOutsideReferences,
+  markdownLinks,
+  type ActionName,
+} from '../src/index.js';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'hokusai-action-export-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -72,6 +79,11 @@ describe.each(ACTIONS.map((name) => ({ name })))('$name exported on its own', ({
     const distFiles = readdirSync(path.join(exportDir, 'dist'), { recursive: true }).map(String);
     const bundle = readFileSync(path.join(exportDir, 'dist', 'index.js'), 'utf8');
     expect(findOutsideReferences(bundle, distFiles)).toEqual([]);
+    // Every relative link of the published README resolves in the published repository.
+    const links = markdownLinks(readFileSync(path.join(exportDir, 'README.md'), 'utf8'))
+      .filter((href) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(href))
+      .map((href) => href.split('#')[0]!);
+    expect(links.filter((href) => !existsSync(path.join(exportDir, decodeURI(href))))).toEqual([]);
   });
 
   test('runs its bundle from there and fails fast, in one line, on a bad input', async () => {

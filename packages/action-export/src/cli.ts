@@ -1,7 +1,10 @@
 // Release helper, run by .github/workflows/release.yml:
 //   tsx packages/action-export/src/cli.ts export <action> <out-dir>
 //   tsx packages/action-export/src/cli.ts publish <action> <vX.Y.Z> <remote> [--source <text>]
-// publish exports actions/<action> to a temp folder, checks its bundle, and pushes it (token: env PUBLISH_TOKEN).
+//   tsx packages/action-export/src/cli.ts release <vX.Y.Z> --source <sha> --owner <owner> --repository <name>
+//        [--remote-base https://github.com] [--date YYYY-MM-DD]
+// publish exports actions/<action> to a temp folder, checks its bundle, and pushes it; release does the whole
+// release (release.ts). Token: env PUBLISH_TOKEN (git, through a credential helper; the GitHub API, a header).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { findOutsideReferences } from './bundle-references.js';
 import { exportAction } from './published-tree.js';
 import { majorOf, publishAction } from './publish.js';
+import { releaseAll } from './release.js';
+import { describePlan } from './release-plan.js';
+import { appendFile } from 'node:fs/promises';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const USAGE =
+  'usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>] | release <vX.Y.Z> --source <sha> --owner <owner> --repository <name> [--remote-base <url>] [--date <YYYY-MM-DD>]';
 
 async function exportChecked(action: string, outDir: string) {
   const tree = await exportAction(repoRoot, action, outDir);
@@ -51,16 +59,38 @@ async function main(argv: string[]): Promise<void> {
       });
       console.log(
         `${remote}: ${result.changed ? 'published' : 'already had'} ${result.version} at ${result.commit} ` +
-          `(branch ${result.branch}; ${result.major} moved there); files: ${tree.files.join(', ')}`,
+          `(branch ${result.branch}; ${describePlan(result.plan).join('; ')}); files: ${tree.files.join(', ')}`,
       );
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
     return;
   }
-  throw new Error(
-    'usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>]',
-  );
+  if (command === 'release' && action) {
+    const option = (name: string) => {
+      const at = rest.indexOf(`--${name}`);
+      return at >= 0 ? rest[at + 1] : undefined;
+    };
+    const source = option('source');
+    const owner = option('owner');
+    const repository = option('repository');
+    if (!source || !owner || !repository) throw new Error(USAGE);
+    const token = process.env.PUBLISH_TOKEN;
+    const report = await releaseAll({
+      repoRoot,
+      version: action,
+      source,
+      owner,
+      repository,
+      remoteBase: option('remote-base') ?? process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+      date: option('date') ?? new Date().toISOString().slice(0, 10),
+      github: token ? { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com', token } : undefined,
+      log: (line) => console.log(line),
+    });
+    if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, report.summary);
+    return;
+  }
+  throw new Error(USAGE);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

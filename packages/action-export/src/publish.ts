@@ -1,11 +1,12 @@
 // Publishes an exported action tree as its own repository: one commit per release on the default branch (so SHA
-// pins of earlier releases stay reachable), an annotated vX.Y.Z tag, and the major tag vX moved to it, pushed
-// atomically. The token (if any) reaches git only through a credential helper that reads PUBLISH_TOKEN from the
+// pins of earlier releases stay reachable), an annotated vX.Y.Z tag, and the major tag vX moved to it when this is
+// the newest release of that major (never backwards: release-plan.ts), pushed atomically with leases. The token (if any) reaches git only through a credential helper that reads PUBLISH_TOKEN from the
 // environment: never argv, never the remote URL, never a file.
 import { execFile } from 'node:child_process';
 import { cp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { majorTagOf, planRelease, type ReleasePlan, type RemoteTag } from './release-plan.js';
 
 const run = promisify(execFile);
 
@@ -31,6 +32,8 @@ export interface PublishResult {
   commit: string;
   /** false when the remote already had this exact tree (a re-run): nothing new was committed. */
   changed: boolean;
+  /** What happened to vX.Y.Z and vX. */
+  plan: ReleasePlan;
 }
 
 export class PublishError extends Error {
@@ -44,7 +47,7 @@ const CREDENTIAL_HELPER =
 export function majorOf(version: string): string {
   const match = VERSION.exec(version);
   if (!match) throw new PublishError(`invalid version "${version}": expected vX.Y.Z, e.g. v1.2.3`);
-  return `v${match[1]}`;
+  return majorTagOf(version);
 }
 
 export async function publishAction(options: PublishOptions): Promise<PublishResult> {
@@ -91,7 +94,11 @@ export async function publishAction(options: PublishOptions): Promise<PublishRes
   await git(['add', '--all']);
   const tree = await git(['write-tree']);
 
-  const existing = await git([...auth, 'ls-remote', '--tags', 'origin', `refs/tags/${version}`]);
+  const tags = await remoteTagsOf(await git([...auth, 'ls-remote', '--tags', 'origin']));
+  const existing = tags.find((t) => t.name === version);
+  let commit: string;
+  let changed = false;
+  let branchRefspec: string[] = [];
   if (existing) {
     // A re-run of a release: fine if that tag already holds exactly this tree, refused otherwise.
     await git([
@@ -109,29 +116,41 @@ export async function publishAction(options: PublishOptions): Promise<PublishRes
         `${version} is already published in ${remote} with different content: release a new version`,
       );
     }
-    const commit = await git(['rev-parse', `${version}^{commit}`]);
+    commit = await git(['rev-parse', `${version}^{commit}`]);
+  } else {
+    const unchanged = hasHistory && (await git(['rev-parse', 'HEAD^{tree}'])) === tree;
+    if (!unchanged) {
+      const message = `Release ${version}${options.source ? `\n\nExported from ${options.source}` : ''}`;
+      await git(['commit', '--quiet', '--message', message]);
+      changed = true;
+    }
+    commit = await git(['rev-parse', 'HEAD']);
+    branchRefspec = [`HEAD:refs/heads/${branch}`];
+  }
+  // Which tags to make and move: vX.Y.Z once, vX only forward (release-plan.ts), each with a lease.
+  const plan = planRelease({ version, target: commit, existing: tags });
+  if (plan.versionTag.action === 'create')
+    await git(['tag', '--annotate', version, '--message', version, commit]);
+  if (plan.majorTag.action === 'create' || plan.majorTag.action === 'move') {
     await git(['tag', '--force', major, commit]);
-    await git([...auth, 'push', '--quiet', '--force', 'origin', `refs/tags/${major}`]);
-    return { version, major, branch, commit, changed: false };
   }
+  const refspecs = [...plan.pushArgs, ...branchRefspec];
+  if (plan.pushArgs.length > 0 || branchRefspec.length > 0) {
+    await git([...auth, 'push', '--quiet', '--atomic', 'origin', ...refspecs]);
+  }
+  return { version, major, branch, commit, changed, plan };
+}
 
-  const unchanged = hasHistory && (await git(['rev-parse', 'HEAD^{tree}'])) === tree;
-  if (!unchanged) {
-    const message = `Release ${version}${options.source ? `\n\nExported from ${options.source}` : ''}`;
-    await git(['commit', '--quiet', '--message', message]);
+/** `git ls-remote --tags` output as RemoteTag[] (annotated tags peeled to their commit). */
+export function remoteTagsOf(lsRemote: string): RemoteTag[] {
+  const objects = new Map<string, string>();
+  const peeled = new Map<string, string>();
+  for (const line of lsRemote.split('\n')) {
+    const [sha, ref] = line.split('\t');
+    if (!sha || !ref?.startsWith('refs/tags/')) continue;
+    const name = ref.slice('refs/tags/'.length);
+    if (name.endsWith('^{}')) peeled.set(name.slice(0, -3), sha);
+    else objects.set(name, sha);
   }
-  const commit = await git(['rev-parse', 'HEAD']);
-  await git(['tag', '--annotate', version, '--message', version, commit]);
-  await git(['tag', '--force', major, commit]);
-  await git([
-    ...auth,
-    'push',
-    '--quiet',
-    '--atomic',
-    'origin',
-    `HEAD:refs/heads/${branch}`,
-    `refs/tags/${version}`,
-    `+refs/tags/${major}:refs/tags/${major}`,
-  ]);
-  return { version, major, branch, commit, changed: !unchanged };
+  return [...objects].map(([name, object]) => ({ name, object, commit: peeled.get(name) ?? object }));
 }

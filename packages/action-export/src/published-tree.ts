@@ -1,7 +1,8 @@
 // What a standalone action repository (hokusai/<action>) holds: actions/<name>/{action.yml, README.md, dist/**} and
 // nothing else, so its bundle must run with nothing around it. Missing pieces are errors, never skipped.
-import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { rewriteReadmeLinks, type LinkRewrite } from './readme-links.js';
 import path from 'node:path';
 
 /** Every action the release publishes, in the order the README lists them. */
@@ -24,14 +25,31 @@ export interface ExportedTree {
   dir: string;
   /** Paths relative to `dir`, with forward slashes, sorted. */
   files: string[];
+  /** README links that left the action folder, now pointing at the monorepo (readme-links.ts). */
+  linkRewrites: LinkRewrite[];
+}
+
+export interface ExportOptions {
+  /** Where README links out of the action folder point: the monorepo's URL, default https://github.com/hokusai/actions. */
+  repositoryUrl?: string;
+  /** The ref they point at: the release's version, default main. */
+  ref?: string;
 }
 
 export class ExportError extends Error {
   override name = 'ExportError';
 }
 
-/** Copies the published files of actions/<name> into `outDir` (created; must be empty or missing). */
-export async function exportAction(repoRoot: string, name: string, outDir: string): Promise<ExportedTree> {
+/**
+ * Copies the published files of actions/<name> into `outDir` (created; must be empty or missing), with README links
+ * that leave the action folder rewritten to the monorepo; a link to nothing is a BrokenLinkError.
+ */
+export async function exportAction(
+  repoRoot: string,
+  name: string,
+  outDir: string,
+  options: ExportOptions = {},
+): Promise<ExportedTree> {
   const source = path.join(repoRoot, 'actions', name);
   if (!existsSync(source)) throw new ExportError(`actions/${name} does not exist`);
   for (const required of [...PUBLISHED_FILES, 'dist/index.js']) {
@@ -49,7 +67,22 @@ export async function exportAction(repoRoot: string, name: string, outDir: strin
     files.push(file);
   }
   await copyTree(path.join(source, 'dist'), path.join(outDir, 'dist'), 'dist', files, name);
-  return { dir: outDir, files: files.sort() };
+  const readme = path.join(outDir, 'README.md');
+  const { text, rewrites } = rewriteReadmeLinks(await readFile(readme, 'utf8'), {
+    actionDir: `actions/${name}`,
+    published: new Set(files),
+    kindOf: (repoPath) => {
+      try {
+        return statSync(path.join(repoRoot, repoPath)).isDirectory() ? 'directory' : 'file';
+      } catch {
+        return undefined;
+      }
+    },
+    repositoryUrl: options.repositoryUrl ?? 'https://github.com/hokusai/actions',
+    ref: options.ref ?? 'main',
+  });
+  await writeFile(readme, text);
+  return { dir: outDir, files: files.sort(), linkRewrites: rewrites };
 }
 
 async function copyTree(

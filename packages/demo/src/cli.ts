@@ -23,6 +23,7 @@ import { Narrator } from './narrator.js';
 import { writeReport } from './report.js';
 import { syntaxGate } from './gate.js';
 import { buildImage, captureCrash, dockerReady, removeImages, serveApi, type RunningApi } from './images.js';
+import { manualRollback } from './manual-rollback.js';
 import { checkout, scratchRoot, type Commit } from './workspace.js';
 
 const OUTPUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'output');
@@ -184,7 +185,28 @@ async function main(): Promise<void> {
   cleanups.push(() => live.stop());
   if (!(await probe(live, apiKey, 'the fix'))) throw new Error('the fixed service did not pass its probes');
 
-  narrator.act(`The end: the service is healthy on the fixed revision (${narrator.elapsed()} in all)`);
+  // ---------------------------------------------------------------------------------------------------------
+  narrator.act('Act 5 — on-call rolls back to revision 108 by hand, from the Actions tab');
+  narrator.say(
+    'A customer reports the fix changed a response; until it is understood, on-call runs Roll back API with ' +
+      'revision 108 (rollback-ecs.yml, workflow_dispatch).',
+  );
+  const manual = await manualRollback(narrator, {
+    endpoint: emulator.endpoint,
+    revision: '108',
+    reason: 'customer report after the fix; back to 108 while it is investigated',
+    pollInterval: '1s', // auto-rollback polls at most once a second: 20 s simulated
+    stableFor: sim(60),
+  });
+  (manual.result === 'rolled-back' ? narrator.good.bind(narrator) : narrator.bad.bind(narrator))(
+    `result: ${manual.result} — ${short(manual.from)} -> ${short(manual.to)}; the incident report is in the summary`,
+  );
+  if (manual.result !== 'rolled-back')
+    throw new Error(`expected the manual rollback to end rolled-back, got ${manual.result}`);
+
+  narrator.act(
+    `The end: every path replayed — the incident, the fix, the manual rollback (${narrator.elapsed()} in all)`,
+  );
   await writeSummaries();
 }
 

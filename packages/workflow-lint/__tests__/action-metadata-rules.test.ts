@@ -33,6 +33,24 @@ const cases: { name: string; text: string; exists?: (p: string) => boolean; expe
       expected: [[1, 'action has no description']],
     },
     {
+      name: 'a description of 124 characters passes',
+      text: GOOD.replace('Does one thing well.', 'x'.repeat(124)),
+      expected: [],
+    },
+    {
+      name: 'a description of 125 characters is refused, folded scalar too',
+      text: GOOD.replace(
+        'description: Does one thing well.',
+        `description: >-\n  ${'x'.repeat(60)}\n  ${'y'.repeat(64)}`,
+      ),
+      expected: [[2, 'description is 125 characters; the Marketplace takes less than 125']],
+    },
+    {
+      name: 'a branding color the Marketplace does not know',
+      text: GOOD.replace('color: green', 'color: teal'),
+      expected: [[6, 'branding color "teal" is not one the Marketplace knows']],
+    },
+    {
       name: 'empty name',
       text: GOOD.replace('name: Example', "name: ''"),
       expected: [[1, 'action has no name']],

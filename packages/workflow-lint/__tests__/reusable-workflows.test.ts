@@ -7,6 +7,7 @@ import { repoRoot } from '@hokusai/action-harness';
 
 interface Job {
   needs?: string | string[];
+  if?: string;
   permissions?: Record<string, string>;
   environment?: { name: string };
   steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
@@ -14,7 +15,7 @@ interface Job {
 }
 interface Workflow {
   on: Record<string, { inputs?: Record<string, Record<string, unknown>>; secrets?: Record<string, unknown> }>;
-  concurrency: { group: string; 'cancel-in-progress': boolean };
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
   permissions: Record<string, string>;
   jobs: Record<string, Job>;
 }
@@ -34,14 +35,18 @@ describe('deploy-ecs.yml', () => {
         'ecr-repository',
         'cluster',
         'service',
+        'image',
         'container-name',
+        'task-definition',
         'dockerfile',
         'context',
         'python-version',
         'syntax-paths',
+        'type-check',
         'imports',
         'health-urls',
         'environment',
+        'environment-url',
       ]),
     );
     for (const [name, spec] of Object.entries(inputs)) {
@@ -49,17 +54,18 @@ describe('deploy-ecs.yml', () => {
     }
     expect(inputs.dockerfile!.default).toBe('Dockerfile.api');
     expect(inputs.imports!.default).toBe('from src.api.main import app');
+    expect(inputs['ecr-repository']!.required).toBe(false); // not needed to promote
     expect(deploy.on.workflow_call!.secrets).toHaveProperty('probe-headers');
   });
 
-  test('runs gate -> build -> push -> deploy -> verify', () => {
-    expect(Object.keys(deploy.jobs)).toEqual(['gate', 'build', 'push', 'deploy', 'verify']);
+  test('runs plan -> gate -> build -> push -> deploy', () => {
+    expect(Object.keys(deploy.jobs)).toEqual(['plan', 'gate', 'build', 'push', 'deploy']);
     expect(Object.values(deploy.jobs).map((job) => job.needs ?? null)).toEqual([
       null,
-      'gate',
-      'build',
-      'push',
-      'deploy',
+      'plan',
+      ['plan', 'gate'],
+      ['plan', 'build'],
+      ['plan', 'push'],
     ]);
   });
 
@@ -68,26 +74,45 @@ describe('deploy-ecs.yml', () => {
       (deploy.jobs[job]!.steps ?? [])
         .map((s) => s.uses?.replace(/@.*/, ''))
         .filter((u) => u?.startsWith('hokusai/'));
+    expect(actions('plan')).toEqual([]);
     expect(actions('gate')).toEqual([
       'hokusai/actions/actions/python-syntax-check',
       'hokusai/actions/actions/import-smoke-test',
     ]);
     expect(actions('build')).toEqual(['hokusai/actions/actions/import-smoke-test']);
     expect(actions('push')).toEqual(['hokusai/actions/actions/ecr-push']);
-    expect(actions('deploy')).toEqual(['hokusai/actions/actions/ecs-deploy-and-wait']);
-    expect(actions('verify')).toEqual([
+    expect(actions('deploy')).toEqual([
+      'hokusai/actions/actions/ecs-deploy-and-wait',
       'hokusai/actions/actions/endpoint-probe',
       'hokusai/actions/actions/auto-rollback',
     ]);
     const smokeInImage = deploy.jobs.build!.steps!.find((s) => s.uses?.includes('import-smoke-test'));
-    expect(smokeInImage?.with?.image).toBe('${{ steps.tag.outputs.image }}');
-    expect(
-      deploy.jobs.deploy!.steps!.find((s) => s.uses?.includes('ecs-deploy-and-wait'))?.with?.rollback,
-    ).toBe('true');
+    expect(smokeInImage?.with?.image).toBe('${{ steps.build.outputs.image }}');
+    const deployStep = deploy.jobs.deploy!.steps!.find((s) => s.uses?.includes('ecs-deploy-and-wait'));
+    expect(deployStep?.with).toMatchObject({
+      rollback: 'true',
+      image: '${{ needs.push.outputs.image-uri-with-digest || inputs.image }}',
+      'task-definition': '${{ inputs.task-definition }}',
+    });
   });
 
-  test('asks for the least: nothing at the top, contents: read or id-token: write per job', () => {
+  test('every caller path: the gate, build and push run only when building; the deploy also after a promotion', () => {
+    const jobs = deploy.jobs as Record<string, Job & { if?: string }>;
+    expect(jobs.gate!.if).toBe("needs.plan.outputs.build == 'true'");
+    expect(jobs.build!.if).toBeUndefined(); // skipped with the gate
+    expect(jobs.deploy!.if).toBe(
+      "${{ !cancelled() && needs.plan.result == 'success' && (needs.push.result == 'success' || needs.plan.outputs.build == 'false') }}",
+    );
+    const push = jobs.push!.steps!.find((s) => s.uses?.includes('ecr-push'))!;
+    expect(push.with).toMatchObject({
+      'reuse-existing': 'true',
+      'expected-image-id': '${{ needs.build.outputs.image-id }}',
+    });
+  });
+
+  test('asks for the least: nothing at the top, none for the plan, contents: read or id-token: write per job', () => {
     expect(deploy.permissions).toEqual({});
+    expect(deploy.jobs.plan!.permissions).toEqual({});
     for (const [name, job] of Object.entries(deploy.jobs)) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
         expect(`${name}: ${scope}: ${level}`).toMatch(/: (contents: read|id-token: write)$/);
@@ -95,7 +120,10 @@ describe('deploy-ecs.yml', () => {
     }
     expect(deploy.jobs.gate!.permissions).toEqual({ contents: 'read' });
     expect(deploy.jobs.push!.permissions).toEqual({ 'id-token': 'write' });
-    expect(deploy.jobs.deploy!.environment).toEqual({ name: '${{ inputs.environment }}' });
+    expect(deploy.jobs.deploy!.environment).toEqual({
+      name: '${{ inputs.environment }}',
+      url: "${{ inputs.environment-url || format('{0}/{1}/actions/runs/{2}', github.server_url, github.repository, github.run_id) }}",
+    });
   });
 });
 
@@ -118,12 +146,14 @@ describe('rollback-ecs.yml', () => {
   });
 });
 
-test('deploys and rollbacks share one concurrency group per cluster/service and never cancel one in flight', () => {
-  expect(deploy.concurrency).toEqual({
-    group: 'hokusai-ecs-${{ inputs.cluster }}-${{ inputs.service }}',
+test('deploys of one service wait for each other, never cancelled; a rollback is in no group', () => {
+  expect(deploy.concurrency).toBeUndefined();
+  expect((deploy.jobs.deploy as Job & { concurrency: unknown }).concurrency).toEqual({
+    group: 'hokusai-ecs-deploy-${{ needs.plan.outputs.service-key }}',
     'cancel-in-progress': false,
   });
-  expect(rollback.concurrency).toEqual(deploy.concurrency);
+  expect(rollback.concurrency).toBeUndefined();
+  expect((rollback.jobs.rollback as Job & { concurrency?: unknown }).concurrency).toBeUndefined();
 });
 
 test("the docs' table of pinned third-party actions matches every workflow", () => {

@@ -117,3 +117,34 @@ test('invalid YAML is reported with its line, and nothing else is checked', () =
   expect(findings.length).toBeGreaterThan(0);
   expect(findings.every((f) => f.rule === 'yaml' && f.line >= 5)).toBe(true);
 });
+
+describe('credentials-cache', () => {
+  const job = (steps: string) =>
+    `on: workflow_dispatch\npermissions: {}\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n    steps:\n${steps}`;
+  const TOKEN = `      - id: t\n        uses: actions/create-github-app-token@${SHA} # v3.1.1\n        with:\n          private-key: \${{ secrets.KEY }}\n`;
+  test.each([
+    {
+      name: 'pnpm/setup with cache beside an App token',
+      steps: `      - uses: pnpm/setup@${SHA} # v2.0.2\n        with:\n          cache: true\n${TOKEN}`,
+      lines: [9],
+    },
+    {
+      name: 'actions/cache beside a secret',
+      steps: `      - uses: actions/cache@${SHA} # v5.0.0\n      - env:\n          T: \${{ secrets.NPM_TOKEN }}\n        run: npm publish\n`,
+      lines: [9],
+    },
+    {
+      name: 'no cache beside the token',
+      steps: `      - uses: pnpm/setup@${SHA} # v2.0.2\n${TOKEN}`,
+      lines: [],
+    },
+    {
+      name: 'a cache without credentials (GITHUB_TOKEN does not count)',
+      steps: `      - uses: actions/setup-python@${SHA} # v7.0.0\n        with:\n          cache: pip\n      - env:\n          T: \${{ secrets.GITHUB_TOKEN }}\n        run: echo\n`,
+      lines: [],
+    },
+  ])('$name', ({ steps, lines }) => {
+    const findings = lintWorkflow(job(steps), 'w.yml').filter((f) => f.rule === 'credentials-cache');
+    expect(findings.map((f) => f.line)).toEqual(lines);
+  });
+});

@@ -1,6 +1,6 @@
-// Checks an action's action.yml against the suite's layout: name, description, author, branding, every input and
-// output described, no expressions in defaults (the runner does not evaluate them for node actions), and a node24
-// entry point at dist/index.js that exists.
+// Checks an action's action.yml against the suite's layout: name, a description the Marketplace accepts (under 125
+// characters), author, branding with a Marketplace color, every input and output described, no expressions in
+// defaults (the runner does not evaluate them for node actions), and a node24 entry point at dist/index.js that exists.
 import type { Finding } from './findings.js';
 import { YamlSource, entriesOf, hasKey, stringOf, valueAt } from './yaml-source.js';
 
@@ -10,6 +10,24 @@ export interface ActionMetadataContext {
   /** Whether a path relative to the action folder exists (injected so the rules stay pure). */
   exists: (relativePath: string) => boolean;
 }
+
+/**
+ * The longest description the Marketplace publishes: its release form refuses one that is not "less than 125
+ * characters" (the form's own message, quoted in public release notes of actions rejected at 128 and 131).
+ */
+export const MAX_DESCRIPTION_LENGTH = 124;
+/** branding.color values of GitHub's metadata syntax for actions. */
+export const BRANDING_COLORS = [
+  'white',
+  'black',
+  'yellow',
+  'blue',
+  'green',
+  'orange',
+  'red',
+  'purple',
+  'gray-dark',
+];
 
 export const EXPECTED_RUNTIME = 'node24';
 export const EXPECTED_MAIN = 'dist/index.js';
@@ -34,6 +52,13 @@ export function lintActionMetadata(text: string, context: ActionMetadataContext)
     if (!stringOf(valueAt(root, key))?.trim())
       add(source.lineOf(valueAt(root, key) ?? root), `action has no ${key}`);
   }
+  const description = stringOf(valueAt(root, 'description'));
+  if (description && description.length > MAX_DESCRIPTION_LENGTH) {
+    add(
+      source.lineOf(valueAt(root, 'description')),
+      `description is ${description.length} characters; the Marketplace takes less than 125 (shorten it)`,
+    );
+  }
   const author = stringOf(valueAt(root, 'author'));
   if (author !== 'hokusai')
     add(
@@ -46,6 +71,14 @@ export function lintActionMetadata(text: string, context: ActionMetadataContext)
       source.lineOf(branding ?? root),
       'branding needs an icon and a color (the Marketplace listing shows them)',
     );
+  } else {
+    const color = stringOf(valueAt(branding, 'color')) ?? '';
+    if (!BRANDING_COLORS.includes(color)) {
+      add(
+        source.lineOf(valueAt(branding, 'color')),
+        `branding color "${color}" is not one the Marketplace knows (${BRANDING_COLORS.join(', ')})`,
+      );
+    }
   }
 
   for (const section of ['inputs', 'outputs'] as const) {

@@ -23,3 +23,12 @@ export {
   type ActionInterface,
 } from './suite-action-usage.js';
 export { lintReadme, lintReadmes, codeBlocksOf, readmeFiles, type CodeBlock } from './readme-code-blocks.js';
+export {
+  ACTION_RUNTIMES,
+  REMOVED_RUNTIMES,
+  firstNode24Release,
+  runtimeOf,
+  type RuntimeRange,
+} from './action-runtimes.js';
+export { lintDeployFlow, referencesOf } from './deploy-flow-rules.js';
+export { pipeLines, setsPipefail, shellHasPipefail } from './shell-pipes.js';

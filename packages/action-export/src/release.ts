@@ -1,0 +1,163 @@
+// A whole release, as release.yml runs it, in the order that keeps every step safe to re-run:
+//   1. plan this repository's release (the release commit with pinned workflows and the CHANGELOG section) without
+//      pushing: a version already made from another commit, or an empty Unreleased, stops here, before anything moves;
+//   2. publish each action as its own repository hokusai/<action> (publish.ts: one atomic push each);
+//   3. push this repository's vX.Y.Z and vX (atomic, with leases): what deploy-ecs.yml@v1 callers get;
+//   4. a GitHub release per repository (the Marketplace lists an action from its releases).
+// Each step finds what an earlier run did and keeps it (same tree, same parent), so a failed release is finished
+// by re-running it; nothing is ever moved backwards.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findOutsideReferences } from './bundle-references.js';
+import { ensureRelease, type GitHubApi } from './github-releases.js';
+import { ACTIONS, exportAction, type ExportOptions } from './published-tree.js';
+import { publishAction, type PublishResult } from './publish.js';
+import { releaseMonorepo, type MonorepoRelease } from './release-git.js';
+import { describePlan, majorTagOf } from './release-plan.js';
+
+export interface ReleaseOptions {
+  repoRoot: string;
+  version: string;
+  /** The commit released (the workflow's GITHUB_SHA). */
+  source: string;
+  /** The GitHub owner of every repository, e.g. hokusai. */
+  owner: string;
+  /** This repository's name, e.g. actions. */
+  repository: string;
+  /** Where repositories are, e.g. https://github.com (remotes are <base>/<owner>/<name>.git). */
+  remoteBase: string;
+  /** YYYY-MM-DD for the CHANGELOG heading. */
+  date: string;
+  /** For the GitHub releases; undefined skips them (a dry run, a test of the git side). */
+  github?: GitHubApi;
+  /** PUBLISH_TOKEN and the rest of git's environment. */
+  env?: NodeJS.ProcessEnv;
+  actions?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export interface ReleaseReport {
+  monorepo: MonorepoRelease;
+  actions: Array<{ action: string; result: PublishResult; files: string[] }>;
+  releases: Array<{ repo: string; url: string; created: boolean }>;
+  /** Markdown for the job summary. */
+  summary: string;
+}
+
+export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport> {
+  const log = options.log ?? (() => undefined);
+  majorTagOf(options.version);
+  const remote = (name: string) => `${options.remoteBase.replace(/\/$/, '')}/${options.owner}/${name}.git`;
+  const monorepoOptions = {
+    cwd: options.repoRoot,
+    remote: remote(options.repository),
+    source: options.source,
+    version: options.version,
+    date: options.date,
+    env: options.env,
+  };
+
+  const planned = await releaseMonorepo({ ...monorepoOptions, dryRun: true });
+  log(`planned ${options.owner}/${options.repository}: ${describePlan(planned.plan).join('; ')}`);
+
+  const actions: ReleaseReport['actions'] = [];
+  for (const action of options.actions ?? ACTIONS) {
+    const temp = await mkdtemp(path.join(tmpdir(), `hokusai-release-${action}-`));
+    try {
+      const tree = await exportChecked(options.repoRoot, action, path.join(temp, 'export'), {
+        repositoryUrl: `${options.remoteBase.replace(/\/$/, '')}/${options.owner}/${options.repository}`,
+        ref: options.version,
+      });
+      const result = await publishAction({
+        exportDir: tree.dir,
+        remote: remote(action),
+        version: options.version,
+        source: `${options.owner}/${options.repository}@${options.source}`,
+        workDir: path.join(temp, 'clone'),
+        env: options.env,
+      });
+      actions.push({ action, result, files: tree.files });
+      log(`${options.owner}/${action}: ${describePlan(result.plan).join('; ')}`);
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
+  }
+
+  const monorepo = await releaseMonorepo(monorepoOptions);
+  log(`${options.owner}/${options.repository}: ${describePlan(monorepo.plan).join('; ')}`);
+
+  const releases: ReleaseReport['releases'] = [];
+  if (options.github) {
+    const source = `${options.owner}/${options.repository}@${options.source.slice(0, 12)}`;
+    for (const repo of [...actions.map((a) => a.action), options.repository]) {
+      const release = await ensureRelease(options.github, {
+        owner: options.owner,
+        repo,
+        tag: options.version,
+        name: options.version,
+        body: repo === options.repository ? monorepo.notes : `${monorepo.notes}\n\nBuilt from ${source}.`,
+        latest: monorepo.plan.latest,
+        prerelease: monorepo.plan.prerelease,
+      });
+      releases.push({ repo, ...release });
+      log(
+        `${options.owner}/${repo}: release ${release.created ? 'created' : 'already there'} ${release.url}`,
+      );
+    }
+  }
+  return { monorepo, actions, releases, summary: summaryOf(options, monorepo, actions, releases) };
+}
+
+async function exportChecked(repoRoot: string, action: string, outDir: string, options: ExportOptions) {
+  const tree = await exportAction(repoRoot, action, outDir, options);
+  const distFiles = tree.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
+  const outside = findOutsideReferences(
+    await readFile(path.join(outDir, 'dist', 'index.js'), 'utf8'),
+    distFiles,
+  );
+  if (outside.length > 0) {
+    throw new Error(
+      `actions/${action}/dist/index.js reaches outside dist/: ${outside.map((o) => `${o.specifier} (${o.via}: ${o.problem})`).join(', ')}`,
+    );
+  }
+  return tree;
+}
+
+function summaryOf(
+  options: ReleaseOptions,
+  monorepo: MonorepoRelease,
+  actions: ReleaseReport['actions'],
+  releases: ReleaseReport['releases'],
+): string {
+  const rows = [
+    [`${options.owner}/${options.repository}`, ...describePlan(monorepo.plan), monorepo.commit.slice(0, 12)],
+    ...actions.map((a) => [
+      `${options.owner}/${a.action}`,
+      ...describePlan(a.result.plan),
+      a.result.commit.slice(0, 12),
+    ]),
+  ];
+  const lines = [
+    `## Release ${options.version}`,
+    '',
+    '| repository | version tag | major tag | commit |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `The reusable workflows in ${options.version} run the suite's actions at ${options.source}.`,
+  ];
+  if (releases.length > 0) {
+    lines.push(
+      '',
+      ...releases.map(
+        (r) => `- ${r.repo}: ${r.created ? 'release created' : 'release already there'} ${r.url}`,
+      ),
+    );
+    lines.push(
+      '',
+      'Marketplace: a release made through the API is not listed by itself. Once per action repository, open its release, choose **Edit**, tick **Publish this Action to the GitHub Marketplace**, accept the agreement and pick the categories (CONTRIBUTING.md, "Releasing").',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
