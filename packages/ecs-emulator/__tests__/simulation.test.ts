@@ -184,7 +184,7 @@ describe('the incident: crash on import, circuit breaker off', () => {
 });
 
 describe('circuit breaker with rollback', () => {
-  test('trips exactly at the threshold (3 for desired 2) and rolls back to the last COMPLETED deployment', () => {
+  test('trips exactly at the threshold (3 for desired 2); the last COMPLETED deployment is IN_PROGRESS again under its own id', () => {
     const { sim, service } = simulate('circuit-breaker-rollback.yaml');
     const completedBefore = primaryOf(service);
     deploy(sim, service, 'broken-3f9c2e1');
@@ -200,12 +200,16 @@ describe('circuit breaker with rollback', () => {
     );
     expect(failing.failedTasks).toBe(3);
     expect(failing.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    // No new deployment: the one that completed before is PRIMARY and IN_PROGRESS again; the failed one left the list.
     const rollback = primaryOf(service);
-    expect(rollback).not.toBe(failing);
-    expect(rollback.taskDefinitionArn).toBe(completedBefore.taskDefinitionArn);
-    expect(rollback.rolloutStateReason).toBe(
-      `ECS deployment circuit breaker: rolling back to deploymentId ${completedBefore.id}.`,
-    );
+    expect(rollback).toBe(completedBefore);
+    expect(rollback).toMatchObject({
+      id: completedBefore.id,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${completedBefore.id}.`,
+    });
+    expect(failing.status).toBe('INACTIVE');
+    expect(service.deployments.filter((d) => d.status !== 'INACTIVE')).toEqual([completedBefore]);
     expect(service.taskDefinitionArn).toMatch(/hokusai-api:108$/);
     const breaker = sim.eventLog.find((e) => e.type === 'circuit-breaker')!;
     expect(breaker).toMatchObject({
@@ -215,14 +219,19 @@ describe('circuit breaker with rollback', () => {
       rollbackTo: completedBefore.id,
     });
     stepUntil(sim, () => rollback.rolloutState === 'COMPLETED', 600);
+    expect(failing.history).toBe('ROLLBACK_SUCCESSFUL');
     const log = messages(service);
     const failedAt = log.indexOf(
-      `(service hokusai-api) deployment ${failing.id} deployment failed: tasks failed to start.`,
+      `(service hokusai-api) (deployment ${failing.id}) deployment failed: tasks failed to start.`,
     );
     const rollingAt = log.indexOf(`(service hokusai-api) rolling back to deployment ${completedBefore.id}.`);
+    const completedAt = log.indexOf(
+      `(service hokusai-api) (deployment ${completedBefore.id}) deployment completed.`,
+    );
     expect(failedAt).toBeGreaterThanOrEqual(0);
-    expect(rollingAt).toBeGreaterThan(failedAt);
-    expect(log.lastIndexOf('(service hokusai-api) has reached a steady state.')).toBeGreaterThan(rollingAt);
+    expect(rollingAt).toBe(failedAt + 1);
+    expect(completedAt).toBeGreaterThan(rollingAt);
+    expect(log.lastIndexOf('(service hokusai-api) has reached a steady state.')).toBeGreaterThan(completedAt);
     expect(alive(sim, service).map((t) => t.taskDefinition.revision)).toEqual([108, 108]);
   });
 

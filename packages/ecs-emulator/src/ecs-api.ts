@@ -96,8 +96,10 @@ export function serviceShape(sim: Simulation, service: Service): Body {
       maximumPercent: service.deploymentConfiguration.maximumPercent,
       minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
     },
+    // PRIMARY first, then the ACTIVE ones newest first (a rollback makes an older deployment PRIMARY again).
     deployments: service.deployments
       .filter((d) => d.status !== 'INACTIVE')
+      .sort((a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'))
       .map((d) => deploymentShape(sim, service, d)),
     roleArn: `arn:aws:iam::${sim.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     events: service.events.map((e) => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
@@ -281,34 +283,10 @@ function taggable(sim: Simulation, arn: string): { tags: Tags } {
   return found;
 }
 
-/**
- * A deployment as AWS's service-deployment API shows it: a circuit-breaker rollback is part of the deployment that
- * failed (ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL / ROLLBACK_FAILED, with `rollback`), not a deployment of its own.
- */
-function serviceDeploymentView(
-  service: Service,
-  d: Deployment,
-): { status: string; finishedAt?: number; rollback?: Deployment } {
-  const rollback = service.deployments.find((x) => x.rollbackOf === d.id);
-  if (!rollback)
-    return { status: d.history, ...(d.finishedAt !== undefined ? { finishedAt: d.finishedAt } : {}) };
-  const status =
-    rollback.history === 'ROLLBACK_SUCCESSFUL' || rollback.history === 'ROLLBACK_FAILED'
-      ? rollback.history
-      : rollback.history === 'STOPPED'
-        ? 'STOPPED'
-        : 'ROLLBACK_IN_PROGRESS';
-  return {
-    status,
-    ...(rollback.finishedAt !== undefined ? { finishedAt: rollback.finishedAt } : {}),
-    rollback,
-  };
-}
-
-function serviceDeploymentArn(service: Service, d: Deployment): string {
+function serviceDeploymentArn(service: Service, d: Pick<Deployment, 'id'>): string {
   return `${service.arn.replace(':service/', ':service-deployment/')}/${d.id.replace('ecs-svc/', '')}`;
 }
-function serviceRevisionArn(service: Service, d: Deployment): string {
+function serviceRevisionArn(service: Service, d: Pick<Deployment, 'id'>): string {
   return `${service.arn.replace(':service/', ':service-revision/')}/${d.id.replace('ecs-svc/', '')}`;
 }
 
@@ -558,22 +536,19 @@ export const ecsOperations: Record<string, Handler> = {
       return found;
     })();
     const statuses = f.strings('status');
-    const all = service.deployments
-      .filter((d) => !d.rollbackOf)
-      .map((d) => ({ d, view: serviceDeploymentView(service, d) }))
-      .filter(({ view }) => !statuses || statuses.includes(view.status));
+    const all = service.deployments.filter((d) => !statuses || statuses.includes(d.history));
     const { items, nextToken } = page(all, f, 20);
     return compact({
-      serviceDeployments: items.map(({ d, view }) =>
+      serviceDeployments: items.map((d) =>
         compact({
           serviceDeploymentArn: serviceDeploymentArn(service, d),
           serviceArn: service.arn,
           clusterArn: service.cluster.arn,
           startedAt: seconds(d.createdAt),
           createdAt: seconds(d.createdAt),
-          finishedAt: seconds(view.finishedAt),
+          finishedAt: seconds(d.finishedAt),
           targetServiceRevisionArn: serviceRevisionArn(service, d),
-          status: view.status,
+          status: d.history,
           statusReason: d.rolloutStateReason,
         }),
       ),
@@ -597,7 +572,6 @@ export const ecsOperations: Record<string, Handler> = {
         continue;
       }
       const { service, d } = match;
-      const view = serviceDeploymentView(service, d);
       const sources = service.deployments.filter(
         (x) => x !== d && x.createdAt <= d.createdAt && x.status !== 'INACTIVE',
       );
@@ -608,14 +582,14 @@ export const ecsOperations: Record<string, Handler> = {
           clusterArn: service.cluster.arn,
           createdAt: seconds(d.createdAt),
           startedAt: seconds(d.createdAt),
-          finishedAt: seconds(view.finishedAt),
-          updatedAt: seconds(Math.max(d.updatedAt, view.rollback?.updatedAt ?? 0)),
+          finishedAt: seconds(d.finishedAt),
+          updatedAt: seconds(d.updatedAt),
           sourceServiceRevisions: sources.map((x) => ({
             arn: serviceRevisionArn(service, x),
             requestedTaskCount: x.desiredCount,
           })),
           targetServiceRevision: { arn: serviceRevisionArn(service, d), requestedTaskCount: d.desiredCount },
-          status: view.status,
+          status: d.history,
           statusReason: d.rolloutStateReason,
           deploymentConfiguration: {
             deploymentCircuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
@@ -631,11 +605,13 @@ export const ecsOperations: Record<string, Handler> = {
             failureCount: d.failedTasks,
             threshold: Math.min(Math.max(Math.ceil(0.5 * d.desiredCount), 3), 200),
           },
-          rollback: view.rollback
+          rollback: d.rollback
             ? {
-                reason: view.rollback.rollbackReason ?? view.rollback.rolloutStateReason,
-                startedAt: seconds(view.rollback.createdAt),
-                serviceRevisionArn: serviceRevisionArn(service, view.rollback),
+                reason: d.rollback.reason,
+                startedAt: seconds(d.rollback.startedAt),
+                serviceRevisionArn: serviceRevisionArn(service, {
+                  id: d.rollback.toId,
+                }),
               }
             : undefined,
         }),

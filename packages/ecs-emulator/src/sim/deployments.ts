@@ -15,16 +15,20 @@ export class Deployments {
     return service.deployments.find((d) => d.status === 'PRIMARY');
   }
 
-  newDeployment(service: Service, taskDefinitionArn: string, rollbackOf?: string): Deployment {
+  /** A new PRIMARY deployment (IN_PROGRESS); the previous PRIMARY becomes ACTIVE and, if still in progress, is stopped. */
+  newDeployment(service: Service, taskDefinitionArn: string): Deployment {
     const sim = this.sim;
     for (const d of service.deployments) {
-      if (d.status === 'PRIMARY') {
-        d.status = 'ACTIVE';
-        d.updatedAt = sim.now;
-        if (d.rolloutState === 'IN_PROGRESS' && !rollbackOf) {
-          d.history = 'STOPPED';
-          d.finishedAt = sim.now;
-        }
+      if (d.status !== 'PRIMARY') continue;
+      d.status = 'ACTIVE';
+      d.updatedAt = sim.now;
+      if (d.rolloutState !== 'IN_PROGRESS') continue;
+      // Superseded: its service deployment (or the rollback it was carrying out) is STOPPED.
+      const stopped = d.rollingBackFrom ? this.byId(service, d.rollingBackFrom) : d;
+      delete d.rollingBackFrom;
+      if (stopped) {
+        stopped.history = 'STOPPED';
+        stopped.finishedAt = sim.now;
       }
     }
     const id = `ecs-svc/${sim.ids.digits(19)}`;
@@ -36,19 +40,20 @@ export class Deployments {
       createdAt: sim.now,
       updatedAt: sim.now,
       rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: rollbackOf
-        ? `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`
-        : `ECS deployment ${id} in progress.`,
+      rolloutStateReason: `ECS deployment ${id} in progress.`,
       failedTasks: 0,
       totalFailedTasks: 0,
-      history: rollbackOf ? 'ROLLBACK_IN_PROGRESS' : 'IN_PROGRESS',
-      ...(rollbackOf ? { rollbackOf } : {}),
+      history: 'IN_PROGRESS',
     };
     service.deployments.unshift(deployment);
     service.taskDefinitionArn = taskDefinitionArn;
     service.steady = false;
     this.recordDeployment(service, deployment);
     return deployment;
+  }
+
+  byId(service: Service, id: string): Deployment | undefined {
+    return service.deployments.find((d) => d.id === id);
   }
 
   recordDeployment(service: Service, d: Deployment): void {
@@ -72,17 +77,24 @@ export class Deployments {
         d.status = 'INACTIVE';
         d.updatedAt = sim.now;
         d.finishedAt ??= sim.now;
-        if (d.history === 'IN_PROGRESS' || d.history === 'ROLLBACK_IN_PROGRESS') d.history = 'STOPPED';
+        if (d.history === 'IN_PROGRESS') d.history = 'STOPPED';
         this.recordDeployment(service, d);
       }
     }
-    const wasInProgress = deployment.rolloutState === 'IN_PROGRESS';
-    if (wasInProgress) {
+    if (deployment.rolloutState === 'IN_PROGRESS') {
       deployment.rolloutState = 'COMPLETED';
       deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
       deployment.updatedAt = sim.now;
-      deployment.finishedAt = sim.now;
-      deployment.history = deployment.rollbackOf ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL';
+      // A rollback completing finishes the failed deployment's service deployment; this one's own finished before.
+      const failed = deployment.rollingBackFrom && this.byId(service, deployment.rollingBackFrom);
+      delete deployment.rollingBackFrom;
+      if (failed) {
+        failed.history = 'ROLLBACK_SUCCESSFUL';
+        failed.finishedAt = sim.now;
+      } else {
+        deployment.finishedAt = sim.now;
+        deployment.history = 'SUCCESSFUL';
+      }
       this.recordDeployment(service, deployment);
       if (announce) sim.serviceEvent(service, `(deployment ${deployment.id}) deployment completed.`);
     }
@@ -110,39 +122,86 @@ export class Deployments {
   }
 
   checkCircuitBreaker(service: Service, primary: Deployment): void {
-    const sim = this.sim;
     const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
     if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
     const threshold = circuitBreakerThreshold(primary.desiredCount);
     if (primary.failedTasks < threshold) return;
+    this.fail(service, primary, { cause: 'tasks-failed-to-start', rollback: breaker.rollback, threshold });
+  }
+
+  /**
+   * Fails the PRIMARY deployment, as the circuit breaker (or a deployment alarm) does: rolloutState FAILED, the
+   * service event `(deployment ecs-svc/N) deployment failed: …`, no more launches for it. With rollback, ECS puts
+   * the last COMPLETED deployment back to PRIMARY / IN_PROGRESS under its existing id (event `rolling back to
+   * deployment ecs-svc/M.`) and the failed deployment leaves the deployments list (circuit-breaker docs;
+   * aws-actions/amazon-ecs-deploy-task-definition#860). A deployment that fails while it is itself a rollback is
+   * not rolled back again: the failed deployment's rollback is ROLLBACK_FAILED.
+   */
+  private fail(
+    service: Service,
+    primary: Deployment,
+    how: { cause: 'tasks-failed-to-start'; rollback: boolean; threshold: number },
+  ): void {
+    const sim = this.sim;
     primary.rolloutState = 'FAILED';
     primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     primary.updatedAt = sim.now;
-    primary.finishedAt = sim.now;
-    primary.history = primary.rollbackOf ? 'ROLLBACK_FAILED' : 'STOPPED';
-    this.recordDeployment(service, primary);
-    const target = breaker.rollback && !primary.rollbackOf ? service.lastCompleted : undefined;
+    const rollingBackFrom = primary.rollingBackFrom && this.byId(service, primary.rollingBackFrom);
+    delete primary.rollingBackFrom;
+    if (rollingBackFrom) {
+      rollingBackFrom.history = 'ROLLBACK_FAILED';
+      rollingBackFrom.finishedAt = sim.now;
+    } else {
+      primary.history = 'STOPPED';
+      primary.finishedAt = sim.now;
+    }
+    const target =
+      how.rollback && !rollingBackFrom && service.lastCompleted && service.lastCompleted.id !== primary.id
+        ? this.byId(service, service.lastCompleted.id)
+        : undefined;
     sim.record('circuit-breaker', {
       cluster: service.cluster.name,
       service: service.name,
       deploymentId: primary.id,
       failedTasks: primary.failedTasks,
-      threshold,
-      rollback: breaker.rollback,
+      threshold: how.threshold,
+      rollback: how.rollback,
       ...(target ? { rollbackTo: target.id, rollbackTaskDefinition: target.taskDefinitionArn } : {}),
     });
-    sim.serviceEvent(service, `deployment ${primary.id} deployment failed: tasks failed to start.`);
-    if (!target) return;
-    // Roll back: a new PRIMARY on the last COMPLETED deployment's task definition; the failed one drains away.
-    const rollback = this.newDeployment(service, target.taskDefinitionArn, primary.id);
-    rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
-    rollback.rollbackReason = rollback.rolloutStateReason;
+    sim.serviceEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
+    if (!target) {
+      this.recordDeployment(service, primary);
+      return;
+    }
+    // Roll back: the last COMPLETED deployment is PRIMARY and IN_PROGRESS again under its own id; the failed
+    // deployment leaves the list and its unhealthy tasks stop now (healthy ones drain as the rollback proceeds).
+    primary.status = 'INACTIVE';
+    primary.history = 'ROLLBACK_IN_PROGRESS';
+    delete primary.finishedAt;
+    const reason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
+    primary.rollback = {
+      toId: target.id,
+      taskDefinitionArn: target.taskDefinitionArn,
+      startedAt: sim.now,
+      reason,
+    };
+    this.recordDeployment(service, primary);
+    target.status = 'PRIMARY';
+    target.rolloutState = 'IN_PROGRESS';
+    target.rolloutStateReason = reason;
+    target.desiredCount = service.desiredCount;
+    target.failedTasks = 0;
+    target.updatedAt = sim.now;
+    target.rollingBackFrom = primary.id;
+    service.taskDefinitionArn = target.taskDefinitionArn;
+    service.steady = false;
+    this.recordDeployment(service, target);
     sim.serviceEvent(service, `rolling back to deployment ${target.id}.`);
     for (const task of sim.serviceTasks(service)) {
       if (task.deploymentId === primary.id && task.desiredStatus === 'RUNNING' && !sim.isHealthy(task)) {
         sim.stopTask(task, {
           stopCode: 'ServiceSchedulerInitiated',
-          reason: `Scaling activity initiated by (deployment ${rollback.id})`,
+          reason: `Scaling activity initiated by (deployment ${target.id})`,
           failed: false,
           drain: false,
         });

@@ -90,10 +90,15 @@ export interface Deployment {
   failedTasks: number;
   /** Every failed task of the deployment, never reset (for the event log and ListServiceDeployments). */
   totalFailedTasks: number;
+  /** When its service deployment (ListServiceDeployments) finished: completed, stopped, or its rollback done. */
   finishedAt?: number;
-  rollbackOf?: string;
-  /** Why this rollback deployment was started (kept after its rolloutStateReason moves on). */
-  rollbackReason?: string;
+  /**
+   * On a deployment that failed and was rolled back: the deployment ECS put back to IN_PROGRESS (under its own id),
+   * when and why. ListServiceDeployments shows the rollback as part of this (failed) service deployment.
+   */
+  rollback?: { toId: string; taskDefinitionArn: string; startedAt: number; reason: string };
+  /** On the deployment being rolled back to, while the rollback is in progress: the failed deployment's id. */
+  rollingBackFrom?: string;
   /** The service deployment (ListServiceDeployments) status. */
   history:
     | 'IN_PROGRESS'
