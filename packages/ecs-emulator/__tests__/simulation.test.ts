@@ -52,6 +52,18 @@ describe('circuitBreakerThreshold', () => {
     { desired: 1000, expected: 200 },
   ])('desired $desired -> $expected', ({ desired, expected }) => {
     expect(circuitBreakerThreshold(desired)).toBe(expected);
+    expect(circuitBreakerThreshold(desired, { type: 'BOUNDED_PERCENT', value: 50 })).toBe(expected);
+  });
+
+  test.each([
+    { type: 'COUNT', value: 1, desired: 10, expected: 1 },
+    { type: 'COUNT', value: 7, desired: 1, expected: 7 },
+    { type: 'UNBOUNDED_PERCENT', value: 50, desired: 1000, expected: 500 },
+    { type: 'UNBOUNDED_PERCENT', value: 10, desired: 2, expected: 1 },
+    { type: 'BOUNDED_PERCENT', value: 10, desired: 2, expected: 3 },
+    { type: 'BOUNDED_PERCENT', value: 100, desired: 1000, expected: 200 },
+  ] as const)('$type $value at desired $desired -> $expected', ({ type, value, desired, expected }) => {
+    expect(circuitBreakerThreshold(desired, { type, value })).toBe(expected);
   });
 });
 
@@ -508,5 +520,85 @@ describe('timed actions and overlapping deployments', () => {
     expect(first.status).toBe('INACTIVE');
     expect(alive(sim, service).every((t) => t.deploymentId === second.id)).toBe(true);
     expect(alive(sim, service).map((t) => t.containers[0]!.image.split(':').pop())).toEqual(['v3', 'v3']);
+  });
+});
+
+describe('deployment controllers and breaker settings', () => {
+  test('CODE_DEPLOY and EXTERNAL: UpdateService refuses a task definition change with the error AWS answers', () => {
+    for (const type of ['CODE_DEPLOY', 'EXTERNAL'] as const) {
+      const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+        s.services![0]!.deploymentController = { type };
+      });
+      const error = (() => {
+        try {
+          deploy(sim, service, 'v2');
+        } catch (e) {
+          return e as ApiError;
+        }
+        throw new Error('expected UpdateService to fail');
+      })();
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error.code).toBe('InvalidParameterException');
+      expect(error.message).toContain(
+        `Unable to update task definition on services with a ${type} deployment controller.`,
+      );
+      // Nothing changed; a desiredCount update still works.
+      expect(service.deployments).toHaveLength(1);
+      sim.updateService(service, { desiredCount: 3 });
+      expect(service.desiredCount).toBe(3);
+    }
+  });
+
+  test('thresholdConfiguration COUNT 1 trips the breaker at the first failed task', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration!.deploymentCircuitBreaker = {
+        enable: true,
+        rollback: true,
+        thresholdConfiguration: { type: 'COUNT', value: 1 },
+      };
+    });
+    deploy(sim, service, 'broken-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 300);
+    expect(failing.failedTasks).toBe(1);
+    expect(sim.eventLog.find((e) => e.type === 'circuit-breaker')).toMatchObject({
+      failedTasks: 1,
+      threshold: 1,
+    });
+  });
+
+  test('resetOnHealthyTask false: failures of tasks that were healthy add up and trip the breaker; true: they never do', () => {
+    // Tasks come up healthy (reset), then exit 40 s after RUNNING, while the old tasks still drain (300 s), so
+    // the rollout cannot complete in between.
+    const edit =
+      (reset: boolean) =>
+      (s: Scenario): void => {
+        s.targetGroups![0]!.deregistrationDelaySeconds = 300;
+        s.images = [{ match: '*:flaky*', startSeconds: 5, exitAfterSeconds: 40 }];
+        s.services![0]!.deploymentConfiguration = {
+          deploymentCircuitBreaker: { enable: true, rollback: false, resetOnHealthyTask: reset },
+        };
+      };
+    const cumulative = simulate('task-dies-after-90s.yaml', edit(false));
+    deploy(cumulative.sim, cumulative.service, 'flaky-1');
+    const failing = primaryOf(cumulative.service);
+    stepUntil(cumulative.sim, () => failing.rolloutState === 'FAILED', 900);
+    expect(failing.failedTasks).toBe(3);
+
+    const resetting = simulate('task-dies-after-90s.yaml', edit(true));
+    deploy(resetting.sim, resetting.service, 'flaky-1');
+    const primary = primaryOf(resetting.service);
+    resetting.sim.step(900);
+    expect(primary.rolloutState).not.toBe('FAILED');
+    expect(primary.totalFailedTasks).toBeGreaterThanOrEqual(3);
+  });
+
+  test('strategy and bakeTimeInMinutes are kept and shown; the controller type is shown', () => {
+    const { service } = simulate('healthy-rollout.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration = { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 };
+      s.services![0]!.deploymentController = { type: 'ECS' };
+    });
+    expect(service.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
+    expect(service.deploymentController).toEqual({ type: 'ECS' });
   });
 });

@@ -49,10 +49,41 @@ export interface ScenarioTargetGroup {
   };
 }
 
+/** deploymentController.type values (the installed SDK's DeploymentControllerType). */
+export const DEPLOYMENT_CONTROLLER_TYPES = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] as const;
+export type DeploymentControllerType = (typeof DEPLOYMENT_CONTROLLER_TYPES)[number];
+/** deploymentConfiguration.strategy values (the installed SDK's DeploymentStrategy). */
+export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
+/** deploymentCircuitBreaker.thresholdConfiguration.type values (the installed SDK's ThresholdType). */
+export const THRESHOLD_TYPES = ['BOUNDED_PERCENT', 'UNBOUNDED_PERCENT', 'COUNT'] as const;
+export type ThresholdType = (typeof THRESHOLD_TYPES)[number];
+
+/** The SDK's DeploymentCircuitBreaker. */
+export interface DeploymentCircuitBreaker {
+  enable: boolean;
+  rollback: boolean;
+  /** Default true: a task reaching healthy resets the failure count; false: failures add up. */
+  resetOnHealthyTask?: boolean;
+  /** Default { type: BOUNDED_PERCENT, value: 50 }. */
+  thresholdConfiguration?: { type: ThresholdType; value: number };
+}
+
+/** The SDK's DeploymentAlarms: CloudWatch alarms that fail a deployment when they go into ALARM during it. */
+export interface DeploymentAlarms {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
 export interface DeploymentConfiguration {
   minimumHealthyPercent?: number;
   maximumPercent?: number;
-  deploymentCircuitBreaker?: { enable: boolean; rollback: boolean };
+  deploymentCircuitBreaker?: DeploymentCircuitBreaker;
+  alarms?: DeploymentAlarms;
+  /** Recognised and echoed; every strategy rolls out as ROLLING here (see FIDELITY.md). */
+  strategy?: DeploymentStrategy;
+  bakeTimeInMinutes?: number;
 }
 
 export interface ScenarioLoadBalancer {
@@ -70,6 +101,8 @@ export interface ScenarioService {
   healthCheckGracePeriodSeconds?: number;
   tags?: Tags;
   deploymentConfiguration?: DeploymentConfiguration;
+  /** Default ECS (rolling). CODE_DEPLOY / EXTERNAL: UpdateService refuses a task definition change. */
+  deploymentController?: { type: DeploymentControllerType };
   loadBalancers?: ScenarioLoadBalancer[];
 }
 

@@ -239,6 +239,7 @@ export class Simulation {
           : {}),
         tags: svc.tags ?? {},
         launchType: 'FARGATE',
+        ...(svc.deploymentController ? { deploymentController: svc.deploymentController } : {}),
       });
       this.services.startSteady(service);
     }

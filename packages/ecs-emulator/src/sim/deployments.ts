@@ -1,11 +1,27 @@
 // Deployments of a service: creating one (the previous PRIMARY becomes ACTIVE), completing one (the others go
 // INACTIVE), counting failed tasks, and the deployment circuit breaker with its rollback.
+import type { DeploymentCircuitBreaker } from '../scenario.js';
 import type { Simulation } from '../simulation.js';
 import type { Deployment, Service, Task } from './model.js';
 
-/** The circuit breaker's failure threshold, as AWS documents it. */
-export function circuitBreakerThreshold(desiredCount: number): number {
-  return Math.min(Math.max(Math.ceil(0.5 * desiredCount), 3), 200);
+/**
+ * The circuit breaker's failure threshold for a desired count, as the SDK documents ThresholdType:
+ * BOUNDED_PERCENT (the default, value 50) ceil(value% x desired) clamped to 3..200; UNBOUNDED_PERCENT the same
+ * without the clamp (at least 1); COUNT the value itself.
+ */
+export function circuitBreakerThreshold(
+  desiredCount: number,
+  threshold: DeploymentCircuitBreaker['thresholdConfiguration'] = { type: 'BOUNDED_PERCENT', value: 50 },
+): number {
+  const percent = Math.ceil((threshold.value / 100) * desiredCount);
+  switch (threshold.type) {
+    case 'COUNT':
+      return threshold.value;
+    case 'UNBOUNDED_PERCENT':
+      return Math.max(1, percent);
+    default:
+      return Math.min(Math.max(percent, 3), 200);
+  }
 }
 
 export class Deployments {
@@ -123,8 +139,10 @@ export class Deployments {
 
   checkCircuitBreaker(service: Service, primary: Deployment): void {
     const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+    // The breaker belongs to the rolling (ECS) controller (DeploymentCircuitBreaker docs).
     if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
-    const threshold = circuitBreakerThreshold(primary.desiredCount);
+    if (service.deploymentController.type !== 'ECS') return;
+    const threshold = circuitBreakerThreshold(service.desiredCount, breaker.thresholdConfiguration);
     if (primary.failedTasks < threshold) return;
     this.fail(service, primary, { cause: 'tasks-failed-to-start', rollback: breaker.rollback, threshold });
   }

@@ -1,7 +1,10 @@
 // The simulation's state as plain records: clusters, task definitions, target groups, services, deployments,
 // tasks, containers and log streams. The parts of the simulation (registry, tasks, health, scheduler) share them.
 import type {
-  DeploymentConfiguration,
+  DeploymentAlarms,
+  DeploymentCircuitBreaker,
+  DeploymentControllerType,
+  DeploymentStrategy,
   ImageBehaviourFields,
   ScenarioContainerDefinition,
   Tags,
@@ -122,11 +125,15 @@ export interface Service {
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   desiredCount: number;
   taskDefinitionArn: string;
-  deploymentConfiguration: Required<
-    Pick<DeploymentConfiguration, 'minimumHealthyPercent' | 'maximumPercent'>
-  > & {
-    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  deploymentConfiguration: {
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    deploymentCircuitBreaker: DeploymentCircuitBreaker;
+    alarms?: DeploymentAlarms;
+    strategy?: DeploymentStrategy;
+    bakeTimeInMinutes?: number;
   };
+  deploymentController: { type: DeploymentControllerType };
   loadBalancers: LoadBalancer[];
   healthCheckGracePeriodSeconds?: number;
   launchType: string;

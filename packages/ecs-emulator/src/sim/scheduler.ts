@@ -50,11 +50,12 @@ export class Scheduler {
     const ofPrimary = live.filter((t) => t.deploymentId === current.id);
     const older = live.filter((t) => t.deploymentId !== current.id);
 
-    // A primary task becoming healthy resets the failure count (AWS's default resetOnHealthyTask).
+    // A primary task becoming healthy resets the failure count (the breaker's resetOnHealthyTask, default true).
+    const reset = service.deploymentConfiguration.deploymentCircuitBreaker.resetOnHealthyTask !== false;
     for (const task of ofPrimary) {
       if (task.reachedHealthy || !sim.isHealthy(task)) continue;
       task.reachedHealthy = true;
-      current.failedTasks = 0;
+      if (reset) current.failedTasks = 0;
       service.consecutiveFailures = 0;
       service.warnedUnableToStart = false;
     }

@@ -1,7 +1,7 @@
 // Services: CreateService / UpdateService / DeleteService with AWS's validation, the service event list, a
 // scenario's starting state (steady, as found in AWS) and its timed actions.
 import { ApiError, invalidParameter } from '../api-error.js';
-import type { DeploymentConfiguration, ScenarioAction, Tags } from '../scenario.js';
+import type { DeploymentConfiguration, DeploymentControllerType, ScenarioAction, Tags } from '../scenario.js';
 import type { Simulation } from '../simulation.js';
 import type { Cluster, LoadBalancer, Service, TaskDefinition } from './model.js';
 
@@ -15,6 +15,8 @@ export interface CreateServiceInput {
   tags: Tags;
   launchType: string;
   networkConfiguration?: Record<string, unknown>;
+  /** Default ECS. */
+  deploymentController?: { type: DeploymentControllerType };
 }
 
 export interface UpdateServiceInput {
@@ -72,6 +74,7 @@ export class Services {
       desiredCount: input.desiredCount,
       taskDefinitionArn: td.arn,
       deploymentConfiguration: config,
+      deploymentController: { type: input.deploymentController?.type ?? 'ECS' },
       loadBalancers: input.loadBalancers,
       ...(input.healthCheckGracePeriodSeconds !== undefined
         ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }
@@ -101,10 +104,25 @@ export class Services {
     if (max < 100) throw invalidParameter('maximumPercent must be at least 100.');
     const breaker = input.deploymentCircuitBreaker ??
       base?.deploymentCircuitBreaker ?? { enable: false, rollback: false };
+    const alarms = input.alarms ?? base?.alarms;
+    const strategy = input.strategy ?? base?.strategy;
+    const bake = input.bakeTimeInMinutes ?? base?.bakeTimeInMinutes;
     return {
       minimumHealthyPercent: min,
       maximumPercent: max,
-      deploymentCircuitBreaker: { enable: breaker.enable, rollback: breaker.rollback },
+      deploymentCircuitBreaker: {
+        enable: breaker.enable,
+        rollback: breaker.rollback,
+        ...(breaker.resetOnHealthyTask !== undefined
+          ? { resetOnHealthyTask: breaker.resetOnHealthyTask }
+          : {}),
+        ...(breaker.thresholdConfiguration
+          ? { thresholdConfiguration: { ...breaker.thresholdConfiguration } }
+          : {}),
+      },
+      ...(alarms ? { alarms: { ...alarms, alarmNames: [...alarms.alarmNames] } } : {}),
+      ...(strategy ? { strategy } : {}),
+      ...(bake !== undefined ? { bakeTimeInMinutes: bake } : {}),
     };
   }
 
@@ -117,6 +135,19 @@ export class Services {
       td = sim.findTaskDefinition(input.taskDefinition);
       if (!td) throw invalidParameter('TaskDefinition not found.');
       if (td.status !== 'ACTIVE') throw new ApiError('ClientException', 'TaskDefinition is inactive');
+      // UpdateService API reference: with the CODE_DEPLOY or EXTERNAL controller the task definition is changed by
+      // a new CodeDeploy deployment (or a task set), not by UpdateService. Text as AWS answers it (boto3#1936).
+      const controller = service.deploymentController.type;
+      if (controller === 'CODE_DEPLOY') {
+        throw invalidParameter(
+          'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+        );
+      }
+      if (controller === 'EXTERNAL') {
+        throw invalidParameter(
+          'Unable to update task definition on services with a EXTERNAL deployment controller. Use task sets to deploy a new task definition.',
+        );
+      }
     }
     const config = input.deploymentConfiguration
       ? this.deploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration)
@@ -131,7 +162,9 @@ export class Services {
       if (primary) primary.desiredCount = input.desiredCount;
       service.steady = false;
     }
-    if ((td && td.arn !== service.taskDefinitionArn) || input.forceNewDeployment) {
+    // A forced new deployment on a CODE_DEPLOY / EXTERNAL service changes nothing here (task sets are not modelled).
+    const rolling = service.deploymentController.type === 'ECS';
+    if ((td && td.arn !== service.taskDefinitionArn) || (input.forceNewDeployment && rolling)) {
       sim.deployments.newDeployment(service, td?.arn ?? service.taskDefinitionArn);
     }
     sim.scheduler.reconcileAll();
