@@ -213,6 +213,17 @@ describe('validation errors name the bad field', () => {
       edit: (s) => (s.services[0].deploymentConfiguration = { alarms: { enable: true, rollback: true } }),
       error: 'services[0].deploymentConfiguration.alarms.alarmNames: is required',
     },
+    {
+      name: 'unknown image stopCode names the allowed ones',
+      edit: (s) => (s.images = [{ match: '*', stopCode: 'Spot', stopAfterSeconds: 5 }]),
+      error:
+        'images[0].stopCode: expected one of InfrastructureHealth, TerminationNotice, SpotInterruption, UserInitiated (got "Spot")',
+    },
+    {
+      name: 'stopCode without stopAfterSeconds',
+      edit: (s) => (s.images = [{ match: '*', stopCode: 'TerminationNotice' }]),
+      error: 'images[0].stopAfterSeconds: is required with stopCode',
+    },
     { name: 'not an object', edit: () => undefined, error: '' },
   ])('$name', ({ name, edit, error }) => {
     const scenario = minimal() as Record<string, any>;

@@ -602,3 +602,47 @@ describe('deployment controllers and breaker settings', () => {
     expect(service.deploymentController).toEqual({ type: 'ECS' });
   });
 });
+
+describe('stops that are not the image’s fault (per-image stopCode)', () => {
+  test.each([
+    ['TerminationNotice', 'Your Spot Task was interrupted.'],
+    ['SpotInterruption', 'Your Spot Task was interrupted.'],
+    ['InfrastructureHealth', 'Task stopped due to an underlying infrastructure health issue.'],
+    ['UserInitiated', 'Task stopped by user'],
+  ] as const)('%s: drained and replaced, never a failed task', (stopCode, reason) => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.images = [{ match: '*:spot*', stopCode, stopAfterSeconds: 30 }];
+    });
+    deploy(sim, service, 'spot-1');
+    const primary = primaryOf(service);
+    sim.step(600);
+    const stopped = sim
+      .serviceTasks(service)
+      .filter((t) => t.deploymentId === primary.id && t.stopCode === stopCode);
+    // Every task of the revision is interrupted 30 s after RUNNING, again and again, and replaced each time.
+    expect(stopped.length).toBeGreaterThanOrEqual(6);
+    expect(stopped[0]).toMatchObject({ stoppedReason: reason, failed: false });
+    expect(primary.failedTasks).toBe(0);
+    expect(primary.totalFailedTasks).toBe(0);
+    expect(primary.rolloutState).not.toBe('FAILED');
+    expect(sim.eventLog.filter((e) => e.type === 'circuit-breaker')).toEqual([]);
+  });
+
+  test('a stoppedReason given in the scenario wins', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+      s.images = [
+        {
+          match: '*:maint*',
+          stopCode: 'InfrastructureHealth',
+          stopAfterSeconds: 20,
+          stoppedReason: 'Task is being retired: scheduled maintenance',
+        },
+      ];
+    });
+    deploy(sim, service, 'maint-1');
+    stepUntil(sim, () => sim.serviceTasks(service).some((t) => t.stopCode === 'InfrastructureHealth'), 120);
+    expect(sim.serviceTasks(service).find((t) => t.stopCode)!.stoppedReason).toBe(
+      'Task is being retired: scheduled maintenance',
+    );
+  });
+});

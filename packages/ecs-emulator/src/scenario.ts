@@ -119,7 +119,32 @@ export interface ImageBehaviourFields {
   /** The container health check's result (only for containers whose definition has a healthCheck). */
   containerHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   unhealthyReason?: string;
+  /** A stop that is not the image's fault, `stopAfterSeconds` after RUNNING (see STOP_CODES). */
+  stopCode?: ExternalStopCode;
+  stopAfterSeconds?: number;
+  /** Default per stop code (EXTERNAL_STOP_REASONS). */
+  stoppedReason?: string;
 }
+
+/** Stop codes a scenario can give an image: stops that are not the new revision's fault. */
+export const EXTERNAL_STOP_CODES = [
+  'InfrastructureHealth',
+  'TerminationNotice',
+  'SpotInterruption',
+  'UserInitiated',
+] as const;
+export type ExternalStopCode = (typeof EXTERNAL_STOP_CODES)[number];
+
+/**
+ * stoppedReason for each, when the scenario gives none. TerminationNotice / SpotInterruption: the Fargate Spot text
+ * (ECS-FACTS, Fargate Spot termination notice article); the others are the emulator's choice (see FIDELITY.md).
+ */
+export const EXTERNAL_STOP_REASONS: Record<ExternalStopCode, string> = {
+  InfrastructureHealth: 'Task stopped due to an underlying infrastructure health issue.',
+  TerminationNotice: 'Your Spot Task was interrupted.',
+  SpotInterruption: 'Your Spot Task was interrupted.',
+  UserInitiated: 'Task stopped by user',
+};
 
 export interface ImageBehaviour extends ImageBehaviourFields {
   match: string;
@@ -255,6 +280,14 @@ function checkReferences(s: Scenario): void {
         `actions[${i}]: expected exactly one of deleteService, updateService, stopTask`,
       );
   });
+  const checkStop = (image: ImageBehaviourFields, at: string): void => {
+    if (image.stopCode !== undefined && image.stopAfterSeconds === undefined)
+      throw new ScenarioError(`${at}.stopAfterSeconds: is required with stopCode`);
+    if (image.stopAfterSeconds !== undefined && image.stopCode === undefined)
+      throw new ScenarioError(`${at}.stopCode: is required with stopAfterSeconds`);
+  };
+  (s.images ?? []).forEach((image, i) => checkStop(image, `images[${i}]`));
+  if (s.defaultImage) checkStop(s.defaultImage, 'defaultImage');
   (s.faults ?? []).forEach((fault, i) => {
     if (
       fault.rate === undefined &&

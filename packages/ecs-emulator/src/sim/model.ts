@@ -192,7 +192,15 @@ export interface Task {
   stoppingAt?: number;
   stoppedAt?: number;
   executionStoppedAt?: number;
-  stopCode?: 'TaskFailedToStart' | 'EssentialContainerExited' | 'UserInitiated' | 'ServiceSchedulerInitiated';
+  /** The installed SDK's TaskStopCode. */
+  stopCode?:
+    | 'TaskFailedToStart'
+    | 'EssentialContainerExited'
+    | 'UserInitiated'
+    | 'ServiceSchedulerInitiated'
+    | 'SpotInterruption'
+    | 'TerminationNotice'
+    | 'InfrastructureHealth';
   stoppedReason?: string;
   containers: Container[];
   ip: string;

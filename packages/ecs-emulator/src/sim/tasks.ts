@@ -1,7 +1,7 @@
 // Task lifecycle and logs: tasks are created for a deployment, go PROVISIONING -> PENDING -> RUNNING (or fail to
 // start), write their image's log lines to awslogs streams, exit when their image says so, and stop through
 // DEACTIVATING -> STOPPING -> STOPPED. STOPPED tasks stay listed for the retention period.
-import { imageMatches, type ScenarioContainerDefinition } from '../scenario.js';
+import { EXTERNAL_STOP_REASONS, imageMatches, type ScenarioContainerDefinition } from '../scenario.js';
 import type { Simulation } from '../simulation.js';
 import type { Container, Deployment, LogGroup, Service, Task, TaskStatus } from './model.js';
 
@@ -181,6 +181,22 @@ export class TaskLifecycle {
       if (exitAfter !== undefined) {
         sim.at(Math.max(sim.now, startedAt + exitAfter * 1000), () => this.containerExited(task, container));
       }
+    }
+    // A stop that is not the image's fault (infrastructure, Spot, a user): drained, replaced, not a failure.
+    const stopper = task.containers.find(
+      (c) => c.behaviour.stopCode && c.behaviour.stopAfterSeconds !== undefined,
+    );
+    if (stopper) {
+      const { stopCode, stopAfterSeconds, stoppedReason } = stopper.behaviour;
+      sim.at(Math.max(sim.now, startedAt + stopAfterSeconds! * 1000), () => {
+        if (task.desiredStatus !== 'RUNNING') return;
+        this.stopTask(task, {
+          stopCode: stopCode!,
+          reason: stoppedReason ?? EXTERNAL_STOP_REASONS[stopCode!],
+          failed: false,
+          drain: true,
+        });
+      });
     }
     const grace = task.service?.healthCheckGracePeriodSeconds;
     if (grace) sim.at(startedAt + grace * 1000, () => undefined);
