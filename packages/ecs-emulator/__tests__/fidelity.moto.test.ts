@@ -391,7 +391,10 @@ describe('fidelity: every field the emulator sends is in the AWS model', () => {
       const out = await c.ecs.send(
         new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
       );
-      return out.services![0]!.deployments!.some((d) => d.rolloutState === 'FAILED') ? out : undefined;
+      // ECS puts the last COMPLETED deployment back to IN_PROGRESS and the failed one leaves the list.
+      return out.services![0]!.events!.some((e) => e.message!.includes('deployment failed'))
+        ? out
+        : undefined;
     });
   });
   afterAll(async () => {

@@ -114,6 +114,13 @@ export interface ImageBehaviourFields {
   exitCode?: number;
   exitReason?: string;
   failToStart?: string;
+  /**
+   * The scheduler cannot even create the task (e.g. the execution role cannot be assumed): no task, the service
+   * event `failed to launch a task with (error …).`, a start failure.
+   */
+  failToLaunch?: string;
+  /** After SIGTERM the container exits this long later (default 2), or is killed at its stopTimeout (default 30). */
+  stopSeconds?: number;
   logLines?: LogLine[];
   elbHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   /** The container health check's result (only for containers whose definition has a healthCheck). */
@@ -177,6 +184,8 @@ export interface Scenario {
   timeScale?: number;
   seed?: number;
   stoppedTaskRetentionSeconds?: number;
+  /** How long a stopping task stays DEPROVISIONING (default 1). */
+  deprovisioningSeconds?: number;
   /** ECS-like backoff of task launches after repeated failures (default: none, replacement is immediate). */
   launchBackoff?: { afterFailures?: number; initialSeconds?: number; maxSeconds?: number };
   clusters?: ScenarioCluster[];

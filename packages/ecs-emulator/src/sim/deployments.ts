@@ -47,6 +47,12 @@ export class Deployments {
         stopped.finishedAt = sim.now;
       }
     }
+    // A new task definition ends the throttling at once (docs "service throttle logic").
+    if (taskDefinitionArn !== service.taskDefinitionArn) {
+      service.consecutiveStartFailures = 0;
+      service.warnedUnableToStart = false;
+      delete service.nextLaunchAt;
+    }
     const id = `ecs-svc/${sim.ids.digits(19)}`;
     const deployment: Deployment = {
       id,
@@ -124,17 +130,29 @@ export class Deployments {
     });
   }
 
-  /** A task of the service stopped because it failed: counts toward its deployment while that is the PRIMARY in progress. */
+  /**
+   * A task of the service stopped because it failed: counts toward its deployment's failedTasks while that is the
+   * PRIMARY in progress; a task that never reached RUNNING is also a start failure (the throttle logic's count).
+   */
   countFailure(service: Service, task: Task): void {
     const deployment = service.deployments.find((d) => d.id === task.deploymentId);
+    if (task.stopCode === 'TaskFailedToStart') service.consecutiveStartFailures++;
+    service.steady = false;
     if (!deployment) return;
     deployment.totalFailedTasks++;
     deployment.updatedAt = this.sim.now;
-    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS') {
+    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS')
       deployment.failedTasks++;
-      service.consecutiveFailures++;
-    }
+  }
+
+  /** A launch that failed before any task existed (scenario `failToLaunch`): a start failure of the deployment. */
+  countStartFailure(service: Service, deployment: Deployment): void {
+    service.consecutiveStartFailures++;
     service.steady = false;
+    deployment.totalFailedTasks++;
+    deployment.updatedAt = this.sim.now;
+    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS')
+      deployment.failedTasks++;
   }
 
   checkCircuitBreaker(service: Service, primary: Deployment): void {

@@ -72,7 +72,7 @@ export class Services {
       cluster,
       status: 'ACTIVE',
       desiredCount: input.desiredCount,
-      taskDefinitionArn: td.arn,
+      taskDefinitionArn: '',
       deploymentConfiguration: config,
       deploymentController: { type: input.deploymentController?.type ?? 'ECS' },
       loadBalancers: input.loadBalancers,
@@ -86,7 +86,7 @@ export class Services {
       createdAt: sim.now,
       tags: input.tags,
       steady: false,
-      consecutiveFailures: 0,
+      consecutiveStartFailures: 0,
       warnedUnableToStart: false,
     };
     this.services.set(key, service);
