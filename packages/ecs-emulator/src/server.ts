@@ -44,6 +44,8 @@ interface CallOutcome {
   body: string;
   contentType: string;
   errorCode?: string;
+  /** The x-amzn-RequestId header; the query protocol repeats it in the body. */
+  requestId?: string;
 }
 
 export class EmulatorServer {
@@ -307,10 +309,12 @@ export class EmulatorServer {
     try {
       const result = handler(this.sim, params);
       this.recordCall('elbv2', operation, input);
+      // One request id in the header and the body, as AWS sends it.
+      const requestId = randomUUID();
       const xml =
         `<${operation}Response xmlns="${ELBV2_NAMESPACE}"><${operation}Result>${toXml(result)}</${operation}Result>` +
-        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
-      this.write(res, { status: 200, body: xml, contentType: 'text/xml' });
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
+      this.write(res, { status: 200, body: xml, contentType: 'text/xml', requestId });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       this.recordCall('elbv2', operation, input, error.code);
@@ -378,7 +382,7 @@ export class EmulatorServer {
   }
 
   private write(res: http.ServerResponse, outcome: CallOutcome): void {
-    const headers: Record<string, string> = { 'x-amzn-RequestId': randomUUID() };
+    const headers: Record<string, string> = { 'x-amzn-RequestId': outcome.requestId ?? randomUUID() };
     if (outcome.errorCode && outcome.contentType.includes('json'))
       headers['x-amzn-ErrorType'] = outcome.errorCode;
     send(res, outcome.status, outcome.body, outcome.contentType, headers);
@@ -414,10 +418,11 @@ function errorOutcome(protocol: Protocol, error: ApiError): CallOutcome {
     };
   }
   const type = error.httpStatus >= 500 ? 'Receiver' : 'Sender';
+  const requestId = randomUUID();
   const xml =
     `<ErrorResponse xmlns="${ELBV2_NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
-    `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
-  return { status: error.httpStatus, body: xml, contentType: 'text/xml', errorCode: error.code };
+    `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return { status: error.httpStatus, body: xml, contentType: 'text/xml', errorCode: error.code, requestId };
 }
 
 function send(

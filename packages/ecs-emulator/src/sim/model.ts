@@ -245,7 +245,8 @@ export interface Task {
 export interface LogStream {
   name: string;
   createdAt: number;
-  events: { timestamp: number; message: string; ingestionTime: number }[];
+  /** `eventId` is unique across every stream of the emulator, as CloudWatch Logs' event ids are. */
+  events: { timestamp: number; message: string; ingestionTime: number; eventId: string }[];
 }
 
 export interface LogGroup {

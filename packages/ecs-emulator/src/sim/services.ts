@@ -218,7 +218,9 @@ export class Services {
       sim.health.registerHealthyTargets(task, startedAt + 6000);
       sim.lifecycle.scheduleRunningBehaviour(task);
     }
+    // Created with its first deployment, an hour ago.
     deployment.createdAt = deployment.updatedAt = startedAt;
+    service.createdAt = startedAt;
     sim.deployments.completeDeployment(service, deployment, false);
   }
 

@@ -30,6 +30,7 @@ export class TaskLifecycle {
   readonly logGroups = new Map<string, LogGroup>();
   private readonly tasksByService = new Map<Service, Task[]>();
   private ipCounter = 10;
+  private logSequence = 0;
   private readonly retentionMs: number;
 
   constructor(private readonly sim: Simulation) {
@@ -244,7 +245,9 @@ export class TaskLifecycle {
       stream = { name: container.log.stream, createdAt: timestamp, events: [] };
       group.streams.set(stream.name, stream);
     }
-    stream.events.push({ timestamp, message, ingestionTime: timestamp + 200 });
+    // CloudWatch Logs event ids are long digit strings, unique across streams: the timestamp and a global sequence.
+    const eventId = `${String(timestamp).padStart(16, '0')}${String(++this.logSequence).padStart(20, '0')}`;
+    stream.events.push({ timestamp, message, ingestionTime: timestamp + 200, eventId });
   }
 
   logGroup(name: string): LogGroup {
