@@ -821,3 +821,82 @@ describe('stopping', () => {
     expect(stops(45)).toEqual({ stopping: 30, deprovisioning: 5, exitCode: 137 });
   });
 });
+
+describe('deployment alarms', () => {
+  /** The healthy-rollout service with deployment alarms on `hokusai-api-5xx`, which goes into ALARM 60 s after a deployment of a `bad*` image starts. */
+  const withAlarm =
+    (rollback: boolean, state: 'OK' | 'ALARM' = 'OK') =>
+    (s: Scenario): void => {
+      s.cloudWatchAlarms = [
+        {
+          name: 'hokusai-api-5xx',
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'HTTPCode_Target_5XX_Count',
+          period: 60,
+          evaluationPeriods: 2,
+          state,
+          states: [{ afterDeploymentSeconds: 60, image: '*:bad*', state: 'ALARM' }],
+        },
+      ];
+      s.services![0]!.deploymentConfiguration = {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ['hokusai-api-5xx'], enable: true, rollback },
+      };
+    };
+
+  test('an alarm going into ALARM during the deployment fails it ("alarm detected") and rolls back under the old id', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true));
+    const completed = primaryOf(service);
+    deploy(sim, service, 'bad-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 120);
+    expect(failing.rolloutStateReason).toBe('ECS deployment alarms: alarm detected (hokusai-api-5xx).');
+    expect(primaryOf(service)).toBe(completed);
+    expect(completed.rolloutState).toBe('IN_PROGRESS');
+    const log = messages(service);
+    expect(log).toContain(
+      `(service hokusai-api) (deployment ${failing.id}) deployment failed: alarm detected.`,
+    );
+    expect(log).toContain(`(service hokusai-api) rolling back to deployment ${completed.id}.`);
+    expect(sim.eventLog.find((e) => e.type === 'deployment-alarm')).toMatchObject({
+      deploymentId: failing.id,
+      alarmName: 'hokusai-api-5xx',
+      rollbackTo: completed.id,
+    });
+    // The rollback is not failed by the alarm still in ALARM, and completes.
+    stepUntil(sim, () => completed.rolloutState === 'COMPLETED', 600);
+    expect(failing.history).toBe('ROLLBACK_SUCCESSFUL');
+  });
+
+  test('a good deployment bakes for period x evaluationPeriods after its steady state, then COMPLETED', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true));
+    deploy(sim, service, 'good-2');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () => alive(sim, service).every((t) => t.deploymentId === primary.id && sim.isHealthy(t)),
+      300,
+    );
+    stepUntil(sim, () => primary.bakeUntil !== undefined, 60);
+    const bakeStart = sim.now;
+    expect(primary.bakeUntil! - bakeStart).toBe(120_000);
+    stepUntil(sim, () => primary.rolloutState === 'COMPLETED', 300);
+    expect(sim.now).toBe(primary.bakeUntil);
+  });
+
+  test('without rollback: FAILED, and no more tasks are launched for it', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(false));
+    deploy(sim, service, 'bad-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 120);
+    expect(primaryOf(service)).toBe(failing);
+  });
+
+  test('an alarm already in ALARM when the deployment starts is ignored', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true, 'ALARM'));
+    deploy(sim, service, 'bad-1');
+    const primary = primaryOf(service);
+    stepUntil(sim, () => primary.rolloutState === 'COMPLETED', 600);
+    expect(sim.eventLog.filter((e) => e.type === 'deployment-alarm')).toEqual([]);
+  });
+});

@@ -699,6 +699,15 @@ export const ecsOperations: Record<string, Handler> = {
               service.deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration,
             ),
           },
+          alarms: (() => {
+            const alarms = service.deploymentConfiguration.alarms;
+            if (!alarms?.enable) return { status: 'DISABLED' };
+            return {
+              status: d.triggeredAlarm ? 'TRIGGERED' : 'MONITORING',
+              alarmNames: [...alarms.alarmNames],
+              ...(d.triggeredAlarm ? { triggeredAlarmNames: [d.triggeredAlarm] } : {}),
+            };
+          })(),
           rollback: d.rollback
             ? {
                 reason: d.rollback.reason,

@@ -175,6 +175,35 @@ export interface ScenarioAction {
   stopTask?: { cluster: string; service: string; reason?: string };
 }
 
+/** A state change of a scenario alarm: at a time since start, or since the start of each deployment (of an image). */
+export interface ScenarioAlarmState {
+  atSeconds?: number;
+  afterDeploymentSeconds?: number;
+  /** With afterDeploymentSeconds: only deployments whose task definition has a matching image (glob). */
+  image?: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+}
+
+/** A CloudWatch metric alarm the scenario starts with (DescribeAlarms shows it; deployment alarms watch it). */
+export interface ScenarioAlarm {
+  name: string;
+  description?: string;
+  namespace?: string;
+  metricName?: string;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
+  /** Seconds (default 60); period x evaluationPeriods is the deployment bake time it asks for. */
+  period?: number;
+  evaluationPeriods?: number;
+  threshold?: number;
+  comparisonOperator?: string;
+  treatMissingData?: string;
+  /** The state at start (default OK). */
+  state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  states?: ScenarioAlarmState[];
+}
+
 export interface Scenario {
   name?: string;
   description?: string;
@@ -196,6 +225,8 @@ export interface Scenario {
   defaultImage?: ImageBehaviourFields;
   faults?: ScenarioFault[];
   actions?: ScenarioAction[];
+  /** CloudWatch alarms, served by the CloudWatch API and watched by deployment alarms. */
+  cloudWatchAlarms?: ScenarioAlarm[];
 }
 
 /** A scenario that is not what the schema allows; the message starts with the path of the bad field. */
@@ -297,6 +328,19 @@ function checkReferences(s: Scenario): void {
   };
   (s.images ?? []).forEach((image, i) => checkStop(image, `images[${i}]`));
   if (s.defaultImage) checkStop(s.defaultImage, 'defaultImage');
+  const alarmNames = new Set<string>();
+  (s.cloudWatchAlarms ?? []).forEach((alarm, i) => {
+    if (alarmNames.has(alarm.name))
+      throw new ScenarioError(`cloudWatchAlarms[${i}].name: "${alarm.name}" is defined twice`);
+    alarmNames.add(alarm.name);
+    (alarm.states ?? []).forEach((change, j) => {
+      const at = `cloudWatchAlarms[${i}].states[${j}]`;
+      if ((change.atSeconds === undefined) === (change.afterDeploymentSeconds === undefined))
+        throw new ScenarioError(`${at}: expected exactly one of atSeconds, afterDeploymentSeconds`);
+      if (change.image !== undefined && change.afterDeploymentSeconds === undefined)
+        throw new ScenarioError(`${at}.image: only with afterDeploymentSeconds`);
+    });
+  });
   (s.faults ?? []).forEach((fault, i) => {
     if (
       fault.rate === undefined &&

@@ -102,6 +102,10 @@ export interface Deployment {
   rollback?: { toId: string; taskDefinitionArn: string; startedAt: number; reason: string };
   /** On the deployment being rolled back to, while the rollback is in progress: the failed deployment's id. */
   rollingBackFrom?: string;
+  /** With deployment alarms: reached its steady state and bakes until then (epoch ms) before COMPLETED. */
+  bakeUntil?: number;
+  /** The deployment alarm that failed it, if one did. */
+  triggeredAlarm?: string;
   /** The service deployment (ListServiceDeployments) status. */
   history:
     | 'IN_PROGRESS'

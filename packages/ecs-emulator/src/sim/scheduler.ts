@@ -143,7 +143,8 @@ export class Scheduler {
       primaryHealthy === desired &&
       !othersLeft &&
       primaryExtra === 0 &&
-      current.rolloutState !== 'FAILED'
+      current.rolloutState !== 'FAILED' &&
+      this.baked(service, current)
     ) {
       sim.deployments.completeDeployment(service, current, true);
     }
@@ -264,6 +265,22 @@ export class Scheduler {
       service,
       'is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     );
+  }
+
+  /**
+   * With deployment alarms enabled, a deployment that reached its steady state stays IN_PROGRESS for a bake time
+   * (the longest period x evaluationPeriods of its alarms: ECS computes it from the alarm configuration and does not
+   * publish how) during which an alarm still fails it. Rollbacks do not bake.
+   */
+  private baked(service: Service, deployment: Deployment): boolean {
+    const alarms = service.deploymentConfiguration.alarms;
+    if (!alarms?.enable || deployment.rolloutState !== 'IN_PROGRESS' || deployment.rollingBackFrom)
+      return true;
+    if (deployment.bakeUntil === undefined) {
+      deployment.bakeUntil = this.sim.now + this.sim.alarms.bakeSeconds(alarms.alarmNames) * 1000;
+      this.sim.at(deployment.bakeUntil, () => undefined);
+    }
+    return this.sim.now >= deployment.bakeUntil;
   }
 
   /** A task of the service reached RUNNING: the run of start failures is over. */
