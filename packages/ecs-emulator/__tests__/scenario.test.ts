@@ -28,10 +28,17 @@ const minimal = (): Scenario => ({
 
 describe('shipped scenarios', () => {
   const files = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith('.yaml'));
-  test('are exactly the documented eight', () => {
+  test('are exactly the documented fifteen', () => {
     expect(files.sort()).toEqual([
       'circuit-breaker-rollback.yaml',
       'elb-health-failure.yaml',
+      'fargate-crash-on-import-breaker.yaml',
+      'fargate-crash-on-import-no-breaker.yaml',
+      'fargate-desired-1.yaml',
+      'fargate-desired-10.yaml',
+      'fargate-desired-2.yaml',
+      'fargate-elb-health-failure.yaml',
+      'fargate-image-pull-failure.yaml',
       'healthy-rollout.yaml',
       'incident-crash-on-import.yaml',
       'service-deleted-mid-deploy.yaml',

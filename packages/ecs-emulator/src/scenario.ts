@@ -213,6 +213,11 @@ export interface Scenario {
   timeScale?: number;
   seed?: number;
   stoppedTaskRetentionSeconds?: number;
+  /**
+   * How long after a deployment starts (UpdateService, or a rollback) its first tasks are launched (default 0;
+   * Fargate measured 17-48 s from UpdateService to the first new task). Replacements are not delayed.
+   */
+  deploymentLaunchDelaySeconds?: number;
   /** How long a stopping task stays DEPROVISIONING (default 1). */
   deprovisioningSeconds?: number;
   /** ECS-like backoff of task launches after repeated failures (default: none, replacement is immediate). */

@@ -67,6 +67,8 @@ export class Deployments {
       totalFailedTasks: 0,
       history: 'IN_PROGRESS',
     };
+    if (sim.ready)
+      deployment.launchNotBefore = sim.now + (sim.scenario.deploymentLaunchDelaySeconds ?? 0) * 1000;
     service.deployments.unshift(deployment);
     service.taskDefinitionArn = taskDefinitionArn;
     service.steady = false;
@@ -257,6 +259,7 @@ export class Deployments {
     target.failedTasks = 0;
     target.updatedAt = sim.now;
     target.rollingBackFrom = primary.id;
+    target.launchNotBefore = sim.now + (sim.scenario.deploymentLaunchDelaySeconds ?? 0) * 1000;
     service.taskDefinitionArn = target.taskDefinitionArn;
     service.steady = false;
     this.recordDeployment(service, target);

@@ -104,6 +104,8 @@ export interface Deployment {
   rollingBackFrom?: string;
   /** With deployment alarms: reached its steady state and bakes until then (epoch ms) before COMPLETED. */
   bakeUntil?: number;
+  /** Its first tasks are launched no sooner than this (scenario deploymentLaunchDelaySeconds). */
+  launchNotBefore?: number;
   /** The deployment alarm that failed it, if one did. */
   triggeredAlarm?: string;
   /** The service deployment (ListServiceDeployments) status. */

@@ -228,7 +228,11 @@ export class Scheduler {
     if (wanted <= 0) return;
     let total = sim.serviceTasks(service).filter((t) => t.desiredStatus === 'RUNNING').length;
     if (total >= maxTotal) return;
-    const holdUntil = Math.max(service.nextLaunchAt ?? 0, this.throttledUntil(service) ?? 0);
+    const holdUntil = Math.max(
+      service.nextLaunchAt ?? 0,
+      this.throttledUntil(service) ?? 0,
+      deployment.launchNotBefore ?? 0,
+    );
     const throttled = service.consecutiveStartFailures >= this.throttleAfter();
     if (sim.now < holdUntil) {
       sim.at(holdUntil, () => undefined);
