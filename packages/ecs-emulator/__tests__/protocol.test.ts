@@ -570,6 +570,76 @@ describe('startEmulator options', () => {
   });
 });
 
+describe('new fields over the API', () => {
+  let emulator: EmulatorHandle;
+  let c: Clients;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      scenario: path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'),
+      clock: 'virtual',
+    });
+    c = clientsFor(emulator.endpoint);
+  });
+  afterAll(async () => {
+    destroyClients(c);
+    await emulator.close();
+  });
+
+  test('an unknown strategy or controller names the allowed values', async () => {
+    const strategy = await errorOf(
+      c.ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'hokusai',
+          service: 'hokusai-api',
+          deploymentConfiguration: { strategy: 'RED_BLACK' as never },
+        }),
+      ),
+    );
+    expect(strategy).toBeInstanceOf(InvalidParameterException);
+    expect(strategy.message).toBe(
+      "1 validation error detected: Value 'RED_BLACK' at 'deploymentConfiguration.strategy' failed to satisfy constraint: Member must satisfy enum value set: [ROLLING, BLUE_GREEN, LINEAR, CANARY]",
+    );
+    const controller = await errorOf(
+      c.ecs.send(
+        new CreateServiceCommand({
+          cluster: 'hokusai',
+          serviceName: 'other',
+          taskDefinition: 'hokusai-api:108',
+          deploymentController: { type: 'SPINNAKER' as never },
+        }),
+      ),
+    );
+    expect(controller.message).toContain('Member must satisfy enum value set: [ECS, CODE_DEPLOY, EXTERNAL]');
+  });
+
+  test('thresholdConfiguration, resetOnHealthyTask and alarms round-trip through UpdateService and DescribeServices', async () => {
+    const out = await c.ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'hokusai',
+        service: 'hokusai-api',
+        deploymentConfiguration: {
+          deploymentCircuitBreaker: {
+            enable: true,
+            rollback: true,
+            resetOnHealthyTask: false,
+            thresholdConfiguration: { type: 'COUNT', value: 2 },
+          },
+          alarms: { alarmNames: ['a'], enable: true, rollback: false },
+        },
+      }),
+    );
+    expect(out.service!.deploymentConfiguration).toMatchObject({
+      deploymentCircuitBreaker: {
+        enable: true,
+        rollback: true,
+        resetOnHealthyTask: false,
+        thresholdConfiguration: { type: 'COUNT', value: 2 },
+      },
+      alarms: { alarmNames: ['a'], enable: true, rollback: false },
+    });
+  });
+});
+
 describe('wire details the AWS CLI showed', () => {
   let emulator: EmulatorHandle;
   let c: Clients;

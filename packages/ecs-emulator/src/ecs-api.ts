@@ -111,11 +111,7 @@ export function serviceShape(sim: Simulation, service: Service): Body {
     platformVersion: 'LATEST',
     platformFamily: 'Linux',
     taskDefinition: service.taskDefinitionArn,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
-      maximumPercent: service.deploymentConfiguration.maximumPercent,
-      minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
-    },
+    deploymentConfiguration: deploymentConfigurationShape(service),
     // PRIMARY first, then the ACTIVE ones newest first (a rollback makes an older deployment PRIMARY again).
     deployments: service.deployments
       .filter((d) => d.status !== 'INACTIVE')
