@@ -4,7 +4,7 @@
 // Tier: python (the AWS CLI runs on pyenv's CPython).
 // The AWS CLI's JSON output is untyped: read it as such.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
 
 const run = promisify(execFile);
+// Each AWS CLI call starts a Python process (about a second, several on a loaded machine): a test makes 10-25.
+jest.setTimeout(300_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ecs-emulator-cli-'));
 let emulator: EmulatorHandle | undefined;
 
@@ -188,7 +190,7 @@ describe('the AWS CLI against scenario files', () => {
     const failed = await until(
       (s) => s.deployments.some((d: { rolloutState: string }) => d.rolloutState === 'FAILED'),
       900,
-      10,
+      60,
     );
     const deployment = failed.deployments.find((d: { status: string }) => d.status === 'PRIMARY');
     expect(deployment).toMatchObject({
