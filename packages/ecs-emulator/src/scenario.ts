@@ -49,10 +49,41 @@ export interface ScenarioTargetGroup {
   };
 }
 
+/** deploymentController.type values (the installed SDK's DeploymentControllerType). */
+export const DEPLOYMENT_CONTROLLER_TYPES = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] as const;
+export type DeploymentControllerType = (typeof DEPLOYMENT_CONTROLLER_TYPES)[number];
+/** deploymentConfiguration.strategy values (the installed SDK's DeploymentStrategy). */
+export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
+/** deploymentCircuitBreaker.thresholdConfiguration.type values (the installed SDK's ThresholdType). */
+export const THRESHOLD_TYPES = ['BOUNDED_PERCENT', 'UNBOUNDED_PERCENT', 'COUNT'] as const;
+export type ThresholdType = (typeof THRESHOLD_TYPES)[number];
+
+/** The SDK's DeploymentCircuitBreaker. */
+export interface DeploymentCircuitBreaker {
+  enable: boolean;
+  rollback: boolean;
+  /** Default true: a task reaching healthy resets the failure count; false: failures add up. */
+  resetOnHealthyTask?: boolean;
+  /** Default { type: BOUNDED_PERCENT, value: 50 }. */
+  thresholdConfiguration?: { type: ThresholdType; value: number };
+}
+
+/** The SDK's DeploymentAlarms: CloudWatch alarms that fail a deployment when they go into ALARM during it. */
+export interface DeploymentAlarms {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
 export interface DeploymentConfiguration {
   minimumHealthyPercent?: number;
   maximumPercent?: number;
-  deploymentCircuitBreaker?: { enable: boolean; rollback: boolean };
+  deploymentCircuitBreaker?: DeploymentCircuitBreaker;
+  alarms?: DeploymentAlarms;
+  /** Recognised and echoed; every strategy rolls out as ROLLING here (see FIDELITY.md). */
+  strategy?: DeploymentStrategy;
+  bakeTimeInMinutes?: number;
 }
 
 export interface ScenarioLoadBalancer {
@@ -70,6 +101,8 @@ export interface ScenarioService {
   healthCheckGracePeriodSeconds?: number;
   tags?: Tags;
   deploymentConfiguration?: DeploymentConfiguration;
+  /** Default ECS (rolling). CODE_DEPLOY / EXTERNAL: UpdateService refuses a task definition change. */
+  deploymentController?: { type: DeploymentControllerType };
   loadBalancers?: ScenarioLoadBalancer[];
 }
 
@@ -81,12 +114,44 @@ export interface ImageBehaviourFields {
   exitCode?: number;
   exitReason?: string;
   failToStart?: string;
+  /**
+   * The scheduler cannot even create the task (e.g. the execution role cannot be assumed): no task, the service
+   * event `failed to launch a task with (error …).`, a start failure.
+   */
+  failToLaunch?: string;
+  /** After SIGTERM the container exits this long later (default 2), or is killed at its stopTimeout (default 30). */
+  stopSeconds?: number;
   logLines?: LogLine[];
   elbHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   /** The container health check's result (only for containers whose definition has a healthCheck). */
   containerHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   unhealthyReason?: string;
+  /** A stop that is not the image's fault, `stopAfterSeconds` after RUNNING (see STOP_CODES). */
+  stopCode?: ExternalStopCode;
+  stopAfterSeconds?: number;
+  /** Default per stop code (EXTERNAL_STOP_REASONS). */
+  stoppedReason?: string;
 }
+
+/** Stop codes a scenario can give an image: stops that are not the new revision's fault. */
+export const EXTERNAL_STOP_CODES = [
+  'InfrastructureHealth',
+  'TerminationNotice',
+  'SpotInterruption',
+  'UserInitiated',
+] as const;
+export type ExternalStopCode = (typeof EXTERNAL_STOP_CODES)[number];
+
+/**
+ * stoppedReason for each, when the scenario gives none. TerminationNotice / SpotInterruption: the Fargate Spot text
+ * (ECS-FACTS, Fargate Spot termination notice article); the others are the emulator's choice (see FIDELITY.md).
+ */
+export const EXTERNAL_STOP_REASONS: Record<ExternalStopCode, string> = {
+  InfrastructureHealth: 'Task stopped due to an underlying infrastructure health issue.',
+  TerminationNotice: 'Your Spot Task was interrupted.',
+  SpotInterruption: 'Your Spot Task was interrupted.',
+  UserInitiated: 'Task stopped by user',
+};
 
 export interface ImageBehaviour extends ImageBehaviourFields {
   match: string;
@@ -110,6 +175,35 @@ export interface ScenarioAction {
   stopTask?: { cluster: string; service: string; reason?: string };
 }
 
+/** A state change of a scenario alarm: at a time since start, or since the start of each deployment (of an image). */
+export interface ScenarioAlarmState {
+  atSeconds?: number;
+  afterDeploymentSeconds?: number;
+  /** With afterDeploymentSeconds: only deployments whose task definition has a matching image (glob). */
+  image?: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+}
+
+/** A CloudWatch metric alarm the scenario starts with (DescribeAlarms shows it; deployment alarms watch it). */
+export interface ScenarioAlarm {
+  name: string;
+  description?: string;
+  namespace?: string;
+  metricName?: string;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
+  /** Seconds (default 60); period x evaluationPeriods is the deployment bake time it asks for. */
+  period?: number;
+  evaluationPeriods?: number;
+  threshold?: number;
+  comparisonOperator?: string;
+  treatMissingData?: string;
+  /** The state at start (default OK). */
+  state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  states?: ScenarioAlarmState[];
+}
+
 export interface Scenario {
   name?: string;
   description?: string;
@@ -119,6 +213,13 @@ export interface Scenario {
   timeScale?: number;
   seed?: number;
   stoppedTaskRetentionSeconds?: number;
+  /**
+   * How long after a deployment starts (UpdateService, or a rollback) its first tasks are launched (default 0;
+   * Fargate measured 17-48 s from UpdateService to the first new task). Replacements are not delayed.
+   */
+  deploymentLaunchDelaySeconds?: number;
+  /** How long a stopping task stays DEPROVISIONING (default 1). */
+  deprovisioningSeconds?: number;
   /** ECS-like backoff of task launches after repeated failures (default: none, replacement is immediate). */
   launchBackoff?: { afterFailures?: number; initialSeconds?: number; maxSeconds?: number };
   clusters?: ScenarioCluster[];
@@ -129,6 +230,8 @@ export interface Scenario {
   defaultImage?: ImageBehaviourFields;
   faults?: ScenarioFault[];
   actions?: ScenarioAction[];
+  /** CloudWatch alarms, served by the CloudWatch API and watched by deployment alarms. */
+  cloudWatchAlarms?: ScenarioAlarm[];
 }
 
 /** A scenario that is not what the schema allows; the message starts with the path of the bad field. */
@@ -221,6 +324,27 @@ function checkReferences(s: Scenario): void {
       throw new ScenarioError(
         `actions[${i}]: expected exactly one of deleteService, updateService, stopTask`,
       );
+  });
+  const checkStop = (image: ImageBehaviourFields, at: string): void => {
+    if (image.stopCode !== undefined && image.stopAfterSeconds === undefined)
+      throw new ScenarioError(`${at}.stopAfterSeconds: is required with stopCode`);
+    if (image.stopAfterSeconds !== undefined && image.stopCode === undefined)
+      throw new ScenarioError(`${at}.stopCode: is required with stopAfterSeconds`);
+  };
+  (s.images ?? []).forEach((image, i) => checkStop(image, `images[${i}]`));
+  if (s.defaultImage) checkStop(s.defaultImage, 'defaultImage');
+  const alarmNames = new Set<string>();
+  (s.cloudWatchAlarms ?? []).forEach((alarm, i) => {
+    if (alarmNames.has(alarm.name))
+      throw new ScenarioError(`cloudWatchAlarms[${i}].name: "${alarm.name}" is defined twice`);
+    alarmNames.add(alarm.name);
+    (alarm.states ?? []).forEach((change, j) => {
+      const at = `cloudWatchAlarms[${i}].states[${j}]`;
+      if ((change.atSeconds === undefined) === (change.afterDeploymentSeconds === undefined))
+        throw new ScenarioError(`${at}: expected exactly one of atSeconds, afterDeploymentSeconds`);
+      if (change.image !== undefined && change.afterDeploymentSeconds === undefined)
+        throw new ScenarioError(`${at}.image: only with afterDeploymentSeconds`);
+    });
   });
   (s.faults ?? []).forEach((fault, i) => {
     if (
