@@ -42,22 +42,17 @@ export function getInputs(env: Environment): Inputs {
   const cluster = nameOrArn(input.required('cluster'), 'cluster');
   const service = nameOrArn(input.required('service'), 'service');
   const to = parseRollbackTo(input.string('to'));
-  const timeout = input.duration('timeout', '10m');
-  const stableFor = input.duration('stable-for', '1m');
-  const pollInterval = input.duration('poll-interval', '10s');
-  if (timeout <= 0)
-    throw new ConfigurationError(
-      `invalid value "${input.string('timeout')}" for input "timeout": must be more than 0`,
-    );
-  if (pollInterval < 1000) {
-    throw new ConfigurationError(
-      `invalid value "${input.string('poll-interval')}" for input "poll-interval": must be at least 1s`,
-    );
-  }
-  if (stableFor >= timeout) {
-    throw new ConfigurationError(
-      `input "stable-for" (${input.string('stable-for') || '1m'}) must be shorter than input "timeout" (${input.string('timeout') || '10m'})`,
-    );
+  const timeout = input.duration('timeout', '10m', { min: 1000 });
+  const stableFor = input.duration('stable-for', '1m', { max: 6 * 3_600_000 });
+  const pollInterval = input.duration('poll-interval', '10s', { min: 1000, max: 10 * 60_000 });
+  for (const [name, value, fallback] of [
+    ['stable-for', stableFor, '1m'],
+    ['poll-interval', pollInterval, '10s'],
+  ] as const) {
+    if (value >= timeout)
+      throw new ConfigurationError(
+        `input "${name}" (${input.string(name) || fallback}) must be shorter than input "timeout" (${input.string('timeout') || '10m'})`,
+      );
   }
   return {
     cluster,

@@ -1,52 +1,79 @@
 // Reads the inputs, runs the deploy against AWS, writes outputs and the job summary; cancels cleanly on SIGINT/SIGTERM.
+// Every end sets `result` — a refusal or an error before any change too.
 import * as core from '@actions/core';
-import { actionClock, actionsLogger, cancellationSignal, writeSummary } from '@hokusai/action-kit';
+import {
+  actionClock,
+  actionsLogger,
+  cancellationSignal,
+  errorMessage,
+  isConfigurationError,
+  writeSummary,
+} from '@hokusai/action-kit';
 import { resolveRegion } from '@hokusai/aws-kit';
-import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY } from '@hokusai/ecs-kit';
-import { deployAndWait } from './deploy.js';
+import { ApiCallLog, createAwsApis, DEFAULT_RETRY_POLICY, describeGiveUp } from '@hokusai/ecs-kit';
+import { deployAndWait, type DeployReport } from './deploy.js';
 import { getInputs } from './inputs.js';
+import { NothingChangedError } from './plan.js';
 import { renderSummary } from './summary.js';
 
+function setOutputs(report: DeployReport): void {
+  core.setOutput('task-definition-arn', report.taskDefinitionArn);
+  core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn);
+  core.setOutput('deployment-id', report.deploymentId);
+  core.setOutput('result', report.result);
+  core.setOutput('failure-reason', report.failureReason);
+  core.setOutput('elapsed-seconds', String(Math.round(report.elapsedMs / 1000)));
+}
+
 export async function main(): Promise<void> {
-  const inputs = getInputs(process.env);
+  let inputs;
+  try {
+    inputs = getInputs(process.env);
+  } catch (error) {
+    core.setOutput('result', 'refused');
+    throw error;
+  }
   const region = resolveRegion('', process.env);
   const clock = actionClock();
   const callLog = new ApiCallLog(clock);
+  const cancellation = cancellationSignal((signal) => core.info(`received ${signal}: stopping the watch`));
   const apis = createAwsApis({
     region,
     env: process.env,
-    onCall: (operation) => callLog.record(operation),
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      sleep: (ms) => clock.sleep(ms),
-      onRetry: (error, attempt, delay) =>
-        core.debug(`AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`),
-    },
+    clock,
+    signal: cancellation.signal,
+    onCall: (operation, attempt) => callLog.record(operation, attempt),
+    retry: DEFAULT_RETRY_POLICY,
+    onRetry: (operation, error, attempt, delay) =>
+      core.debug(
+        `${operation}: AWS said ${(error as Error).name || 'error'}; retry ${attempt} in ${delay}ms`,
+      ),
   });
-  const cancellation = cancellationSignal((signal) => core.info(`received ${signal}: stopping the watch`));
+  let report: DeployReport;
   try {
-    const report = await deployAndWait(inputs, {
+    report = await deployAndWait(inputs, {
       apis,
       clock,
       logger: actionsLogger,
       callLog,
       signal: cancellation.signal,
     });
-    core.setOutput('task-definition-arn', report.taskDefinitionArn);
-    core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn);
-    core.setOutput('deployment-id', report.deploymentId);
-    core.setOutput('result', report.result);
-    core.setOutput('failure-reason', report.failureReason);
-    core.setOutput('elapsed-seconds', String(Math.round(report.elapsedMs / 1000)));
-    if (report.cancelled) {
-      core.info(`state when cancelled: ${report.lastState || 'unknown'}`);
-      core.info(`to roll back by hand: ${report.rollbackCommand}`);
-    }
-    core.info(`${callLog.calls.length} AWS API calls`);
-    await writeSummary(renderSummary(report, region));
-    if (report.result !== 'succeeded') core.setFailed(`deployment ${report.result}: ${report.failureReason}`);
+  } catch (error) {
+    // Before any change: a refusal (bad input, a service this action cannot deploy) or AWS failing throughout.
+    core.setOutput('result', isConfigurationError(error) ? 'refused' : 'failed');
+    if (error instanceof NothingChangedError || (!isConfigurationError(error) && describeGiveUp(error)))
+      throw new Error(`plan/start step: ${errorMessage(error)}`);
+    throw error;
   } finally {
     cancellation.dispose();
     apis.close?.();
   }
+  setOutputs(report);
+  core.info(`ended by the ${report.endedBy} step: ${report.result}; service: ${report.serviceState}`);
+  for (const warning of report.warnings) core.warning(warning);
+  if (report.nextStep) core.info(`${report.nextStep.text}: ${report.nextStep.command}`);
+  core.info(`${callLog.calls.length} AWS API calls`);
+  await writeSummary(renderSummary(report, region));
+  if (report.result !== 'succeeded')
+    core.setFailed(`deployment ${report.result} (${report.endedBy} step): ${report.failureReason}`);
 }

@@ -93,6 +93,11 @@ describe('getInputs', () => {
       error: 'invalid KEY=VALUE line "JUST_A_NAME" in input "env"',
     },
     {
+      name: 'a timeout past what Node timers hold (600h would fire after 1 ms): bounded at a day',
+      env: { ...required, INPUT_TIMEOUT: '600h' },
+      error: 'duration "600h" for input "timeout" is longer than the maximum 24h00m',
+    },
+    {
       name: 'an env name docker would misread',
       env: { ...required, INPUT_ENV: 'A.B=1' },
       error: 'invalid variable name "A.B" in input "env"',

@@ -22,7 +22,7 @@ function firstFailure(run: EmulatedRun, deploymentId: string): number {
 
 /** The watcher + rollback, as ecs-deploy-and-wait runs them (max-failed-tasks 1, poll 10 s). */
 async function ours(scenario: string, image: string, timeScale: number, pollMs = POLL_MS) {
-  const run = await startRun(scenario, timeScale);
+  const run = await startRun(scenario);
   try {
     const d = await deployImage(run, image);
     const callsBefore = run.callLog.calls.length;
@@ -98,7 +98,7 @@ function maxCallsInWindow(calls: ApiCallLog['calls'], windowMs: number): number 
 
 /** The ECS circuit breaker alone (desired 2, threshold 3): first failure -> its rollback. */
 async function circuitBreaker(timeScale: number) {
-  const run = await startRun('circuit-breaker-rollback', timeScale);
+  const run = await startRun('circuit-breaker-rollback');
   try {
     const d = await deployImage(run, 'broken-1');
     for (;;) {
@@ -121,7 +121,7 @@ async function circuitBreaker(timeScale: number) {
  * one deployment and running = desired; it never rolls back.
  */
 async function stableWaiter(scenario: string, image: string, timeScale: number, seed = 1) {
-  const run = await startRun(scenario, timeScale);
+  const run = await startRun(scenario);
   let random = seed;
   const rand = () => ((random = (random * 16807) % 2147483647) - 1) / 2147483646;
   try {
