@@ -161,6 +161,69 @@ describe('validation errors name the bad field', () => {
         ]),
       error: 'actions[0]: expected exactly one of',
     },
+    {
+      name: 'unknown deployment controller names the allowed ones',
+      edit: (s) => (s.services[0].deploymentController = { type: 'BLUE_GREEN' }),
+      error:
+        'services[0].deploymentController.type: expected one of ECS, CODE_DEPLOY, EXTERNAL (got "BLUE_GREEN")',
+    },
+    {
+      name: 'unknown strategy names the allowed ones',
+      edit: (s) => (s.services[0].deploymentConfiguration = { strategy: 'RED_BLACK' }),
+      error:
+        'services[0].deploymentConfiguration.strategy: expected one of ROLLING, BLUE_GREEN, LINEAR, CANARY (got "RED_BLACK")',
+    },
+    {
+      name: 'unknown threshold type names the allowed ones',
+      edit: (s) =>
+        (s.services[0].deploymentConfiguration = {
+          deploymentCircuitBreaker: {
+            enable: true,
+            rollback: true,
+            thresholdConfiguration: { type: 'PERCENT', value: 10 },
+          },
+        }),
+      error:
+        'services[0].deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.type: expected one of BOUNDED_PERCENT, UNBOUNDED_PERCENT, COUNT (got "PERCENT")',
+    },
+    {
+      name: 'threshold value 0',
+      edit: (s) =>
+        (s.services[0].deploymentConfiguration = {
+          deploymentCircuitBreaker: {
+            enable: true,
+            rollback: true,
+            thresholdConfiguration: { type: 'COUNT', value: 0 },
+          },
+        }),
+      error:
+        'services[0].deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.value: must be >= 1 (got 0)',
+    },
+    {
+      name: 'resetOnHealthyTask not a boolean',
+      edit: (s) =>
+        (s.services[0].deploymentConfiguration = {
+          deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: 'no' },
+        }),
+      error:
+        'services[0].deploymentConfiguration.deploymentCircuitBreaker.resetOnHealthyTask: expected a boolean',
+    },
+    {
+      name: 'deployment alarms without alarmNames',
+      edit: (s) => (s.services[0].deploymentConfiguration = { alarms: { enable: true, rollback: true } }),
+      error: 'services[0].deploymentConfiguration.alarms.alarmNames: is required',
+    },
+    {
+      name: 'unknown image stopCode names the allowed ones',
+      edit: (s) => (s.images = [{ match: '*', stopCode: 'Spot', stopAfterSeconds: 5 }]),
+      error:
+        'images[0].stopCode: expected one of InfrastructureHealth, TerminationNotice, SpotInterruption, UserInitiated (got "Spot")',
+    },
+    {
+      name: 'stopCode without stopAfterSeconds',
+      edit: (s) => (s.images = [{ match: '*', stopCode: 'TerminationNotice' }]),
+      error: 'images[0].stopAfterSeconds: is required with stopCode',
+    },
     { name: 'not an object', edit: () => undefined, error: '' },
   ])('$name', ({ name, edit, error }) => {
     const scenario = minimal() as Record<string, any>;

@@ -231,7 +231,9 @@ describe('circuit-breaker-rollback.yaml', () => {
     });
     const log = messages(rolledBack).reverse();
     const failedLine = log.findIndex((m) =>
-      /^\(service hokusai-api\) deployment ecs-svc\/\d+ deployment failed: tasks failed to start\.$/.test(m),
+      /^\(service hokusai-api\) \(deployment ecs-svc\/\d+\) deployment failed: tasks failed to start\.$/.test(
+        m,
+      ),
     );
     const rollingLine = log.indexOf(`(service hokusai-api) rolling back to deployment ${completedId}.`);
     expect(failedLine).toBeGreaterThanOrEqual(0);

@@ -52,6 +52,18 @@ describe('circuitBreakerThreshold', () => {
     { desired: 1000, expected: 200 },
   ])('desired $desired -> $expected', ({ desired, expected }) => {
     expect(circuitBreakerThreshold(desired)).toBe(expected);
+    expect(circuitBreakerThreshold(desired, { type: 'BOUNDED_PERCENT', value: 50 })).toBe(expected);
+  });
+
+  test.each([
+    { type: 'COUNT', value: 1, desired: 10, expected: 1 },
+    { type: 'COUNT', value: 7, desired: 1, expected: 7 },
+    { type: 'UNBOUNDED_PERCENT', value: 50, desired: 1000, expected: 500 },
+    { type: 'UNBOUNDED_PERCENT', value: 10, desired: 2, expected: 1 },
+    { type: 'BOUNDED_PERCENT', value: 10, desired: 2, expected: 3 },
+    { type: 'BOUNDED_PERCENT', value: 100, desired: 1000, expected: 200 },
+  ] as const)('$type $value at desired $desired -> $expected', ({ type, value, desired, expected }) => {
+    expect(circuitBreakerThreshold(desired, { type, value })).toBe(expected);
   });
 });
 
@@ -184,7 +196,7 @@ describe('the incident: crash on import, circuit breaker off', () => {
 });
 
 describe('circuit breaker with rollback', () => {
-  test('trips exactly at the threshold (3 for desired 2) and rolls back to the last COMPLETED deployment', () => {
+  test('trips exactly at the threshold (3 for desired 2); the last COMPLETED deployment is IN_PROGRESS again under its own id', () => {
     const { sim, service } = simulate('circuit-breaker-rollback.yaml');
     const completedBefore = primaryOf(service);
     deploy(sim, service, 'broken-3f9c2e1');
@@ -200,12 +212,16 @@ describe('circuit breaker with rollback', () => {
     );
     expect(failing.failedTasks).toBe(3);
     expect(failing.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    // No new deployment: the one that completed before is PRIMARY and IN_PROGRESS again; the failed one left the list.
     const rollback = primaryOf(service);
-    expect(rollback).not.toBe(failing);
-    expect(rollback.taskDefinitionArn).toBe(completedBefore.taskDefinitionArn);
-    expect(rollback.rolloutStateReason).toBe(
-      `ECS deployment circuit breaker: rolling back to deploymentId ${completedBefore.id}.`,
-    );
+    expect(rollback).toBe(completedBefore);
+    expect(rollback).toMatchObject({
+      id: completedBefore.id,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${completedBefore.id}.`,
+    });
+    expect(failing.status).toBe('INACTIVE');
+    expect(service.deployments.filter((d) => d.status !== 'INACTIVE')).toEqual([completedBefore]);
     expect(service.taskDefinitionArn).toMatch(/hokusai-api:108$/);
     const breaker = sim.eventLog.find((e) => e.type === 'circuit-breaker')!;
     expect(breaker).toMatchObject({
@@ -215,14 +231,19 @@ describe('circuit breaker with rollback', () => {
       rollbackTo: completedBefore.id,
     });
     stepUntil(sim, () => rollback.rolloutState === 'COMPLETED', 600);
+    expect(failing.history).toBe('ROLLBACK_SUCCESSFUL');
     const log = messages(service);
     const failedAt = log.indexOf(
-      `(service hokusai-api) deployment ${failing.id} deployment failed: tasks failed to start.`,
+      `(service hokusai-api) (deployment ${failing.id}) deployment failed: tasks failed to start.`,
     );
     const rollingAt = log.indexOf(`(service hokusai-api) rolling back to deployment ${completedBefore.id}.`);
+    const completedAt = log.indexOf(
+      `(service hokusai-api) (deployment ${completedBefore.id}) deployment completed.`,
+    );
     expect(failedAt).toBeGreaterThanOrEqual(0);
-    expect(rollingAt).toBeGreaterThan(failedAt);
-    expect(log.lastIndexOf('(service hokusai-api) has reached a steady state.')).toBeGreaterThan(rollingAt);
+    expect(rollingAt).toBe(failedAt + 1);
+    expect(completedAt).toBeGreaterThan(rollingAt);
+    expect(log.lastIndexOf('(service hokusai-api) has reached a steady state.')).toBeGreaterThan(completedAt);
     expect(alive(sim, service).map((t) => t.taskDefinition.revision)).toEqual([108, 108]);
   });
 
@@ -499,5 +520,129 @@ describe('timed actions and overlapping deployments', () => {
     expect(first.status).toBe('INACTIVE');
     expect(alive(sim, service).every((t) => t.deploymentId === second.id)).toBe(true);
     expect(alive(sim, service).map((t) => t.containers[0]!.image.split(':').pop())).toEqual(['v3', 'v3']);
+  });
+});
+
+describe('deployment controllers and breaker settings', () => {
+  test('CODE_DEPLOY and EXTERNAL: UpdateService refuses a task definition change with the error AWS answers', () => {
+    for (const type of ['CODE_DEPLOY', 'EXTERNAL'] as const) {
+      const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+        s.services![0]!.deploymentController = { type };
+      });
+      const error = (() => {
+        try {
+          deploy(sim, service, 'v2');
+        } catch (e) {
+          return e as ApiError;
+        }
+        throw new Error('expected UpdateService to fail');
+      })();
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error.code).toBe('InvalidParameterException');
+      expect(error.message).toContain(
+        `Unable to update task definition on services with a ${type} deployment controller.`,
+      );
+      // Nothing changed; a desiredCount update still works.
+      expect(service.deployments).toHaveLength(1);
+      sim.updateService(service, { desiredCount: 3 });
+      expect(service.desiredCount).toBe(3);
+    }
+  });
+
+  test('thresholdConfiguration COUNT 1 trips the breaker at the first failed task', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration!.deploymentCircuitBreaker = {
+        enable: true,
+        rollback: true,
+        thresholdConfiguration: { type: 'COUNT', value: 1 },
+      };
+    });
+    deploy(sim, service, 'broken-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 300);
+    expect(failing.failedTasks).toBe(1);
+    expect(sim.eventLog.find((e) => e.type === 'circuit-breaker')).toMatchObject({
+      failedTasks: 1,
+      threshold: 1,
+    });
+  });
+
+  test('resetOnHealthyTask false: failures of tasks that were healthy add up and trip the breaker; true: they never do', () => {
+    // Tasks come up healthy (reset), then exit 40 s after RUNNING, while the old tasks still drain (300 s), so
+    // the rollout cannot complete in between.
+    const edit =
+      (reset: boolean) =>
+      (s: Scenario): void => {
+        s.targetGroups![0]!.deregistrationDelaySeconds = 300;
+        s.images = [{ match: '*:flaky*', startSeconds: 5, exitAfterSeconds: 40 }];
+        s.services![0]!.deploymentConfiguration = {
+          deploymentCircuitBreaker: { enable: true, rollback: false, resetOnHealthyTask: reset },
+        };
+      };
+    const cumulative = simulate('task-dies-after-90s.yaml', edit(false));
+    deploy(cumulative.sim, cumulative.service, 'flaky-1');
+    const failing = primaryOf(cumulative.service);
+    stepUntil(cumulative.sim, () => failing.rolloutState === 'FAILED', 900);
+    expect(failing.failedTasks).toBe(3);
+
+    const resetting = simulate('task-dies-after-90s.yaml', edit(true));
+    deploy(resetting.sim, resetting.service, 'flaky-1');
+    const primary = primaryOf(resetting.service);
+    resetting.sim.step(900);
+    expect(primary.rolloutState).not.toBe('FAILED');
+    expect(primary.totalFailedTasks).toBeGreaterThanOrEqual(3);
+  });
+
+  test('strategy and bakeTimeInMinutes are kept and shown; the controller type is shown', () => {
+    const { service } = simulate('healthy-rollout.yaml', (s) => {
+      s.services![0]!.deploymentConfiguration = { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 };
+      s.services![0]!.deploymentController = { type: 'ECS' };
+    });
+    expect(service.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
+    expect(service.deploymentController).toEqual({ type: 'ECS' });
+  });
+});
+
+describe('stops that are not the image’s fault (per-image stopCode)', () => {
+  test.each([
+    ['TerminationNotice', 'Your Spot Task was interrupted.'],
+    ['SpotInterruption', 'Your Spot Task was interrupted.'],
+    ['InfrastructureHealth', 'Task stopped due to an underlying infrastructure health issue.'],
+    ['UserInitiated', 'Task stopped by user'],
+  ] as const)('%s: drained and replaced, never a failed task', (stopCode, reason) => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.images = [{ match: '*:spot*', stopCode, stopAfterSeconds: 30 }];
+    });
+    deploy(sim, service, 'spot-1');
+    const primary = primaryOf(service);
+    sim.step(600);
+    const stopped = sim
+      .serviceTasks(service)
+      .filter((t) => t.deploymentId === primary.id && t.stopCode === stopCode);
+    // Every task of the revision is interrupted 30 s after RUNNING, again and again, and replaced each time.
+    expect(stopped.length).toBeGreaterThanOrEqual(6);
+    expect(stopped[0]).toMatchObject({ stoppedReason: reason, failed: false });
+    expect(primary.failedTasks).toBe(0);
+    expect(primary.totalFailedTasks).toBe(0);
+    expect(primary.rolloutState).not.toBe('FAILED');
+    expect(sim.eventLog.filter((e) => e.type === 'circuit-breaker')).toEqual([]);
+  });
+
+  test('a stoppedReason given in the scenario wins', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+      s.images = [
+        {
+          match: '*:maint*',
+          stopCode: 'InfrastructureHealth',
+          stopAfterSeconds: 20,
+          stoppedReason: 'Task is being retired: scheduled maintenance',
+        },
+      ];
+    });
+    deploy(sim, service, 'maint-1');
+    stepUntil(sim, () => sim.serviceTasks(service).some((t) => t.stopCode === 'InfrastructureHealth'), 120);
+    expect(sim.serviceTasks(service).find((t) => t.stopCode)!.stoppedReason).toBe(
+      'Task is being retired: scheduled maintenance',
+    );
   });
 });

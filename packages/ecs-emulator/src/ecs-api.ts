@@ -1,8 +1,25 @@
 // The ECS operations (JSON 1.1, AmazonEC2ContainerServiceV20141113.*): request fields in, AWS-shaped responses out,
 // over the Simulation. Timestamps are simulated epoch seconds, as the SDK expects.
 import { ApiError, RequestFields, invalidParameter } from './api-error.js';
-import type { DeploymentConfiguration, Tags } from './scenario.js';
-import type { Deployment, LoadBalancer, Service, Simulation, Task, TaskDefinition } from './simulation.js';
+import {
+  DEPLOYMENT_CONTROLLER_TYPES,
+  DEPLOYMENT_STRATEGIES,
+  THRESHOLD_TYPES,
+  type DeploymentAlarms,
+  type DeploymentCircuitBreaker,
+  type DeploymentConfiguration,
+  type DeploymentControllerType,
+  type Tags,
+} from './scenario.js';
+import {
+  circuitBreakerThreshold,
+  type Deployment,
+  type LoadBalancer,
+  type Service,
+  type Simulation,
+  type Task,
+  type TaskDefinition,
+} from './simulation.js';
 
 type Body = Record<string, unknown>;
 type Handler = (sim: Simulation, body: Body) => Body;
@@ -96,8 +113,10 @@ export function serviceShape(sim: Simulation, service: Service): Body {
       maximumPercent: service.deploymentConfiguration.maximumPercent,
       minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
     },
+    // PRIMARY first, then the ACTIVE ones newest first (a rollback makes an older deployment PRIMARY again).
     deployments: service.deployments
       .filter((d) => d.status !== 'INACTIVE')
+      .sort((a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'))
       .map((d) => deploymentShape(sim, service, d)),
     roleArn: `arn:aws:iam::${sim.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     events: service.events.map((e) => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
@@ -107,7 +126,7 @@ export function serviceShape(sim: Simulation, service: Service): Body {
     networkConfiguration: service.networkConfiguration,
     healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
     schedulingStrategy: 'REPLICA',
-    deploymentController: { type: 'ECS' },
+    deploymentController: { ...service.deploymentController },
     tags: tagList(service.tags),
     createdBy: `arn:aws:iam::${sim.accountId}:role/deployer`,
     enableECSManagedTags: false,
@@ -216,27 +235,91 @@ function requireService(sim: Simulation, fields: RequestFields): Service {
   return service;
 }
 
+/** AWS's answer to a value outside an enum, naming the allowed ones. */
+function enumValue<T extends string>(value: string, allowed: readonly T[], at: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw invalidParameter(
+    `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+  );
+}
+
+function readCircuitBreaker(breaker: Body): DeploymentCircuitBreaker {
+  if (typeof breaker.enable !== 'boolean' || typeof breaker.rollback !== 'boolean') {
+    throw invalidParameter('deploymentCircuitBreaker needs enable and rollback (booleans).');
+  }
+  const f = new RequestFields(breaker);
+  const reset = f.boolean('resetOnHealthyTask');
+  const threshold = f.object('thresholdConfiguration');
+  let thresholdConfiguration: DeploymentCircuitBreaker['thresholdConfiguration'];
+  if (threshold) {
+    const t = new RequestFields(threshold);
+    const type = enumValue(
+      t.string('type') ?? 'BOUNDED_PERCENT',
+      THRESHOLD_TYPES,
+      'deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.type',
+    );
+    const value = t.integer('value') ?? 50;
+    if (value < 1) throw invalidParameter('thresholdConfiguration.value must be at least 1.');
+    thresholdConfiguration = { type, value };
+  }
+  return {
+    enable: breaker.enable,
+    rollback: breaker.rollback,
+    ...(reset !== undefined ? { resetOnHealthyTask: reset } : {}),
+    ...(thresholdConfiguration ? { thresholdConfiguration } : {}),
+  };
+}
+
+function readAlarms(alarms: Body): DeploymentAlarms {
+  const f = new RequestFields(alarms);
+  const alarmNames = f.strings('alarmNames');
+  const enable = f.boolean('enable');
+  const rollback = f.boolean('rollback');
+  if (!alarmNames || enable === undefined || rollback === undefined) {
+    throw invalidParameter('alarms needs alarmNames (strings), enable and rollback (booleans).');
+  }
+  return { alarmNames, enable, rollback };
+}
+
 function readDeploymentConfiguration(value: Body | undefined): DeploymentConfiguration | undefined {
   if (!value) return undefined;
   const fields = new RequestFields(value);
   const breaker = fields.object('deploymentCircuitBreaker');
-  if (breaker && (typeof breaker.enable !== 'boolean' || typeof breaker.rollback !== 'boolean')) {
-    throw invalidParameter('deploymentCircuitBreaker needs enable and rollback (booleans).');
-  }
+  const alarms = fields.object('alarms');
+  const strategy = fields.string('strategy');
+  const bake = fields.integer('bakeTimeInMinutes');
   const min = fields.integer('minimumHealthyPercent');
   const max = fields.integer('maximumPercent');
   return {
     ...(min !== undefined ? { minimumHealthyPercent: min } : {}),
     ...(max !== undefined ? { maximumPercent: max } : {}),
-    ...(breaker
-      ? {
-          deploymentCircuitBreaker: {
-            enable: breaker.enable as boolean,
-            rollback: breaker.rollback as boolean,
-          },
-        }
+    ...(breaker ? { deploymentCircuitBreaker: readCircuitBreaker(breaker) } : {}),
+    ...(alarms ? { alarms: readAlarms(alarms) } : {}),
+    ...(strategy !== undefined
+      ? { strategy: enumValue(strategy, DEPLOYMENT_STRATEGIES, 'deploymentConfiguration.strategy') }
       : {}),
+    ...(bake !== undefined ? { bakeTimeInMinutes: bake } : {}),
   };
+}
+
+function readDeploymentController(f: RequestFields): { type: DeploymentControllerType } | undefined {
+  const controller = f.object('deploymentController');
+  if (!controller) return undefined;
+  const type = new RequestFields(controller).string('type') ?? 'ECS';
+  return { type: enumValue(type, DEPLOYMENT_CONTROLLER_TYPES, 'deploymentController.type') };
+}
+
+/** The service's deploymentConfiguration as DescribeServices shows it (optional fields only when set). */
+function deploymentConfigurationShape(service: Service): Body {
+  const c = service.deploymentConfiguration;
+  return compact({
+    deploymentCircuitBreaker: { ...c.deploymentCircuitBreaker },
+    maximumPercent: c.maximumPercent,
+    minimumHealthyPercent: c.minimumHealthyPercent,
+    alarms: c.alarms ? { ...c.alarms } : undefined,
+    strategy: c.strategy,
+    bakeTimeInMinutes: c.bakeTimeInMinutes,
+  });
 }
 
 function readLoadBalancers(fields: RequestFields): LoadBalancer[] {
@@ -281,34 +364,10 @@ function taggable(sim: Simulation, arn: string): { tags: Tags } {
   return found;
 }
 
-/**
- * A deployment as AWS's service-deployment API shows it: a circuit-breaker rollback is part of the deployment that
- * failed (ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL / ROLLBACK_FAILED, with `rollback`), not a deployment of its own.
- */
-function serviceDeploymentView(
-  service: Service,
-  d: Deployment,
-): { status: string; finishedAt?: number; rollback?: Deployment } {
-  const rollback = service.deployments.find((x) => x.rollbackOf === d.id);
-  if (!rollback)
-    return { status: d.history, ...(d.finishedAt !== undefined ? { finishedAt: d.finishedAt } : {}) };
-  const status =
-    rollback.history === 'ROLLBACK_SUCCESSFUL' || rollback.history === 'ROLLBACK_FAILED'
-      ? rollback.history
-      : rollback.history === 'STOPPED'
-        ? 'STOPPED'
-        : 'ROLLBACK_IN_PROGRESS';
-  return {
-    status,
-    ...(rollback.finishedAt !== undefined ? { finishedAt: rollback.finishedAt } : {}),
-    rollback,
-  };
-}
-
-function serviceDeploymentArn(service: Service, d: Deployment): string {
+function serviceDeploymentArn(service: Service, d: Pick<Deployment, 'id'>): string {
   return `${service.arn.replace(':service/', ':service-deployment/')}/${d.id.replace('ecs-svc/', '')}`;
 }
-function serviceRevisionArn(service: Service, d: Deployment): string {
+function serviceRevisionArn(service: Service, d: Pick<Deployment, 'id'>): string {
   return `${service.arn.replace(':service/', ':service-revision/')}/${d.id.replace('ecs-svc/', '')}`;
 }
 
@@ -401,6 +460,7 @@ export const ecsOperations: Record<string, Handler> = {
     if (desiredCount < 0) throw invalidParameter('desiredCount must be at least 0.');
     const grace = f.integer('healthCheckGracePeriodSeconds');
     const network = f.object('networkConfiguration');
+    const controller = readDeploymentController(f);
     const service = sim.createService(cluster, {
       name,
       taskDefinition,
@@ -411,6 +471,7 @@ export const ecsOperations: Record<string, Handler> = {
       tags: readTags(f),
       launchType: f.string('launchType') ?? 'FARGATE',
       ...(network ? { networkConfiguration: network } : {}),
+      ...(controller ? { deploymentController: controller } : {}),
     });
     sim.advanceTo(sim.now);
     return { service: serviceShape(sim, service) };
@@ -558,22 +619,19 @@ export const ecsOperations: Record<string, Handler> = {
       return found;
     })();
     const statuses = f.strings('status');
-    const all = service.deployments
-      .filter((d) => !d.rollbackOf)
-      .map((d) => ({ d, view: serviceDeploymentView(service, d) }))
-      .filter(({ view }) => !statuses || statuses.includes(view.status));
+    const all = service.deployments.filter((d) => !statuses || statuses.includes(d.history));
     const { items, nextToken } = page(all, f, 20);
     return compact({
-      serviceDeployments: items.map(({ d, view }) =>
+      serviceDeployments: items.map((d) =>
         compact({
           serviceDeploymentArn: serviceDeploymentArn(service, d),
           serviceArn: service.arn,
           clusterArn: service.cluster.arn,
           startedAt: seconds(d.createdAt),
           createdAt: seconds(d.createdAt),
-          finishedAt: seconds(view.finishedAt),
+          finishedAt: seconds(d.finishedAt),
           targetServiceRevisionArn: serviceRevisionArn(service, d),
-          status: view.status,
+          status: d.history,
           statusReason: d.rolloutStateReason,
         }),
       ),
@@ -597,7 +655,6 @@ export const ecsOperations: Record<string, Handler> = {
         continue;
       }
       const { service, d } = match;
-      const view = serviceDeploymentView(service, d);
       const sources = service.deployments.filter(
         (x) => x !== d && x.createdAt <= d.createdAt && x.status !== 'INACTIVE',
       );
@@ -608,20 +665,16 @@ export const ecsOperations: Record<string, Handler> = {
           clusterArn: service.cluster.arn,
           createdAt: seconds(d.createdAt),
           startedAt: seconds(d.createdAt),
-          finishedAt: seconds(view.finishedAt),
-          updatedAt: seconds(Math.max(d.updatedAt, view.rollback?.updatedAt ?? 0)),
+          finishedAt: seconds(d.finishedAt),
+          updatedAt: seconds(d.updatedAt),
           sourceServiceRevisions: sources.map((x) => ({
             arn: serviceRevisionArn(service, x),
             requestedTaskCount: x.desiredCount,
           })),
           targetServiceRevision: { arn: serviceRevisionArn(service, d), requestedTaskCount: d.desiredCount },
-          status: view.status,
+          status: d.history,
           statusReason: d.rolloutStateReason,
-          deploymentConfiguration: {
-            deploymentCircuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
-            maximumPercent: service.deploymentConfiguration.maximumPercent,
-            minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
-          },
+          deploymentConfiguration: deploymentConfigurationShape(service),
           deploymentCircuitBreaker: {
             status: service.deploymentConfiguration.deploymentCircuitBreaker.enable
               ? d.rolloutState === 'FAILED'
@@ -629,13 +682,18 @@ export const ecsOperations: Record<string, Handler> = {
                 : 'MONITORING'
               : 'DISABLED',
             failureCount: d.failedTasks,
-            threshold: Math.min(Math.max(Math.ceil(0.5 * d.desiredCount), 3), 200),
+            threshold: circuitBreakerThreshold(
+              d.desiredCount,
+              service.deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration,
+            ),
           },
-          rollback: view.rollback
+          rollback: d.rollback
             ? {
-                reason: view.rollback.rollbackReason ?? view.rollback.rolloutStateReason,
-                startedAt: seconds(view.rollback.createdAt),
-                serviceRevisionArn: serviceRevisionArn(service, view.rollback),
+                reason: d.rollback.reason,
+                startedAt: seconds(d.rollback.startedAt),
+                serviceRevisionArn: serviceRevisionArn(service, {
+                  id: d.rollback.toId,
+                }),
               }
             : undefined,
         }),

@@ -49,10 +49,41 @@ export interface ScenarioTargetGroup {
   };
 }
 
+/** deploymentController.type values (the installed SDK's DeploymentControllerType). */
+export const DEPLOYMENT_CONTROLLER_TYPES = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] as const;
+export type DeploymentControllerType = (typeof DEPLOYMENT_CONTROLLER_TYPES)[number];
+/** deploymentConfiguration.strategy values (the installed SDK's DeploymentStrategy). */
+export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
+/** deploymentCircuitBreaker.thresholdConfiguration.type values (the installed SDK's ThresholdType). */
+export const THRESHOLD_TYPES = ['BOUNDED_PERCENT', 'UNBOUNDED_PERCENT', 'COUNT'] as const;
+export type ThresholdType = (typeof THRESHOLD_TYPES)[number];
+
+/** The SDK's DeploymentCircuitBreaker. */
+export interface DeploymentCircuitBreaker {
+  enable: boolean;
+  rollback: boolean;
+  /** Default true: a task reaching healthy resets the failure count; false: failures add up. */
+  resetOnHealthyTask?: boolean;
+  /** Default { type: BOUNDED_PERCENT, value: 50 }. */
+  thresholdConfiguration?: { type: ThresholdType; value: number };
+}
+
+/** The SDK's DeploymentAlarms: CloudWatch alarms that fail a deployment when they go into ALARM during it. */
+export interface DeploymentAlarms {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
 export interface DeploymentConfiguration {
   minimumHealthyPercent?: number;
   maximumPercent?: number;
-  deploymentCircuitBreaker?: { enable: boolean; rollback: boolean };
+  deploymentCircuitBreaker?: DeploymentCircuitBreaker;
+  alarms?: DeploymentAlarms;
+  /** Recognised and echoed; every strategy rolls out as ROLLING here (see FIDELITY.md). */
+  strategy?: DeploymentStrategy;
+  bakeTimeInMinutes?: number;
 }
 
 export interface ScenarioLoadBalancer {
@@ -70,6 +101,8 @@ export interface ScenarioService {
   healthCheckGracePeriodSeconds?: number;
   tags?: Tags;
   deploymentConfiguration?: DeploymentConfiguration;
+  /** Default ECS (rolling). CODE_DEPLOY / EXTERNAL: UpdateService refuses a task definition change. */
+  deploymentController?: { type: DeploymentControllerType };
   loadBalancers?: ScenarioLoadBalancer[];
 }
 
@@ -86,7 +119,32 @@ export interface ImageBehaviourFields {
   /** The container health check's result (only for containers whose definition has a healthCheck). */
   containerHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   unhealthyReason?: string;
+  /** A stop that is not the image's fault, `stopAfterSeconds` after RUNNING (see STOP_CODES). */
+  stopCode?: ExternalStopCode;
+  stopAfterSeconds?: number;
+  /** Default per stop code (EXTERNAL_STOP_REASONS). */
+  stoppedReason?: string;
 }
+
+/** Stop codes a scenario can give an image: stops that are not the new revision's fault. */
+export const EXTERNAL_STOP_CODES = [
+  'InfrastructureHealth',
+  'TerminationNotice',
+  'SpotInterruption',
+  'UserInitiated',
+] as const;
+export type ExternalStopCode = (typeof EXTERNAL_STOP_CODES)[number];
+
+/**
+ * stoppedReason for each, when the scenario gives none. TerminationNotice / SpotInterruption: the Fargate Spot text
+ * (ECS-FACTS, Fargate Spot termination notice article); the others are the emulator's choice (see FIDELITY.md).
+ */
+export const EXTERNAL_STOP_REASONS: Record<ExternalStopCode, string> = {
+  InfrastructureHealth: 'Task stopped due to an underlying infrastructure health issue.',
+  TerminationNotice: 'Your Spot Task was interrupted.',
+  SpotInterruption: 'Your Spot Task was interrupted.',
+  UserInitiated: 'Task stopped by user',
+};
 
 export interface ImageBehaviour extends ImageBehaviourFields {
   match: string;
@@ -222,6 +280,14 @@ function checkReferences(s: Scenario): void {
         `actions[${i}]: expected exactly one of deleteService, updateService, stopTask`,
       );
   });
+  const checkStop = (image: ImageBehaviourFields, at: string): void => {
+    if (image.stopCode !== undefined && image.stopAfterSeconds === undefined)
+      throw new ScenarioError(`${at}.stopAfterSeconds: is required with stopCode`);
+    if (image.stopAfterSeconds !== undefined && image.stopCode === undefined)
+      throw new ScenarioError(`${at}.stopCode: is required with stopAfterSeconds`);
+  };
+  (s.images ?? []).forEach((image, i) => checkStop(image, `images[${i}]`));
+  if (s.defaultImage) checkStop(s.defaultImage, 'defaultImage');
   (s.faults ?? []).forEach((fault, i) => {
     if (
       fault.rate === undefined &&
