@@ -12,7 +12,6 @@ import {
   taskDefinitionName,
   updateServiceCommand,
   type AwsApis,
-  type FinalDecision,
   type RollbackError,
   type RollbackResult,
   type ServiceInfo,

@@ -228,21 +228,28 @@ describe('watchRollout on emulator scenarios', () => {
     });
   });
 
-  test('resolveRollbackTarget(previous) after the circuit breaker rolled back refuses the failing deployment still draining', async () => {
+  test('resolveRollbackTarget(previous) after the circuit breaker rolled back never goes back onto the failing revision', async () => {
     run = await startRun('circuit-breaker-rollback');
     const deployed = await deployImage(run, 'broken-1');
     const result = await watch(run, deployed, { maxFailedTasks: 10 });
-    expect(result.decision.kind).toBe('rolled-back-by-circuit-breaker');
+    expect(result.decision).toMatchObject({
+      kind: 'rolled-back-by-circuit-breaker',
+      // ECS's shape: the deployment that served before, PRIMARY again under its own id.
+      deploymentId: deployed.previousDeploymentId,
+      taskDefinition: deployed.previous,
+    });
     const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
-    // The failing deployment is still listed: rule 1 alone would pick it.
-    expect(
-      service.deployments.some((d) => d.status !== 'PRIMARY' && d.taskDefinition === deployed.next),
-    ).toBe(true);
-    await expect(
-      resolveRollbackTarget(run.apis.ecs, { cluster: CLUSTER, service: SERVICE, to: 'previous' }),
-    ).rejects.toThrow(
-      /^"previous" resolves to hokusai-api:\d+, but its deployment \S+ FAILED .*Pass "to" explicitly to roll back further$/,
+    // The failed deployment left the list, as ECS shows it.
+    expect(service.deployments.some((d) => d.id === deployed.deploymentId)).toBe(false);
+    const outcome = await resolveRollbackTarget(run.apis.ecs, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      to: 'previous',
+    }).then(
+      (target) => target.taskDefinitionArn,
+      (error: Error) => error.message,
     );
+    expect(outcome).not.toBe(deployed.next);
   });
 
   test('resolveRollbackTarget(previous) after a completed deploy, with no tag, uses ECS deployment history', async () => {

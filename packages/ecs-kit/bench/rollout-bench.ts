@@ -97,7 +97,7 @@ function maxCallsInWindow(calls: ApiCallLog['calls'], windowMs: number): number 
 }
 
 /** The ECS circuit breaker alone (desired 2, threshold 3): first failure -> its rollback. */
-async function circuitBreaker(timeScale: number) {
+async function circuitBreaker(_timeScale: number) {
   const run = await startRun('circuit-breaker-rollback');
   try {
     const d = await deployImage(run, 'broken-1');
