@@ -28,6 +28,7 @@ import {
   awsClientConfig,
   awsErrorName,
   DEFAULT_RETRY_POLICY,
+  isTransientAwsError,
   withRetries,
   type RetryContext,
   type RetryPolicy,
@@ -241,6 +242,8 @@ function apisOver(
       policy,
       {
         ...context,
+        // An endpoint that does not offer the operation (moto answers some with an HTML 500) will not later.
+        isRetryable: (error) => isTransientAwsError(error) && !isUnsupportedOperation(error),
         onRetry: (error, attempt, delay) => options.onRetry?.(operation, error, attempt, delay),
       },
     );
