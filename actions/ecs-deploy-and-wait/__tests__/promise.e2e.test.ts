@@ -34,6 +34,27 @@ describe('the rollback gets through, and the verdict is not delayed, under API f
   });
 });
 
+describe('every end sets result and says what ended it', () => {
+  test('AWS failing throughout, before any change: failed, "nothing was changed", the call named', async () => {
+    const s = scenario('healthy-rollout');
+    s.faults = [{ operation: 'DescribeServices', error: 'ServerError', rate: 1 }];
+    deploy = await deployVirtual(s, { image: `${REPO}:v2` });
+    expect(deploy.run.outputs.result).toBe('failed');
+    expect(errors(deploy)).toEqual([
+      'plan/start step: DescribeServices kept failing (ServerException) before the deploy changed anything: nothing was changed; run the job again',
+    ]);
+    expect(deploy.updates()).toEqual([]);
+  });
+
+  test('a deploy that ends rolled back says which step ended it and the state the service is in', async () => {
+    deploy = await deployVirtual(scenario('incident-crash-on-import'), { image: `${REPO}:broken-3f9c2e1` });
+    expect(deploy.run.outputs.result).toBe('rolled-back');
+    expect(deploy.run.log).toMatch(
+      /ended by the rollback step: rolled-back; service: hokusai-api runs hokusai-api:108 \(PRIMARY ecs-svc\/\d+, COMPLETED\): 2\/2 running/,
+    );
+  });
+});
+
 describe('preflight: services this action must not deploy are refused before any change', () => {
   test.each([
     {
