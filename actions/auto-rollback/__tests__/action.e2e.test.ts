@@ -307,7 +307,9 @@ describe('dynamics', () => {
   });
 
   test('a rollback that cannot finish within timeout ends timed-out', async () => {
-    const emu = await start();
+    // The restored revision takes 10 simulated minutes to start: it cannot be stable within 2 s however fast or slow
+    // the machine is.
+    const emu = await start(incidentScenario({ defaultImage: { startSeconds: 600, elbHealthy: true } }));
     await emu.badDeploy();
     const run = await emu.run({ to: '108', timeout: '2s', 'stable-for': '0s' });
     runs.push(run);

@@ -482,6 +482,14 @@ const realShapes: Case[] = [
     ],
     expected: { kind: 'succeeded', cause: 'stable', index: 1 },
   },
+  {
+    name: "ECS completed ours while old tasks still drain: the drain is ECS's business, stable-for decides",
+    sequence: [
+      obs(40_000, service([done]), runningTasks, { drain: { tasks: 2, endsAt: 340_000 } }),
+      obs(100_000, service([done]), runningTasks, { drain: { tasks: 2, endsAt: 340_000 } }),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
 ];
 cases.push(...realShapes);
 

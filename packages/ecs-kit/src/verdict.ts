@@ -192,7 +192,9 @@ function targetsHealthy(
 export function describeDrain(drain: DrainState, now: number): string {
   const tasks = `${drain.tasks} old task${drain.tasks === 1 ? '' : 's'} draining`;
   if (drain.endsAt === undefined) return `${tasks} (deregistration delay unknown)`;
-  return `${tasks} (about ${formatDuration(Math.max(0, drain.endsAt - now))} left)`;
+  // In whole minutes, so the progress line (logged when it changes) changes at most once a minute.
+  const minutes = Math.ceil(Math.max(0, drain.endsAt - now) / 60_000);
+  return `${tasks} (${minutes <= 1 ? 'under a minute' : `about ${minutes} minutes`} left)`;
 }
 
 /**
@@ -363,11 +365,11 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       : { healthy: true, detail: '' };
   const up = allOursUp && health.healthy;
   // Old tasks still leaving (running, or draining from their target groups) while ECS has not completed ours.
+  // Once ECS says COMPLETED with no old task running, what still drains is ECS's business, not a reason to wait.
   const draining =
     up &&
     (others.some((d) => d.runningCount > 0) ||
-      (obs.drain?.tasks ?? 0) > 0 ||
-      (!completed && others.length > 0));
+      (!completed && ((obs.drain?.tasks ?? 0) > 0 || others.length > 0)));
   const timedOut = elapsed >= config.timeoutMs;
 
   if (up) {
