@@ -1,7 +1,9 @@
-// The probe core against real HTTP servers on loopback, with the real undici client and real time.
+// The probe core against real HTTP servers on loopback, with the real undici client. Its waits, soaks and backoff
+// run on a virtual clock (time moves only when the probe sleeps), so how many probes a wait or a soak makes does not
+// depend on the machine's speed; request latencies and timeouts are real.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
-import { MemoryLogger } from '@hokusai/action-kit';
+import { MemoryLogger, VirtualClock } from '@hokusai/action-kit';
 import { createHttpClient } from '../src/http-client.js';
 import { parseJsonAssertion } from '../src/json-assertion.js';
 import { probeEndpoints, type EndpointPlan, type ProbePlan } from '../src/probe.js';
@@ -48,11 +50,12 @@ function plan(endpoints: EndpointPlan[], extra: Partial<ProbePlan> = {}): ProbeP
 async function probe(p: ProbePlan) {
   const http = createHttpClient({ insecure: false, now: () => performance.now() });
   const logger = new MemoryLogger();
+  const clock = new VirtualClock(0);
   try {
     const report = await probeEndpoints(p, {
       http,
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: () => clock.now(),
+      sleep: (ms) => clock.sleep(ms),
       random: () => 0.5,
       logger,
     });
@@ -151,7 +154,8 @@ describe('soak', () => {
     );
     const [e] = report.endpoints;
     expect(report.healthy).toBe(true);
-    expect(e!.soak!.probes).toBeGreaterThanOrEqual(3);
+    // One probe every 50 ms of a 300 ms soak, on the probe's clock.
+    expect(e!.soak!.probes).toBe(6);
     expect(e!.soak!.failures).toBe(0);
     expect(e!.attempts).toBe(2);
     expect(e!.probes.length).toBe(2 + e!.soak!.probes);

@@ -112,25 +112,31 @@ describe('inside a Docker image', () => {
 
   test('a cancelled step (SIGTERM) removes its running containers', async () => {
     let importing = false;
+    // The cancellation is sent once the test has seen what it cancels, not after a fixed delay.
+    let cancel!: () => void;
+    const cancelled = new Promise<void>((resolve) => (cancel = resolve));
+    let ended = false;
     const pending = runAction({
       action: 'import-smoke-test',
       workspace,
       inputs: { image, imports: 'from src.slow import hang\nsrc.slow.hang', timeout: '5m' },
       timeoutMs: 60_000,
       signal: 'SIGTERM',
-      signalAfterMs: 10_000,
+      signalWhen: cancelled,
       onStdout: (chunk) => {
         if (chunk.includes('importing 2 module reference(s)')) importing = true;
       },
     });
     // Both import containers (the probe's has ended by the "importing" line) must be running before the
     // cancellation, or the test proves nothing.
+    void pending.then(() => (ended = true));
     let running: string[] = [];
-    for (let i = 0; i < 90 && !(importing && running.length === 2); i++) {
+    while (!ended && !(importing && running.length === 2)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       running = leftoverContainers('running');
     }
     expect(running).toHaveLength(2);
+    cancel();
     const result = await pending;
     cleanups.push(() => result.cleanup());
     expect(result.exitCode).toBe(1);

@@ -188,30 +188,41 @@ describe('cancellation', () => {
   test('a cancelled step (SIGTERM) kills the interpreters it started', async () => {
     const workspace = await realpath(await workspaceWithApp());
     let importing = false;
+    // The cancellation is sent once the test has seen what it cancels, not after a fixed delay.
+    let cancel!: () => void;
+    const cancelled = new Promise<void>((resolve) => (cancel = resolve));
+    let ended = false;
     const pending = runAction({
       action: 'import-smoke-test',
       workspace,
       inputs: { imports: 'from src.slow import hang\nsrc.slow.hang', timeout: '5m' },
       timeoutMs: 60_000,
       signal: 'SIGTERM',
-      signalAfterMs: 5_000,
+      signalWhen: cancelled,
       onStdout: (chunk) => {
         if (chunk.includes('importing 2 module reference(s)')) importing = true;
       },
     });
     // node (the action) and both interpreters run in the workspace before the cancellation (once the
     // interpreter probe has ended, which the "importing" line says).
+    void pending.then(() => (ended = true));
     let running: number[] = [];
-    for (let i = 0; i < 45 && !(importing && running.length === 3); i++) {
+    while (!ended && !(importing && running.length === 3)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       running = await processesIn(workspace);
     }
     expect(running).toHaveLength(3);
+    cancel();
     const result = await pending;
     cleanups.push(() => result.cleanup());
     expect(result.exitCode).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await processesIn(workspace)).toEqual([]);
+    // Killed processes leave /proc once reaped: look until they are gone (the bound only guards a hang).
+    let left = await processesIn(workspace);
+    for (let i = 0; i < 100 && left.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await processesIn(workspace);
+    }
+    expect(left).toEqual([]);
   });
 });
 

@@ -34,9 +34,14 @@ export interface RunActionOptions {
   workspace?: string;
   /** Kill the action after this long (ms) and report it. */
   timeoutMs?: number;
-  /** Send this signal after `signalAfterMs` (to test cancellation). */
+  /** Send this signal after `signalAfterMs`, or when `signalWhen` resolves (to test cancellation). */
   signal?: NodeJS.Signals;
   signalAfterMs?: number;
+  /**
+   * Send `signal` when this resolves instead of after a delay: a test sends it once it has seen what it waits for
+   * (e.g. the processes the action started), so the test does not depend on the machine's speed.
+   */
+  signalWhen?: Promise<unknown>;
   /** Called with each chunk of stdout as it arrives; `control.kill` signals the action (e.g. SIGTERM at a given log line). */
   onStdout?: (chunk: string, control: { kill(signal: NodeJS.Signals): void }) => void;
   /**
@@ -156,7 +161,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       }, options.timeoutMs),
     );
   }
-  if (options.signal) {
+  if (options.signal && options.signalWhen) {
+    void options.signalWhen.then(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(options.signal);
+    });
+  } else if (options.signal) {
     timers.push(setTimeout(() => child.kill(options.signal), options.signalAfterMs ?? 0));
   }
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {

@@ -7,15 +7,21 @@ import {
   ClientException,
   ClusterNotFoundException,
   CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
+  ListServiceDeploymentsCommand,
   InvalidParameterException,
   ListTasksCommand,
   RunTaskCommand,
   ServiceNotFoundException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTargetHealthCommand,
   TargetGroupNotFoundException,
@@ -540,7 +546,9 @@ describe('startEmulator options', () => {
         const out = await c.ecs.send(
           new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
         );
-        expect(out.services![0]!.createdAt!.toISOString()).toBe('2026-01-01T09:00:00.000Z');
+        // A scenario's service is found as it is in AWS: created an hour before, with its first deployment.
+        expect(out.services![0]!.createdAt!.toISOString()).toBe('2026-01-01T08:00:00.000Z');
+        expect(out.services![0]!.deployments![0]!.createdAt!.toISOString()).toBe('2026-01-01T08:00:00.000Z');
       } finally {
         destroyClients(c);
       }
@@ -559,5 +567,152 @@ describe('startEmulator options', () => {
     await expect(
       startEmulator({ scenario: path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'), timeScale: 0 }),
     ).rejects.toThrow('timeScale: must be a number > 0 (got 0)');
+  });
+});
+
+describe('new fields over the API', () => {
+  let emulator: EmulatorHandle;
+  let c: Clients;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      scenario: path.join(SCENARIOS_DIR, 'healthy-rollout.yaml'),
+      clock: 'virtual',
+    });
+    c = clientsFor(emulator.endpoint);
+  });
+  afterAll(async () => {
+    destroyClients(c);
+    await emulator.close();
+  });
+
+  test('an unknown strategy or controller names the allowed values', async () => {
+    const strategy = await errorOf(
+      c.ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'hokusai',
+          service: 'hokusai-api',
+          deploymentConfiguration: { strategy: 'RED_BLACK' as never },
+        }),
+      ),
+    );
+    expect(strategy).toBeInstanceOf(InvalidParameterException);
+    expect(strategy.message).toBe(
+      "1 validation error detected: Value 'RED_BLACK' at 'deploymentConfiguration.strategy' failed to satisfy constraint: Member must satisfy enum value set: [ROLLING, BLUE_GREEN, LINEAR, CANARY]",
+    );
+    const controller = await errorOf(
+      c.ecs.send(
+        new CreateServiceCommand({
+          cluster: 'hokusai',
+          serviceName: 'other',
+          taskDefinition: 'hokusai-api:108',
+          deploymentController: { type: 'SPINNAKER' as never },
+        }),
+      ),
+    );
+    expect(controller.message).toContain('Member must satisfy enum value set: [ECS, CODE_DEPLOY, EXTERNAL]');
+  });
+
+  test('thresholdConfiguration, resetOnHealthyTask and alarms round-trip through UpdateService and DescribeServices', async () => {
+    const out = await c.ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'hokusai',
+        service: 'hokusai-api',
+        deploymentConfiguration: {
+          deploymentCircuitBreaker: {
+            enable: true,
+            rollback: true,
+            resetOnHealthyTask: false,
+            thresholdConfiguration: { type: 'COUNT', value: 2 },
+          },
+          alarms: { alarmNames: ['a'], enable: true, rollback: false },
+        },
+      }),
+    );
+    expect(out.service!.deploymentConfiguration).toMatchObject({
+      deploymentCircuitBreaker: {
+        enable: true,
+        rollback: true,
+        resetOnHealthyTask: false,
+        thresholdConfiguration: { type: 'COUNT', value: 2 },
+      },
+      alarms: { alarmNames: ['a'], enable: true, rollback: false },
+    });
+  });
+});
+
+describe('wire details the AWS CLI showed', () => {
+  let emulator: EmulatorHandle;
+  let c: Clients;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      scenario: path.join(SCENARIOS_DIR, 'incident-crash-on-import.yaml'),
+      clock: 'virtual',
+    });
+    c = clientsFor(emulator.endpoint);
+    // A forced deployment of the good image: two tasks start at the same moment and log the same lines.
+    await c.ecs.send(
+      new UpdateServiceCommand({ cluster: 'hokusai', service: 'hokusai-api', forceNewDeployment: true }),
+    );
+    await emulator.clock.sleep(120_000);
+  });
+  afterAll(async () => {
+    destroyClients(c);
+    await emulator.close();
+  });
+
+  test('FilterLogEvents: event ids unique across streams written at the same moment; searchedLogStreams empty', async () => {
+    const out = await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/hokusai-api' }));
+    const events = out.events!;
+    const streams = new Set(events.map((e) => e.logStreamName));
+    expect(streams.size).toBeGreaterThanOrEqual(2);
+    const timestamps = events.map((e) => e.timestamp);
+    expect(new Set(timestamps).size).toBeLessThan(timestamps.length); // same moments in several streams
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+    expect(out.searchedLogStreams).toEqual([]);
+  });
+
+  test('ELBv2: the x-amzn-RequestId header is the body’s RequestId', async () => {
+    const response = await fetch(emulator.endpoint, {
+      method: 'POST',
+      body: 'Action=DescribeTargetGroups&Version=2015-12-01',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const body = await response.text();
+    expect(body).toContain(`<RequestId>${response.headers.get('x-amzn-requestid')}</RequestId>`);
+    const error = await fetch(emulator.endpoint, {
+      method: 'POST',
+      body: 'Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=nope',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await error.text()).toContain(`<RequestId>${error.headers.get('x-amzn-requestid')}</RequestId>`);
+  });
+
+  test('a deployment is never created before its service; DescribeServiceDeployments counts running and pending tasks', async () => {
+    const { services } = await c.ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
+    );
+    const service = services![0]!;
+    for (const d of service.deployments!)
+      expect(d.createdAt!.getTime()).toBeGreaterThanOrEqual(service.createdAt!.getTime());
+    await c.ecs.send(
+      new UpdateServiceCommand({ cluster: 'hokusai', service: 'hokusai-api', forceNewDeployment: true }),
+    );
+    await emulator.clock.sleep(3_000);
+    const list = await c.ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: 'hokusai', service: 'hokusai-api' }),
+    );
+    const [current] = (
+      await c.ecs.send(
+        new DescribeServiceDeploymentsCommand({
+          serviceDeploymentArns: [list.serviceDeployments![0]!.serviceDeploymentArn!],
+        }),
+      )
+    ).serviceDeployments!;
+    expect(current!.targetServiceRevision).toMatchObject({
+      requestedTaskCount: 2,
+      runningTaskCount: 0,
+      pendingTaskCount: 2,
+    });
+    expect(current!.sourceServiceRevisions![0]).toMatchObject({ runningTaskCount: 2, pendingTaskCount: 0 });
   });
 });

@@ -28,10 +28,17 @@ const minimal = (): Scenario => ({
 
 describe('shipped scenarios', () => {
   const files = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith('.yaml'));
-  test('are exactly the documented eight', () => {
+  test('are exactly the documented fifteen', () => {
     expect(files.sort()).toEqual([
       'circuit-breaker-rollback.yaml',
       'elb-health-failure.yaml',
+      'fargate-crash-on-import-breaker.yaml',
+      'fargate-crash-on-import-no-breaker.yaml',
+      'fargate-desired-1.yaml',
+      'fargate-desired-10.yaml',
+      'fargate-desired-2.yaml',
+      'fargate-elb-health-failure.yaml',
+      'fargate-image-pull-failure.yaml',
       'healthy-rollout.yaml',
       'incident-crash-on-import.yaml',
       'service-deleted-mid-deploy.yaml',
@@ -223,6 +230,34 @@ describe('validation errors name the bad field', () => {
       name: 'stopCode without stopAfterSeconds',
       edit: (s) => (s.images = [{ match: '*', stopCode: 'TerminationNotice' }]),
       error: 'images[0].stopAfterSeconds: is required with stopCode',
+    },
+    {
+      name: 'launchBackoff past the 27-minute cap',
+      edit: (s) => (s.launchBackoff = { maxSeconds: 3600 }),
+      error: 'launchBackoff.maxSeconds: must be <= 1620 (got 3600)',
+    },
+    {
+      name: 'alarm state change with both times',
+      edit: (s) =>
+        (s.cloudWatchAlarms = [
+          { name: 'a', states: [{ atSeconds: 1, afterDeploymentSeconds: 2, state: 'ALARM' }] },
+        ]),
+      error: 'cloudWatchAlarms[0].states[0]: expected exactly one of atSeconds, afterDeploymentSeconds',
+    },
+    {
+      name: 'alarm state unknown names the allowed ones',
+      edit: (s) => (s.cloudWatchAlarms = [{ name: 'a', states: [{ atSeconds: 1, state: 'RED' }] }]),
+      error: 'cloudWatchAlarms[0].states[0].state: expected one of OK, ALARM, INSUFFICIENT_DATA (got "RED")',
+    },
+    {
+      name: 'alarm defined twice',
+      edit: (s) => (s.cloudWatchAlarms = [{ name: 'a' }, { name: 'a' }]),
+      error: 'cloudWatchAlarms[1].name: "a" is defined twice',
+    },
+    {
+      name: 'failToLaunch empty',
+      edit: (s) => (s.images = [{ match: '*', failToLaunch: '' }]),
+      error: 'images[0].failToLaunch: must not be empty',
     },
     { name: 'not an object', edit: () => undefined, error: '' },
   ])('$name', ({ name, edit, error }) => {

@@ -65,3 +65,21 @@ export async function errorOf(
   }
   throw new Error('expected the call to fail, it succeeded');
 }
+
+/**
+ * Polls `probe` on an emulator's virtual clock: between probes simulated time moves on by `stepMs`, never the real
+ * clock, so the result does not depend on the machine's speed. Fails after `maxMs` of simulated time.
+ */
+export async function waitSimulated<T>(
+  emulator: { clock: { sleep(ms: number): Promise<void> } },
+  what: string,
+  probe: () => Promise<T | undefined>,
+  { stepMs = 1000, maxMs = 3600_000 }: { stepMs?: number; maxMs?: number } = {},
+): Promise<T> {
+  for (let waited = 0; ; waited += stepMs) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (waited >= maxMs) throw new Error(`${what}: not reached within ${maxMs / 1000} simulated seconds`);
+    await emulator.clock.sleep(stepMs);
+  }
+}

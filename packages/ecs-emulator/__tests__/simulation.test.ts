@@ -178,7 +178,17 @@ describe('the incident: crash on import, circuit breaker off', () => {
     const states = sim.eventLog
       .filter((e) => e.type === 'task-state' && e.taskArn === first.arn)
       .map((e) => e.lastStatus);
-    expect(states).toEqual(['PROVISIONING', 'PENDING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'STOPPED']);
+    // The Fargate lifecycle (task-lifecycle docs).
+    expect(states).toEqual([
+      'PROVISIONING',
+      'PENDING',
+      'ACTIVATING',
+      'RUNNING',
+      'DEACTIVATING',
+      'STOPPING',
+      'DEPROVISIONING',
+      'STOPPED',
+    ]);
     // Logs where the task definition says: group /ecs/hokusai-api, stream hokusai/api/<task id>.
     const stream = sim.logGroups.get('/ecs/hokusai-api')!.streams.get(`hokusai/api/${first.id}`)!;
     const lines = stream.events.map((e) => e.message);
@@ -188,9 +198,13 @@ describe('the incident: crash on import, circuit breaker off', () => {
     );
     // The event list keeps the newest 100 (as ECS); the event log keeps everything.
     expect(service.events).toHaveLength(100);
-    expect(sim.eventLog.filter((e) => e.type === 'service-event').map((e) => e.message)).toContain(
-      '(service hokusai-api) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
-    );
+    // Tasks that reached RUNNING and then exited are not throttled and get no "unable to consistently start" event
+    // (docs "service throttle logic").
+    expect(
+      sim.eventLog.filter(
+        (e) => e.type === 'service-event' && String(e.message).includes('unable to consistently'),
+      ),
+    ).toEqual([]);
     expect(messages(service)).not.toContain('(service hokusai-api) has reached a steady state.');
   });
 });
@@ -428,28 +442,80 @@ describe('container health checks', () => {
   });
 });
 
-describe('launch backoff (optional)', () => {
-  test('after 3 failures in a row, launches wait 10 s, 20 s, 40 s ... after the previous one', () => {
-    const { sim, service } = simulate('incident-crash-on-import.yaml', (s) => {
-      s.launchBackoff = { afterFailures: 3, initialSeconds: 10, maxSeconds: 40 };
-    });
-    deploy(sim, service, 'broken-1');
-    const primary = primaryOf(service);
-    sim.step(900);
-    const launches = sim.eventLog
+describe('the service throttle logic (launchBackoff)', () => {
+  const missing = 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found';
+  const launchTimes = (sim: Simulation, deploymentId: string): number[] =>
+    sim.eventLog
       .filter(
-        (e) => e.type === 'task-state' && e.lastStatus === 'PROVISIONING' && e.deploymentId === primary.id,
+        (e) => e.type === 'task-state' && e.lastStatus === 'PROVISIONING' && e.deploymentId === deploymentId,
       )
       .map((e) => Date.parse(e.time as string) / 1000);
-    const gaps = launches.slice(1).map((t, i) => t - launches[i]!);
-    // Without backoff a crash cycle here is 13 s (1 s provisioning + 8 s start + 3 s + 1 s); with it the gaps
-    // grow to the 40 s cap.
+  const gapsOf = (times: number[]): number[] => times.slice(1).map((t, i) => t - times[i]!);
+
+  test('start failures: after 3 in a row, launches wait 10 s, 20 s, 40 s (the cap here) after the previous one, with the throttle event', () => {
+    const { sim, service } = simulate('incident-crash-on-import.yaml', (s) => {
+      s.launchBackoff = { afterFailures: 3, initialSeconds: 10, maxSeconds: 40 };
+      s.images = [{ match: '*:missing*', failToStart: missing, startSeconds: 4 }];
+      s.services![0]!.desiredCount = 1;
+    });
+    deploy(sim, service, 'missing-1');
+    const primary = primaryOf(service);
+    sim.step(900);
+    const gaps = gapsOf(launchTimes(sim, primary.id));
+    // Unthrottled a start-failure cycle is 5 s (1 s provisioning + 4 s pull); throttled the gaps grow to 40 s.
+    expect(gaps.slice(0, 2)).toEqual([5, 5]);
+    expect(gaps.slice(2, 5)).toEqual([10, 20, 40]);
     expect(Math.max(...gaps)).toBe(40);
-    expect(gaps.filter((g) => g === 40).length).toBeGreaterThan(5);
-    const without = simulate('incident-crash-on-import.yaml');
-    deploy(without.sim, without.service, 'broken-1');
-    without.sim.step(900);
-    expect(primaryOf(without.service).failedTasks).toBeGreaterThan(primary.failedTasks * 2);
+    expect(messages(service)).toContain(
+      '(service hokusai-api) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+    );
+  });
+
+  test('tasks that crash after RUNNING are never throttled, whatever launchBackoff says', () => {
+    const throttled = simulate('incident-crash-on-import.yaml', (s) => {
+      s.launchBackoff = { afterFailures: 3, initialSeconds: 10, maxSeconds: 40 };
+    });
+    deploy(throttled.sim, throttled.service, 'broken-1');
+    const primary = primaryOf(throttled.service);
+    throttled.sim.step(300);
+    const gaps = gapsOf(launchTimes(throttled.sim, primary.id));
+    expect(Math.max(...gaps)).toBeLessThan(20);
+    expect(primary.failedTasks).toBeGreaterThan(15);
+  });
+
+  test('the delay is capped at 27 minutes; a new task definition ends the throttling at once', () => {
+    const { sim, service } = simulate('incident-crash-on-import.yaml', (s) => {
+      s.launchBackoff = { afterFailures: 1, initialSeconds: 600, maxSeconds: 1620 };
+      s.images = [{ match: '*:missing*', failToStart: missing, startSeconds: 4 }];
+      s.services![0]!.desiredCount = 1;
+    });
+    deploy(sim, service, 'missing-1');
+    const primary = primaryOf(service);
+    sim.step(3 * 3600);
+    const gaps = gapsOf(launchTimes(sim, primary.id));
+    expect(gaps.slice(0, 3)).toEqual([600, 1200, 1620]);
+    expect(Math.max(...gaps)).toBe(1620);
+    // Throttled now; a deployment of another task definition launches at once.
+    deploy(sim, service, 'v2');
+    const next = primaryOf(service);
+    expect(sim.serviceTasks(service).filter((t) => t.deploymentId === next.id)).toHaveLength(1);
+  });
+
+  test('a launch that fails before any task exists: "failed to launch a task with (error …)", a start failure, retried', () => {
+    const error =
+      "ECS was unable to assume the role 'arn:aws:iam::123456789012:role/hokusai-api-execution' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.";
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', (s) => {
+      s.images = [{ match: '*:norole*', failToLaunch: error }];
+    });
+    deploy(sim, service, 'norole-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 120);
+    expect(sim.serviceTasks(service).filter((t) => t.deploymentId === failing.id)).toEqual([]);
+    const failedLaunches = messages(service).filter(
+      (m) => m === `(service hokusai-api) failed to launch a task with (error ${error}).`,
+    );
+    expect(failedLaunches).toHaveLength(3);
+    expect(primaryOf(service).taskDefinitionArn).toMatch(/hokusai-api:108$/);
   });
 });
 
@@ -479,7 +545,7 @@ describe('an image that fails to start', () => {
     const states = sim.eventLog
       .filter((e) => e.type === 'task-state' && e.taskArn === task.arn)
       .map((e) => e.lastStatus);
-    expect(states).toEqual(['PROVISIONING', 'PENDING', 'STOPPING', 'STOPPED']);
+    expect(states).toEqual(['PROVISIONING', 'PENDING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
     stepUntil(sim, () => primary.rolloutState === 'FAILED', 120);
   });
 });
@@ -644,5 +710,193 @@ describe('stops that are not the image’s fault (per-image stopCode)', () => {
     expect(sim.serviceTasks(service).find((t) => t.stopCode)!.stoppedReason).toBe(
       'Task is being retired: scheduled maintenance',
     );
+  });
+});
+
+describe('health without health checks (the 40 s rule)', () => {
+  /** desired 1, no load balancer, no container health check, the breaker on. */
+  const noChecks =
+    (exitAfterSeconds: number) =>
+    (s: Scenario): void => {
+      s.services![0]!.desiredCount = 1;
+      delete s.services![0]!.loadBalancers;
+      delete s.services![0]!.healthCheckGracePeriodSeconds;
+      s.images = [{ match: '*:crash*', startSeconds: 8, exitAfterSeconds }];
+    };
+
+  test('tasks that crash 10 s after RUNNING never count as healthy: the breaker trips at 3 failed tasks', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', noChecks(10));
+    deploy(sim, service, 'crash-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 600);
+    expect(failing.failedTasks).toBe(3);
+    expect(primaryOf(service).taskDefinitionArn).toMatch(/hokusai-api:108$/);
+  });
+
+  test('a task counts as healthy 40 s after RUNNING: crashing at 50 s resets the count each time, no trip', () => {
+    const { sim, service } = simulate('circuit-breaker-rollback.yaml', noChecks(50));
+    deploy(sim, service, 'crash-1');
+    const primary = primaryOf(service);
+    const first = () => sim.serviceTasks(service).find((t) => t.deploymentId === primary.id)!;
+    stepUntil(sim, () => first().lastStatus === 'RUNNING', 60);
+    sim.step(39);
+    expect(sim.isHealthy(first())).toBe(false);
+    sim.step(1);
+    expect(sim.isHealthy(first())).toBe(true);
+    // The rollout completes (old task drained) before the new task crashes; from then on failures no longer count.
+    sim.step(900);
+    expect(primary.rolloutState).not.toBe('FAILED');
+    expect(sim.eventLog.filter((e) => e.type === 'circuit-breaker')).toEqual([]);
+  });
+});
+
+describe('unhealthy tasks are replaced first', () => {
+  test('a failing ELB check: the replacement starts first with ECS’s event text, then the unhealthy task stops', () => {
+    const { sim, service } = simulate('elb-health-failure.yaml');
+    deploy(sim, service, 'unhealthy-1');
+    const primary = primaryOf(service);
+    stepUntil(sim, () => sim.serviceTasks(service).some((t) => t.replaces), 300);
+    const replacement = sim.serviceTasks(service).find((t) => t.replaces)!;
+    const unhealthy = sim.tasks.get(replacement.replaces!)!;
+    // Started while the unhealthy task still runs.
+    expect(unhealthy.desiredStatus).toBe('RUNNING');
+    expect(replacement.deploymentId).toBe(unhealthy.deploymentId);
+    expect(messages(service)).toContain(
+      `(service hokusai-api) has started 1 tasks: (task ${replacement.id}). Amazon ECS replaced 1 tasks due to an unhealthy status.`,
+    );
+    // The replacement fails its checks too, so the unhealthy task is stopped then, counted as failed.
+    stepUntil(sim, () => unhealthy.desiredStatus === 'STOPPED', 300);
+    expect(unhealthy.stoppedReason).toMatch(/^Task failed ELB health checks in \(target-group arn:/);
+    expect(unhealthy.failed).toBe(true);
+    stepUntil(sim, () => primary.rolloutState === 'FAILED', 900);
+  });
+
+  test('an old-revision task that turns unhealthy during a rollout is replaced with the same (old) revision', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+      // Room for the new revision's 2 tasks and a replacement (maximumPercent is respected).
+      s.services![0]!.deploymentConfiguration = { minimumHealthyPercent: 100, maximumPercent: 300 };
+      // The new revision starts slowly; meanwhile an old task's target starts failing.
+      s.images = [{ match: '*:slow*', startSeconds: 120 }];
+    });
+    const old = alive(sim, service)[0]!;
+    deploy(sim, service, 'slow-1');
+    const tg = [...sim.targetGroups.values()][0]!;
+    const target = tg.targets.get(old.ip)!;
+    target.state = 'unhealthy';
+    target.unhealthySince = sim.now;
+    target.description = 'Health checks failed with these codes: [503]';
+    // Keep it failing: the old image now answers 503.
+    old.containers[0]!.behaviour = { ...old.containers[0]!.behaviour, elbHealthy: false };
+    stepUntil(sim, () => old.replacedBy !== undefined, 120);
+    const replacement = sim.tasks.get(old.replacedBy!)!;
+    expect(replacement.taskDefinition.revision).toBe(108);
+    expect(replacement.deploymentId).toBe(old.deploymentId);
+  });
+});
+
+describe('stopping', () => {
+  test('a running container exits after its stopSeconds; past stopTimeout it is killed with 137', () => {
+    const stops = (stopSeconds: number) => {
+      const { sim, service } = simulate('healthy-rollout.yaml', (s) => {
+        s.defaultImage = { ...s.defaultImage, stopSeconds };
+        s.deprovisioningSeconds = 5;
+        s.actions = [{ atSeconds: 10, stopTask: { cluster: 'hokusai', service: 'hokusai-api' } }];
+      });
+      sim.step(11);
+      const task = sim.serviceTasks(service).find((t) => t.stopCode === 'UserInitiated')!;
+      sim.step(120);
+      const at = (status: string) =>
+        Date.parse(
+          sim.eventLog.find(
+            (e) => e.type === 'task-state' && e.taskArn === task.arn && e.lastStatus === status,
+          )!.time as string,
+        ) / 1000;
+      return {
+        stopping: at('DEPROVISIONING') - at('STOPPING'),
+        deprovisioning: at('STOPPED') - at('DEPROVISIONING'),
+        exitCode: task.containers[0]!.exitCode,
+      };
+    };
+    expect(stops(12)).toEqual({ stopping: 12, deprovisioning: 5, exitCode: 0 });
+    expect(stops(45)).toEqual({ stopping: 30, deprovisioning: 5, exitCode: 137 });
+  });
+});
+
+describe('deployment alarms', () => {
+  /** The healthy-rollout service with deployment alarms on `hokusai-api-5xx`, which goes into ALARM 60 s after a deployment of a `bad*` image starts. */
+  const withAlarm =
+    (rollback: boolean, state: 'OK' | 'ALARM' = 'OK') =>
+    (s: Scenario): void => {
+      s.cloudWatchAlarms = [
+        {
+          name: 'hokusai-api-5xx',
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'HTTPCode_Target_5XX_Count',
+          period: 60,
+          evaluationPeriods: 2,
+          state,
+          states: [{ afterDeploymentSeconds: 60, image: '*:bad*', state: 'ALARM' }],
+        },
+      ];
+      s.services![0]!.deploymentConfiguration = {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ['hokusai-api-5xx'], enable: true, rollback },
+      };
+    };
+
+  test('an alarm going into ALARM during the deployment fails it ("alarm detected") and rolls back under the old id', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true));
+    const completed = primaryOf(service);
+    deploy(sim, service, 'bad-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 120);
+    expect(failing.rolloutStateReason).toBe('ECS deployment alarms: alarm detected (hokusai-api-5xx).');
+    expect(primaryOf(service)).toBe(completed);
+    expect(completed.rolloutState).toBe('IN_PROGRESS');
+    const log = messages(service);
+    expect(log).toContain(
+      `(service hokusai-api) (deployment ${failing.id}) deployment failed: alarm detected.`,
+    );
+    expect(log).toContain(`(service hokusai-api) rolling back to deployment ${completed.id}.`);
+    expect(sim.eventLog.find((e) => e.type === 'deployment-alarm')).toMatchObject({
+      deploymentId: failing.id,
+      alarmName: 'hokusai-api-5xx',
+      rollbackTo: completed.id,
+    });
+    // The rollback is not failed by the alarm still in ALARM, and completes.
+    stepUntil(sim, () => completed.rolloutState === 'COMPLETED', 600);
+    expect(failing.history).toBe('ROLLBACK_SUCCESSFUL');
+  });
+
+  test('a good deployment bakes for period x evaluationPeriods after its steady state, then COMPLETED', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true));
+    deploy(sim, service, 'good-2');
+    const primary = primaryOf(service);
+    stepUntil(
+      sim,
+      () => alive(sim, service).every((t) => t.deploymentId === primary.id && sim.isHealthy(t)),
+      300,
+    );
+    stepUntil(sim, () => primary.bakeUntil !== undefined, 60);
+    const bakeStart = sim.now;
+    expect(primary.bakeUntil! - bakeStart).toBe(120_000);
+    stepUntil(sim, () => primary.rolloutState === 'COMPLETED', 300);
+    expect(sim.now).toBe(primary.bakeUntil);
+  });
+
+  test('without rollback: FAILED, and no more tasks are launched for it', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(false));
+    deploy(sim, service, 'bad-1');
+    const failing = primaryOf(service);
+    stepUntil(sim, () => failing.rolloutState === 'FAILED', 120);
+    expect(primaryOf(service)).toBe(failing);
+  });
+
+  test('an alarm already in ALARM when the deployment starts is ignored', () => {
+    const { sim, service } = simulate('healthy-rollout.yaml', withAlarm(true, 'ALARM'));
+    deploy(sim, service, 'bad-1');
+    const primary = primaryOf(service);
+    stepUntil(sim, () => primary.rolloutState === 'COMPLETED', 600);
+    expect(sim.eventLog.filter((e) => e.type === 'deployment-alarm')).toEqual([]);
   });
 });

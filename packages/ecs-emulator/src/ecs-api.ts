@@ -24,6 +24,9 @@ import {
 type Body = Record<string, unknown>;
 type Handler = (sim: Simulation, body: Body) => Body;
 
+/** Tasks on their way to RUNNING count as pending (pendingCount). */
+const PENDING_STATES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 
 /** Drops undefined fields so the JSON carries only what AWS would send. */
@@ -78,7 +81,7 @@ function deploymentShape(sim: Simulation, service: Service, d: Deployment): Body
     status: d.status,
     taskDefinition: d.taskDefinitionArn,
     desiredCount: d.desiredCount,
-    pendingCount: tasks.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length,
+    pendingCount: tasks.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
     runningCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
     failedTasks: d.failedTasks,
     createdAt: seconds(d.createdAt),
@@ -103,16 +106,12 @@ export function serviceShape(sim: Simulation, service: Service): Body {
     status: service.status,
     desiredCount: service.desiredCount,
     runningCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
-    pendingCount: tasks.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length,
+    pendingCount: tasks.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
     launchType: service.launchType,
     platformVersion: 'LATEST',
     platformFamily: 'Linux',
     taskDefinition: service.taskDefinitionArn,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
-      maximumPercent: service.deploymentConfiguration.maximumPercent,
-      minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
-    },
+    deploymentConfiguration: deploymentConfigurationShape(service),
     // PRIMARY first, then the ACTIVE ones newest first (a rollback makes an older deployment PRIMARY again).
     deployments: service.deployments
       .filter((d) => d.status !== 'INACTIVE')
@@ -214,8 +213,7 @@ function clusterShape(sim: Simulation, name: string): Body {
     status: 'ACTIVE',
     registeredContainerInstancesCount: 0,
     runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
-    pendingTasksCount: tasks.filter((t) => t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING')
-      .length,
+    pendingTasksCount: tasks.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
     activeServicesCount: services.length,
     statistics: [],
     tags: tagList(cluster.tags),
@@ -362,6 +360,19 @@ function taggable(sim: Simulation, arn: string): { tags: Tags } {
   else if (kind === 'task') found = sim.tasks.get(arn);
   if (!found) throw new ApiError('ResourceNotFoundException', 'The specified resource was not found.');
   return found;
+}
+
+/** A ServiceRevisionSummary: the revision's requested, running and pending task counts now. */
+function revisionSummary(sim: Simulation, service: Service, d: Deployment): Body {
+  const tasks = sim
+    .serviceTasks(service)
+    .filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING');
+  return {
+    arn: serviceRevisionArn(service, d),
+    requestedTaskCount: d.status === 'INACTIVE' ? 0 : d.desiredCount,
+    runningTaskCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
+    pendingTaskCount: tasks.filter((t) => t.lastStatus !== 'RUNNING').length,
+  };
 }
 
 function serviceDeploymentArn(service: Service, d: Pick<Deployment, 'id'>): string {
@@ -667,11 +678,8 @@ export const ecsOperations: Record<string, Handler> = {
           startedAt: seconds(d.createdAt),
           finishedAt: seconds(d.finishedAt),
           updatedAt: seconds(d.updatedAt),
-          sourceServiceRevisions: sources.map((x) => ({
-            arn: serviceRevisionArn(service, x),
-            requestedTaskCount: x.desiredCount,
-          })),
-          targetServiceRevision: { arn: serviceRevisionArn(service, d), requestedTaskCount: d.desiredCount },
+          sourceServiceRevisions: sources.map((x) => revisionSummary(sim, service, x)),
+          targetServiceRevision: revisionSummary(sim, service, d),
           status: d.history,
           statusReason: d.rolloutStateReason,
           deploymentConfiguration: deploymentConfigurationShape(service),
@@ -687,6 +695,15 @@ export const ecsOperations: Record<string, Handler> = {
               service.deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration,
             ),
           },
+          alarms: (() => {
+            const alarms = service.deploymentConfiguration.alarms;
+            if (!alarms?.enable) return { status: 'DISABLED' };
+            return {
+              status: d.triggeredAlarm ? 'TRIGGERED' : 'MONITORING',
+              alarmNames: [...alarms.alarmNames],
+              ...(d.triggeredAlarm ? { triggeredAlarmNames: [d.triggeredAlarm] } : {}),
+            };
+          })(),
           rollback: d.rollback
             ? {
                 reason: d.rollback.reason,

@@ -148,9 +148,10 @@ export const logsOperations: Record<string, Handler> = {
         timestamp: e.timestamp,
         message: e.message,
         ingestionTime: e.ingestionTime,
-        eventId: `${e.timestamp}${String(e.index).padStart(10, '0')}`,
+        eventId: e.eventId,
       })),
-      searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: true })),
+      // Deprecated: AWS answers it empty (FilterLogEvents API reference).
+      searchedLogStreams: [],
       ...(offset + limit < all.length ? { nextToken: String(offset + limit) } : {}),
     };
   },

@@ -114,6 +114,13 @@ export interface ImageBehaviourFields {
   exitCode?: number;
   exitReason?: string;
   failToStart?: string;
+  /**
+   * The scheduler cannot even create the task (e.g. the execution role cannot be assumed): no task, the service
+   * event `failed to launch a task with (error …).`, a start failure.
+   */
+  failToLaunch?: string;
+  /** After SIGTERM the container exits this long later (default 2), or is killed at its stopTimeout (default 30). */
+  stopSeconds?: number;
   logLines?: LogLine[];
   elbHealthy?: boolean | { afterSeconds: number; healthy: boolean }[];
   /** The container health check's result (only for containers whose definition has a healthCheck). */
@@ -168,6 +175,35 @@ export interface ScenarioAction {
   stopTask?: { cluster: string; service: string; reason?: string };
 }
 
+/** A state change of a scenario alarm: at a time since start, or since the start of each deployment (of an image). */
+export interface ScenarioAlarmState {
+  atSeconds?: number;
+  afterDeploymentSeconds?: number;
+  /** With afterDeploymentSeconds: only deployments whose task definition has a matching image (glob). */
+  image?: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+}
+
+/** A CloudWatch metric alarm the scenario starts with (DescribeAlarms shows it; deployment alarms watch it). */
+export interface ScenarioAlarm {
+  name: string;
+  description?: string;
+  namespace?: string;
+  metricName?: string;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
+  /** Seconds (default 60); period x evaluationPeriods is the deployment bake time it asks for. */
+  period?: number;
+  evaluationPeriods?: number;
+  threshold?: number;
+  comparisonOperator?: string;
+  treatMissingData?: string;
+  /** The state at start (default OK). */
+  state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  states?: ScenarioAlarmState[];
+}
+
 export interface Scenario {
   name?: string;
   description?: string;
@@ -177,6 +213,13 @@ export interface Scenario {
   timeScale?: number;
   seed?: number;
   stoppedTaskRetentionSeconds?: number;
+  /**
+   * How long after a deployment starts (UpdateService, or a rollback) its first tasks are launched (default 0;
+   * Fargate measured 17-48 s from UpdateService to the first new task). Replacements are not delayed.
+   */
+  deploymentLaunchDelaySeconds?: number;
+  /** How long a stopping task stays DEPROVISIONING (default 1). */
+  deprovisioningSeconds?: number;
   /** ECS-like backoff of task launches after repeated failures (default: none, replacement is immediate). */
   launchBackoff?: { afterFailures?: number; initialSeconds?: number; maxSeconds?: number };
   clusters?: ScenarioCluster[];
@@ -187,6 +230,8 @@ export interface Scenario {
   defaultImage?: ImageBehaviourFields;
   faults?: ScenarioFault[];
   actions?: ScenarioAction[];
+  /** CloudWatch alarms, served by the CloudWatch API and watched by deployment alarms. */
+  cloudWatchAlarms?: ScenarioAlarm[];
 }
 
 /** A scenario that is not what the schema allows; the message starts with the path of the bad field. */
@@ -288,6 +333,19 @@ function checkReferences(s: Scenario): void {
   };
   (s.images ?? []).forEach((image, i) => checkStop(image, `images[${i}]`));
   if (s.defaultImage) checkStop(s.defaultImage, 'defaultImage');
+  const alarmNames = new Set<string>();
+  (s.cloudWatchAlarms ?? []).forEach((alarm, i) => {
+    if (alarmNames.has(alarm.name))
+      throw new ScenarioError(`cloudWatchAlarms[${i}].name: "${alarm.name}" is defined twice`);
+    alarmNames.add(alarm.name);
+    (alarm.states ?? []).forEach((change, j) => {
+      const at = `cloudWatchAlarms[${i}].states[${j}]`;
+      if ((change.atSeconds === undefined) === (change.afterDeploymentSeconds === undefined))
+        throw new ScenarioError(`${at}: expected exactly one of atSeconds, afterDeploymentSeconds`);
+      if (change.image !== undefined && change.afterDeploymentSeconds === undefined)
+        throw new ScenarioError(`${at}.image: only with afterDeploymentSeconds`);
+    });
+  });
   (s.faults ?? []).forEach((fault, i) => {
     if (
       fault.rate === undefined &&

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from './api-error.js';
+import { CLOUDWATCH_PREFIX, CLOUDWATCH_QUERY_CODES, cloudwatchOperations } from './cloudwatch-api.js';
 import { ecsOperations } from './ecs-api.js';
 import { ELBV2_NAMESPACE, elbv2Operations, escapeXml, toXml } from './elbv2-api.js';
 import { FaultInjector, type InjectedFault } from './faults.js';
@@ -37,13 +38,17 @@ export class ScaledClock implements TimeSource {
   }
 }
 
-type Protocol = 'json' | 'query';
+type Protocol = 'json' | 'json1.0' | 'query';
 
 interface CallOutcome {
   status: number;
   body: string;
   contentType: string;
   errorCode?: string;
+  /** The x-amzn-RequestId header; the query protocol repeats it in the body. */
+  requestId?: string;
+  /** JSON 1.0 with query compatibility: the x-amzn-query-error header. */
+  queryError?: string;
 }
 
 export class EmulatorServer {
@@ -224,8 +229,24 @@ export class EmulatorServer {
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot);
     const operation = target.slice(dot + 1);
-    const service = prefix === ECS_PREFIX ? 'ecs' : prefix === LOGS_PREFIX ? 'logs' : undefined;
-    const handlers = service === 'ecs' ? ecsOperations : service === 'logs' ? logsOperations : undefined;
+    const service =
+      prefix === ECS_PREFIX
+        ? 'ecs'
+        : prefix === LOGS_PREFIX
+          ? 'logs'
+          : prefix === CLOUDWATCH_PREFIX
+            ? 'cloudwatch'
+            : undefined;
+    const handlers =
+      service === 'ecs'
+        ? ecsOperations
+        : service === 'logs'
+          ? logsOperations
+          : service === 'cloudwatch'
+            ? cloudwatchOperations
+            : undefined;
+    // CloudWatch: JSON 1.0 with query-compatible errors (the installed @aws-sdk/client-cloudwatch).
+    const protocol: Protocol = service === 'cloudwatch' ? 'json1.0' : 'json';
     const handler = handlers && Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
     this.tick();
     if (!handler) {
@@ -233,7 +254,7 @@ export class EmulatorServer {
       this.write(
         res,
         errorOutcome(
-          'json',
+          protocol,
           new ApiError(
             'UnknownOperationException',
             `Operation ${target} is not supported by the ECS emulator.`,
@@ -253,7 +274,7 @@ export class EmulatorServer {
       this.write(
         res,
         errorOutcome(
-          'json',
+          protocol,
           new ApiError('SerializationException', 'Start of structure or map found where not expected.'),
         ),
       );
@@ -261,7 +282,7 @@ export class EmulatorServer {
     }
     const fault = this.faults.decide(operation, (this.sim.now - this.sim.startTime) / 1000);
     if (fault) {
-      this.injectFault(res, 'json', service!, operation, input, fault);
+      this.injectFault(res, protocol, service!, operation, input, fault);
       return;
     }
     try {
@@ -270,12 +291,12 @@ export class EmulatorServer {
       this.write(res, {
         status: 200,
         body: JSON.stringify(output),
-        contentType: 'application/x-amz-json-1.1',
+        contentType: protocol === 'json1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1',
       });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       this.recordCall(service!, operation, input, error.code);
-      this.write(res, errorOutcome('json', error));
+      this.write(res, errorOutcome(protocol, error));
     }
   }
 
@@ -307,10 +328,12 @@ export class EmulatorServer {
     try {
       const result = handler(this.sim, params);
       this.recordCall('elbv2', operation, input);
+      // One request id in the header and the body, as AWS sends it.
+      const requestId = randomUUID();
       const xml =
         `<${operation}Response xmlns="${ELBV2_NAMESPACE}"><${operation}Result>${toXml(result)}</${operation}Result>` +
-        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
-      this.write(res, { status: 200, body: xml, contentType: 'text/xml' });
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
+      this.write(res, { status: 200, body: xml, contentType: 'text/xml', requestId });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       this.recordCall('elbv2', operation, input, error.code);
@@ -378,21 +401,25 @@ export class EmulatorServer {
   }
 
   private write(res: http.ServerResponse, outcome: CallOutcome): void {
-    const headers: Record<string, string> = { 'x-amzn-RequestId': randomUUID() };
+    const headers: Record<string, string> = { 'x-amzn-RequestId': outcome.requestId ?? randomUUID() };
     if (outcome.errorCode && outcome.contentType.includes('json'))
       headers['x-amzn-ErrorType'] = outcome.errorCode;
+    if (outcome.queryError) headers['x-amzn-query-error'] = outcome.queryError;
     send(res, outcome.status, outcome.body, outcome.contentType, headers);
   }
 }
 
 function faultCode(protocol: Protocol, service: string, fault: InjectedFault): string {
-  if (fault.kind === 'throttle') return protocol === 'query' ? 'Throttling' : 'ThrottlingException';
+  if (fault.kind === 'throttle')
+    return protocol === 'query' || protocol === 'json1.0' ? 'Throttling' : 'ThrottlingException';
   if (fault.kind === 'server-error')
     return protocol === 'query'
       ? 'InternalFailure'
-      : service === 'logs'
-        ? 'ServiceUnavailableException'
-        : 'ServerException';
+      : protocol === 'json1.0'
+        ? 'InternalServiceFault'
+        : service === 'logs'
+          ? 'ServiceUnavailableException'
+          : 'ServerException';
   return fault.code;
 }
 
@@ -413,11 +440,22 @@ function errorOutcome(protocol: Protocol, error: ApiError): CallOutcome {
       errorCode: error.code,
     };
   }
+  if (protocol === 'json1.0') {
+    // awsQueryCompatible: the query error code and fault in x-amzn-query-error, as CloudWatch sends them.
+    return {
+      status: error.httpStatus,
+      body: jsonError(error.code, error.message),
+      contentType: 'application/x-amz-json-1.0',
+      errorCode: error.code,
+      queryError: `${CLOUDWATCH_QUERY_CODES[error.code] ?? error.code};${error.httpStatus >= 500 ? 'Receiver' : 'Sender'}`,
+    };
+  }
   const type = error.httpStatus >= 500 ? 'Receiver' : 'Sender';
+  const requestId = randomUUID();
   const xml =
     `<ErrorResponse xmlns="${ELBV2_NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
-    `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
-  return { status: error.httpStatus, body: xml, contentType: 'text/xml', errorCode: error.code };
+    `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return { status: error.httpStatus, body: xml, contentType: 'text/xml', errorCode: error.code, requestId };
 }
 
 function send(

@@ -4,6 +4,7 @@
 // timers (clock), registry (clusters, task definitions, target groups), tasks (lifecycle and logs), health (ELB and
 // container checks), services, deployments (circuit breaker) and the scheduler (reconcile, throttle logic).
 import type { Scenario } from './scenario.js';
+import { Alarms } from './sim/alarms.js';
 import { Deployments } from './sim/deployments.js';
 import { Health } from './sim/health.js';
 import { IdSource, seededRandom } from './sim/ids.js';
@@ -31,6 +32,7 @@ export { ELB_REACTION_SECONDS } from './sim/health.js';
 export { seededRandom } from './sim/ids.js';
 export type { CreateServiceInput, UpdateServiceInput } from './sim/services.js';
 export type { StopHow } from './sim/tasks.js';
+export type { Alarm, AlarmHistoryItem, AlarmState } from './sim/alarms.js';
 
 export interface SimulationOptions {
   /** Simulated time at start, epoch ms. */
@@ -46,6 +48,8 @@ export class Simulation {
   readonly random: () => number;
   readonly ids: IdSource;
   readonly eventLog: EmulatorEvent[] = [];
+  /** The scenario's initial state is loaded (what happens from now on is the scenario's story). */
+  ready = false;
   private readonly timers = new TimerQueue();
 
   // The parts, in dependency order.
@@ -55,6 +59,7 @@ export class Simulation {
   readonly services: Services;
   readonly deployments: Deployments;
   readonly scheduler: Scheduler;
+  readonly alarms: Alarms;
 
   constructor(
     readonly scenario: Scenario,
@@ -72,7 +77,9 @@ export class Simulation {
     this.services = new Services(this);
     this.deployments = new Deployments(this);
     this.scheduler = new Scheduler(this);
+    this.alarms = new Alarms(this);
     this.loadInitialState();
+    this.ready = true;
   }
 
   // ---------- ids, arns, the event log ----------
@@ -204,6 +211,7 @@ export class Simulation {
   // ---------- initial state ----------
   private loadInitialState(): void {
     const s = this.scenario;
+    for (const alarm of s.cloudWatchAlarms ?? []) this.alarms.load(alarm);
     for (const c of s.clusters ?? []) this.createCluster(c.name, c.tags ?? {});
     for (const td of s.taskDefinitions ?? []) {
       this.registerTaskDefinition(

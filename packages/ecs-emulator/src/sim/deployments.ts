@@ -47,6 +47,12 @@ export class Deployments {
         stopped.finishedAt = sim.now;
       }
     }
+    // A new task definition ends the throttling at once (docs "service throttle logic").
+    if (taskDefinitionArn !== service.taskDefinitionArn) {
+      service.consecutiveStartFailures = 0;
+      service.warnedUnableToStart = false;
+      delete service.nextLaunchAt;
+    }
     const id = `ecs-svc/${sim.ids.digits(19)}`;
     const deployment: Deployment = {
       id,
@@ -61,10 +67,13 @@ export class Deployments {
       totalFailedTasks: 0,
       history: 'IN_PROGRESS',
     };
+    if (sim.ready)
+      deployment.launchNotBefore = sim.now + (sim.scenario.deploymentLaunchDelaySeconds ?? 0) * 1000;
     service.deployments.unshift(deployment);
     service.taskDefinitionArn = taskDefinitionArn;
     service.steady = false;
     this.recordDeployment(service, deployment);
+    sim.alarms.deploymentStarted(deployment);
     return deployment;
   }
 
@@ -124,17 +133,29 @@ export class Deployments {
     });
   }
 
-  /** A task of the service stopped because it failed: counts toward its deployment while that is the PRIMARY in progress. */
+  /**
+   * A task of the service stopped because it failed: counts toward its deployment's failedTasks while that is the
+   * PRIMARY in progress; a task that never reached RUNNING is also a start failure (the throttle logic's count).
+   */
   countFailure(service: Service, task: Task): void {
     const deployment = service.deployments.find((d) => d.id === task.deploymentId);
+    if (task.stopCode === 'TaskFailedToStart') service.consecutiveStartFailures++;
+    service.steady = false;
     if (!deployment) return;
     deployment.totalFailedTasks++;
     deployment.updatedAt = this.sim.now;
-    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS') {
+    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS')
       deployment.failedTasks++;
-      service.consecutiveFailures++;
-    }
+  }
+
+  /** A launch that failed before any task existed (scenario `failToLaunch`): a start failure of the deployment. */
+  countStartFailure(service: Service, deployment: Deployment): void {
+    service.consecutiveStartFailures++;
     service.steady = false;
+    deployment.totalFailedTasks++;
+    deployment.updatedAt = this.sim.now;
+    if (deployment.status === 'PRIMARY' && deployment.rolloutState === 'IN_PROGRESS')
+      deployment.failedTasks++;
   }
 
   checkCircuitBreaker(service: Service, primary: Deployment): void {
@@ -148,6 +169,24 @@ export class Deployments {
   }
 
   /**
+   * Deployment alarms: an alarm that goes into ALARM while a service watching it (deploymentConfiguration.alarms,
+   * enabled) has a deployment IN_PROGRESS (rollout or bake time) fails that deployment — "alarm detected" — and rolls
+   * back when `rollback` is set. Alarms already in ALARM when the deployment started never fire this (only a
+   * change into ALARM does); a rollback in progress is not failed by alarms (ECS-FACTS; deployment-alarm-failure
+   * docs).
+   */
+  alarmWentIntoAlarm(alarmName: string): void {
+    for (const service of this.sim.allServices()) {
+      const alarms = service.deploymentConfiguration.alarms;
+      if (service.status !== 'ACTIVE' || !alarms?.enable || !alarms.alarmNames.includes(alarmName)) continue;
+      const primary = this.primary(service);
+      if (!primary || primary.rolloutState !== 'IN_PROGRESS' || primary.rollingBackFrom) continue;
+      if (primary.createdAt > this.sim.now) continue;
+      this.fail(service, primary, { cause: 'alarm-detected', rollback: alarms.rollback, alarmName });
+    }
+  }
+
+  /**
    * Fails the PRIMARY deployment, as the circuit breaker (or a deployment alarm) does: rolloutState FAILED, the
    * service event `(deployment ecs-svc/N) deployment failed: …`, no more launches for it. With rollback, ECS puts
    * the last COMPLETED deployment back to PRIMARY / IN_PROGRESS under its existing id (event `rolling back to
@@ -158,11 +197,17 @@ export class Deployments {
   private fail(
     service: Service,
     primary: Deployment,
-    how: { cause: 'tasks-failed-to-start'; rollback: boolean; threshold: number },
+    how:
+      | { cause: 'tasks-failed-to-start'; rollback: boolean; threshold: number }
+      | { cause: 'alarm-detected'; rollback: boolean; alarmName: string },
   ): void {
     const sim = this.sim;
+    const byAlarm = how.cause === 'alarm-detected';
+    if (byAlarm) primary.triggeredAlarm = how.alarmName;
     primary.rolloutState = 'FAILED';
-    primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    primary.rolloutStateReason = byAlarm
+      ? `ECS deployment alarms: alarm detected (${how.alarmName}).`
+      : 'ECS deployment circuit breaker: tasks failed to start.';
     primary.updatedAt = sim.now;
     const rollingBackFrom = primary.rollingBackFrom && this.byId(service, primary.rollingBackFrom);
     delete primary.rollingBackFrom;
@@ -177,16 +222,19 @@ export class Deployments {
       how.rollback && !rollingBackFrom && service.lastCompleted && service.lastCompleted.id !== primary.id
         ? this.byId(service, service.lastCompleted.id)
         : undefined;
-    sim.record('circuit-breaker', {
+    sim.record(byAlarm ? 'deployment-alarm' : 'circuit-breaker', {
       cluster: service.cluster.name,
       service: service.name,
       deploymentId: primary.id,
       failedTasks: primary.failedTasks,
-      threshold: how.threshold,
+      ...(byAlarm ? { alarmName: how.alarmName } : { threshold: how.threshold }),
       rollback: how.rollback,
       ...(target ? { rollbackTo: target.id, rollbackTaskDefinition: target.taskDefinitionArn } : {}),
     });
-    sim.serviceEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
+    sim.serviceEvent(
+      service,
+      `(deployment ${primary.id}) deployment failed: ${byAlarm ? 'alarm detected' : 'tasks failed to start'}.`,
+    );
     if (!target) {
       this.recordDeployment(service, primary);
       return;
@@ -196,7 +244,7 @@ export class Deployments {
     primary.status = 'INACTIVE';
     primary.history = 'ROLLBACK_IN_PROGRESS';
     delete primary.finishedAt;
-    const reason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
+    const reason = `${byAlarm ? 'ECS deployment alarms' : 'ECS deployment circuit breaker'}: rolling back to deploymentId ${target.id}.`;
     primary.rollback = {
       toId: target.id,
       taskDefinitionArn: target.taskDefinitionArn,
@@ -211,6 +259,7 @@ export class Deployments {
     target.failedTasks = 0;
     target.updatedAt = sim.now;
     target.rollingBackFrom = primary.id;
+    target.launchNotBefore = sim.now + (sim.scenario.deploymentLaunchDelaySeconds ?? 0) * 1000;
     service.taskDefinitionArn = target.taskDefinitionArn;
     service.steady = false;
     this.recordDeployment(service, target);

@@ -7,6 +7,12 @@ import type { Container, Target, TargetGroup, Task } from './model.js';
 /** ECS notices an unhealthy target on its next look at target health, not instantly. */
 export const ELB_REACTION_SECONDS = 10;
 
+/**
+ * A task with no health check (no load balancer, no essential container health check) counts toward
+ * minimumHealthyPercent this long after it reaches RUNNING (SDK doc of DeploymentConfiguration.minimumHealthyPercent).
+ */
+export const NO_HEALTH_CHECK_SECONDS = 40;
+
 export class Health {
   constructor(private readonly sim: Simulation) {}
 
@@ -214,16 +220,51 @@ export class Health {
     }
   }
 
-  /** RUNNING and, behind a load balancer, healthy in every target group. */
+  /**
+   * Whether the task counts as healthy (toward minimumHealthyPercent, the breaker's reset and the steady state),
+   * as the SDK doc of minimumHealthyPercent says: RUNNING; with essential container health checks, HEALTHY; behind a
+   * load balancer, healthy in every target group; with neither, 40 s after RUNNING.
+   */
   isHealthy(task: Task): boolean {
-    if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false;
-    // With container health checks ECS waits for HEALTHY.
-    if (task.containers.some((c) => c.healthCheck && c.essential) && task.healthStatus !== 'HEALTHY')
-      return false;
+    if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.unhealthy) return false;
+    const checked = task.containers.some((c) => c.healthCheck && c.essential);
+    if (checked && task.healthStatus !== 'HEALTHY') return false;
     const service = task.service;
-    if (!service || service.loadBalancers.length === 0) return true;
-    return service.loadBalancers.every(
-      (lb) => this.sim.targetGroups.get(lb.targetGroupArn)?.targets.get(task.ip)?.state === 'healthy',
+    if (service && service.loadBalancers.length > 0) {
+      return service.loadBalancers.every(
+        (lb) => this.sim.targetGroups.get(lb.targetGroupArn)?.targets.get(task.ip)?.state === 'healthy',
+      );
+    }
+    return checked || this.sim.now >= (task.startedAt ?? this.sim.now) + NO_HEALTH_CHECK_SECONDS * 1000;
+  }
+
+  /** Its checks are failing (container UNHEALTHY, or a target unhealthy), whether or not ECS has acted yet. */
+  failingChecks(task: Task): boolean {
+    if (task.healthStatus === 'UNHEALTHY') return true;
+    return task.targetGroupArns.some(
+      (arn) => this.sim.targetGroups.get(arn)?.targets.get(task.ip)?.state === 'unhealthy',
     );
+  }
+
+  /**
+   * Why ECS replaces this RUNNING task, if it does: an UNHEALTHY container health check, or a target unhealthy
+   * (noticed ELB_REACTION_SECONDS later) once the service's health check grace period since RUNNING is over.
+   */
+  replacementReason(task: Task): string | undefined {
+    if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return undefined;
+    if (task.healthStatus === 'UNHEALTHY') return 'Task failed container health checks';
+    const service = task.service;
+    if (!service) return undefined;
+    const now = this.sim.now;
+    if (now < (task.startedAt ?? 0) + (service.healthCheckGracePeriodSeconds ?? 0) * 1000) return undefined;
+    const failedIn = service.loadBalancers
+      .map((lb) => this.sim.targetGroups.get(lb.targetGroupArn))
+      .find((tg) => {
+        const target = tg?.targets.get(task.ip);
+        return (
+          target?.state === 'unhealthy' && now >= (target.unhealthySince ?? 0) + ELB_REACTION_SECONDS * 1000
+        );
+      });
+    return failedIn ? `Task failed ELB health checks in (target-group ${failedIn.arn})` : undefined;
   }
 }

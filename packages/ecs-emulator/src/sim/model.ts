@@ -102,6 +102,12 @@ export interface Deployment {
   rollback?: { toId: string; taskDefinitionArn: string; startedAt: number; reason: string };
   /** On the deployment being rolled back to, while the rollback is in progress: the failed deployment's id. */
   rollingBackFrom?: string;
+  /** With deployment alarms: reached its steady state and bakes until then (epoch ms) before COMPLETED. */
+  bakeUntil?: number;
+  /** Its first tasks are launched no sooner than this (scenario deploymentLaunchDelaySeconds). */
+  launchNotBefore?: number;
+  /** The deployment alarm that failed it, if one did. */
+  triggeredAlarm?: string;
   /** The service deployment (ListServiceDeployments) status. */
   history:
     | 'IN_PROGRESS'
@@ -145,14 +151,30 @@ export interface Service {
   /** The last deployment that COMPLETED: where the circuit breaker rolls back to. */
   lastCompleted?: { id: string; taskDefinitionArn: string };
   steady: boolean;
-  consecutiveFailures: number;
+  /**
+   * Tasks in a row that never reached RUNNING (ECS's service throttle logic counts only these): reset when a task
+   * of the service reaches RUNNING and when a deployment brings a new task definition.
+   */
+  consecutiveStartFailures: number;
+  /** The throttle event was given for the current run of start failures. */
   warnedUnableToStart: boolean;
-  /** When the scheduler last launched a task (for the optional launch backoff). */
+  /** When the scheduler last launched (or tried to launch) a task: the throttle delay counts from here. */
   lastLaunchAt?: number;
+  /** No launch attempt before this (after a failed launch, the scheduler tries again on a later cycle). */
+  nextLaunchAt?: number;
   deletedAt?: number;
 }
 
-export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
+/** The Fargate task lifecycle (task-lifecycle docs). */
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
 
 export interface Container {
   name: string;
@@ -169,6 +191,8 @@ export interface Container {
   healthCheck?: { interval: number; retries: number; startPeriod: number };
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
   healthFailures: number;
+  /** The container definition's stopTimeout (seconds; default 30): SIGKILL after it. */
+  stopTimeout?: number;
   portMappings: { containerPort?: number; hostPort?: number; protocol?: string }[];
 }
 
@@ -209,6 +233,15 @@ export interface Task {
   failed: boolean;
   /** Has been healthy once (its first time resets its deployment's failedTasks). */
   reachedHealthy?: boolean;
+  /**
+   * Found unhealthy (ELB after the grace period, or its container health check): ECS starts a replacement of the
+   * same revision first and stops this task when the replacement is healthy (or cannot become so).
+   */
+  unhealthy?: { since: number; reason: string };
+  /** On an unhealthy task: the ARN of its replacement. */
+  replacedBy?: string;
+  /** On a replacement: the ARN of the unhealthy task it replaces. */
+  replaces?: string;
   version: number;
   tags: Tags;
   /** Targets this task is registered as (target group arn). */
@@ -218,7 +251,8 @@ export interface Task {
 export interface LogStream {
   name: string;
   createdAt: number;
-  events: { timestamp: number; message: string; ingestionTime: number }[];
+  /** `eventId` is unique across every stream of the emulator, as CloudWatch Logs' event ids are. */
+  events: { timestamp: number; message: string; ingestionTime: number; eventId: string }[];
 }
 
 export interface LogGroup {

@@ -72,7 +72,7 @@ export class Services {
       cluster,
       status: 'ACTIVE',
       desiredCount: input.desiredCount,
-      taskDefinitionArn: td.arn,
+      taskDefinitionArn: '',
       deploymentConfiguration: config,
       deploymentController: { type: input.deploymentController?.type ?? 'ECS' },
       loadBalancers: input.loadBalancers,
@@ -86,7 +86,7 @@ export class Services {
       createdAt: sim.now,
       tags: input.tags,
       steady: false,
-      consecutiveFailures: 0,
+      consecutiveStartFailures: 0,
       warnedUnableToStart: false,
     };
     this.services.set(key, service);
@@ -218,7 +218,9 @@ export class Services {
       sim.health.registerHealthyTargets(task, startedAt + 6000);
       sim.lifecycle.scheduleRunningBehaviour(task);
     }
+    // Created with its first deployment, an hour ago.
     deployment.createdAt = deployment.updatedAt = startedAt;
+    service.createdAt = startedAt;
     sim.deployments.completeDeployment(service, deployment, false);
   }
 

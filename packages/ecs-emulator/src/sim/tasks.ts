@@ -3,6 +3,7 @@
 // DEACTIVATING -> STOPPING -> STOPPED. STOPPED tasks stay listed for the retention period.
 import { EXTERNAL_STOP_REASONS, imageMatches, type ScenarioContainerDefinition } from '../scenario.js';
 import type { Simulation } from '../simulation.js';
+import { NO_HEALTH_CHECK_SECONDS } from './health.js';
 import type { Container, Deployment, LogGroup, Service, Task, TaskStatus } from './model.js';
 
 const DEFAULT_BEHAVIOUR = { startSeconds: 5, exitCode: 1 } as const;
@@ -29,6 +30,7 @@ export class TaskLifecycle {
   readonly logGroups = new Map<string, LogGroup>();
   private readonly tasksByService = new Map<Service, Task[]>();
   private ipCounter = 10;
+  private logSequence = 0;
   private readonly retentionMs: number;
 
   constructor(private readonly sim: Simulation) {
@@ -77,6 +79,7 @@ export class TaskLifecycle {
         return {
           name: c.name,
           image: c.image,
+          ...(typeof c.stopTimeout === 'number' ? { stopTimeout: c.stopTimeout } : {}),
           arn: sim.ecsArn(`container/${service.cluster.name}/${id}/${sim.ids.uuid()}`),
           runtimeId: `${id}-${sim.ids.digits(10)}`,
           essential: c.essential !== false,
@@ -129,7 +132,11 @@ export class TaskLifecycle {
     this.recordTask(task);
   }
 
-  /** Launches a task for the deployment and schedules its way to RUNNING (or its failure to start). */
+  /**
+   * Launches a task for the deployment and schedules its way to RUNNING: PROVISIONING (1 s) -> PENDING (the image
+   * pull, startSeconds - 1) -> ACTIVATING (1 s) -> RUNNING; an image that fails to start stops from PENDING without
+   * ever reaching RUNNING (a start failure, the kind ECS's throttle logic counts).
+   */
   launch(service: Service, deployment: Deployment): Task {
     const sim = this.sim;
     const task = this.newTask(service, deployment);
@@ -140,9 +147,10 @@ export class TaskLifecycle {
       this.setStatus(task, 'PENDING');
       const failure = task.containers.find((c) => c.behaviour.failToStart);
       const startSeconds = Math.max(...task.containers.map((c) => c.behaviour.startSeconds));
-      sim.after(startSeconds, () => {
-        if (task.desiredStatus !== 'RUNNING') return;
-        if (failure) {
+      if (failure) {
+        // The pull (or resource initialisation) fails after startSeconds: PENDING -> STOPPED, never RUNNING.
+        sim.after(startSeconds, () => {
+          if (task.desiredStatus !== 'RUNNING') return;
           failure.reason = failure.behaviour.failToStart!;
           this.stopTask(task, {
             stopCode: 'TaskFailedToStart',
@@ -150,14 +158,23 @@ export class TaskLifecycle {
             failed: true,
             drain: false,
           });
-          return;
-        }
+        });
+        return;
+      }
+      const activating = Math.min(1, startSeconds);
+      sim.after(startSeconds - activating, () => {
+        if (task.desiredStatus !== 'RUNNING') return;
         task.pullStoppedAt = sim.now;
-        task.startedAt = sim.now;
-        for (const c of task.containers) c.lastStatus = 'RUNNING';
-        this.setStatus(task, 'RUNNING');
-        sim.health.registerTargets(task);
-        this.scheduleRunningBehaviour(task);
+        this.setStatus(task, 'ACTIVATING');
+        sim.after(activating, () => {
+          if (task.desiredStatus !== 'RUNNING') return;
+          task.startedAt = sim.now;
+          for (const c of task.containers) c.lastStatus = 'RUNNING';
+          this.setStatus(task, 'RUNNING');
+          sim.scheduler.taskReachedRunning(service);
+          sim.health.registerTargets(task);
+          this.scheduleRunningBehaviour(task);
+        });
       });
     });
     return task;
@@ -198,8 +215,11 @@ export class TaskLifecycle {
         });
       });
     }
+    // Wake the scheduler when the grace period ends (ELB health starts to count) and when a task without health
+    // checks starts to count as healthy (40 s after RUNNING).
     const grace = task.service?.healthCheckGracePeriodSeconds;
     if (grace) sim.at(startedAt + grace * 1000, () => undefined);
+    sim.at(startedAt + NO_HEALTH_CHECK_SECONDS * 1000, () => undefined);
     for (const container of task.containers) sim.health.scheduleContainerHealthCheck(task, container);
   }
 
@@ -225,7 +245,9 @@ export class TaskLifecycle {
       stream = { name: container.log.stream, createdAt: timestamp, events: [] };
       group.streams.set(stream.name, stream);
     }
-    stream.events.push({ timestamp, message, ingestionTime: timestamp + 200 });
+    // CloudWatch Logs event ids are long digit strings, unique across streams: the timestamp and a global sequence.
+    const eventId = `${String(timestamp).padStart(16, '0')}${String(++this.logSequence).padStart(20, '0')}`;
+    stream.events.push({ timestamp, message, ingestionTime: timestamp + 200, eventId });
   }
 
   logGroup(name: string): LogGroup {
@@ -244,7 +266,9 @@ export class TaskLifecycle {
 
   /**
    * Stops a task: desiredStatus STOPPED now, then DEACTIVATING (targets draining; a graceful stop waits for the
-   * deregistration delay) -> STOPPING -> STOPPED.
+   * deregistration delay) -> STOPPING (containers still running get SIGTERM and exit after their image's
+   * stopSeconds, or are killed with exit code 137 at the container's stopTimeout, default 30 s) -> DEPROVISIONING
+   * (the scenario's deprovisioningSeconds, default 1) -> STOPPED. A task that never ran goes straight to STOPPING.
    */
   stopTask(task: Task, how: StopHow): void {
     const sim = this.sim;
@@ -265,14 +289,22 @@ export class TaskLifecycle {
     }
     const finish = (): void => {
       this.setStatus(task, 'STOPPING');
-      sim.after(2, () => {
-        task.stoppedAt = sim.now;
+      const running = task.containers.filter((c) => c.lastStatus === 'RUNNING');
+      const stopping = running.map((c) => {
+        const timeout = typeof c.stopTimeout === 'number' ? c.stopTimeout : 30;
+        const takes = c.behaviour.stopSeconds ?? 2;
+        return { c, seconds: Math.min(takes, timeout), killed: takes > timeout };
+      });
+      const seconds = Math.max(1, ...stopping.map((s) => s.seconds));
+      sim.after(seconds, () => {
+        for (const { c, killed } of stopping) c.exitCode = killed ? 137 : 0;
+        for (const c of task.containers) c.lastStatus = 'STOPPED';
         task.executionStoppedAt = sim.now;
-        for (const c of task.containers) {
-          if (c.lastStatus === 'RUNNING') c.exitCode = 0;
-          c.lastStatus = 'STOPPED';
-        }
-        this.setStatus(task, 'STOPPED');
+        this.setStatus(task, 'DEPROVISIONING');
+        sim.after(sim.scenario.deprovisioningSeconds ?? 1, () => {
+          task.stoppedAt = sim.now;
+          this.setStatus(task, 'STOPPED');
+        });
       });
     };
     if (wasRunning) {

@@ -1,4 +1,5 @@
-// Every shipped scenario driven through the real AWS SDK v3 clients against the emulator's HTTP server: the state
+// Every shipped scenario driven through the real AWS SDK v3 clients against the emulator's HTTP server, on the
+// virtual clock (time moves only while a test waits, so nothing depends on the machine's speed): the state
 // sequences ECS documents (crash-loop replacement, the circuit breaker tripping at its threshold and rolling back,
 // the steady-state event, log lines where the task definition says).
 import { afterEach, describe, expect, test } from '@jest/globals';
@@ -24,7 +25,7 @@ import {
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SCENARIOS_DIR, startEmulator, type EmulatorHandle } from '../src/index.js';
-import { clientsFor, destroyClients, errorOf, waitFor, type Clients } from './sdk-clients.js';
+import { clientsFor, destroyClients, errorOf, waitSimulated, type Clients } from './sdk-clients.js';
 
 const CLUSTER = 'hokusai';
 const SERVICE = 'hokusai-api';
@@ -38,12 +39,9 @@ afterEach(async () => {
   running = [];
 });
 
-async function start(
-  file: string,
-  timeScale = 100,
-  maxAttempts = 1,
-): Promise<{ emulator: EmulatorHandle } & Clients> {
-  const emulator = await startEmulator({ scenario: path.join(SCENARIOS_DIR, file), timeScale });
+/** The scenario on the virtual clock: simulated time moves only while a test waits (waitFor below). */
+async function start(file: string, maxAttempts = 1): Promise<{ emulator: EmulatorHandle } & Clients> {
+  const emulator = await startEmulator({ scenario: path.join(SCENARIOS_DIR, file), clock: 'virtual' });
   const clients = clientsFor(emulator.endpoint, maxAttempts);
   running.push({ emulator, clients });
   return { emulator, ...clients };
@@ -105,7 +103,7 @@ describe('healthy-rollout.yaml', () => {
       ['PRIMARY', 'IN_PROGRESS'],
       ['ACTIVE', 'COMPLETED'],
     ]);
-    const done = await waitFor('the rollout to complete', async () => {
+    const done = await waitSimulated(c.emulator, 'the rollout to complete', async () => {
       const s = await service(c);
       return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' ? s : undefined;
     });
@@ -163,7 +161,7 @@ describe('incident-crash-on-import.yaml', () => {
       rollback: false,
     });
     await deploy(c, 'broken-3f9c2e1');
-    const looping = await waitFor('4 failed tasks', async () => {
+    const looping = await waitSimulated(c.emulator, '4 failed tasks', async () => {
       const s = await service(c);
       return s.deployments![0]!.failedTasks! >= 4 ? s : undefined;
     });
@@ -221,7 +219,7 @@ describe('circuit-breaker-rollback.yaml', () => {
     const before = await service(c);
     const completedId = before.deployments![0]!.id!;
     await deploy(c, 'broken-1');
-    const rolledBack = await waitFor('the rollback to complete', async () => {
+    const rolledBack = await waitSimulated(c.emulator, 'the rollback to complete', async () => {
       const s = await service(c);
       return s.deployments!.length === 1 &&
         s.deployments![0]!.rolloutState === 'COMPLETED' &&
@@ -267,8 +265,7 @@ describe('circuit-breaker-rollback.yaml', () => {
 
 describe('elb-health-failure.yaml', () => {
   test('the target goes unhealthy and the task is stopped with "Task failed ELB health checks in (target-group ...)"', async () => {
-    // Slow enough to see the target unhealthy (10 simulated seconds before ECS acts) between two polls.
-    const c = await start('elb-health-failure.yaml', 30);
+    const c = await start('elb-health-failure.yaml');
     const tg = (await c.elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups![0]!;
     expect(tg).toMatchObject({
       HealthCheckIntervalSeconds: 10,
@@ -277,7 +274,7 @@ describe('elb-health-failure.yaml', () => {
       HealthCheckPath: '/health',
     });
     await deploy(c, 'unhealthy-1');
-    const unhealthy = await waitFor('an unhealthy target', async () => {
+    const unhealthy = await waitSimulated(c.emulator, 'an unhealthy target', async () => {
       const out = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }));
       return out.TargetHealthDescriptions!.find((d) => d.TargetHealth!.State === 'unhealthy');
     });
@@ -286,7 +283,7 @@ describe('elb-health-failure.yaml', () => {
       Reason: 'Target.ResponseCodeMismatch',
       Description: 'Health checks failed with these codes: [502]',
     });
-    const killed = await waitFor('a task stopped by ELB health checks', async () =>
+    const killed = await waitSimulated(c.emulator, 'a task stopped by ELB health checks', async () =>
       (await tasks(c, 'STOPPED')).find((t) => t.stoppedReason?.startsWith('Task failed ELB health checks')),
     );
     expect(killed.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${tg.TargetGroupArn})`);
@@ -298,7 +295,7 @@ describe('slow-start-grace-period.yaml', () => {
   test('unhealthy for 60 s inside a 120 s grace period: the rollout completes, no task is killed', async () => {
     const c = await start('slow-start-grace-period.yaml');
     await deploy(c, 'slow-1');
-    const done = await waitFor('the rollout to complete', async () => {
+    const done = await waitSimulated(c.emulator, 'the rollout to complete', async () => {
       const s = await service(c);
       return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' ? s : undefined;
     });
@@ -321,7 +318,7 @@ describe('task-dies-after-90s.yaml', () => {
   test('a task exits with 137 about 90 s after it started and is replaced', async () => {
     const c = await start('task-dies-after-90s.yaml');
     await deploy(c, 'leaky-1');
-    const dead = await waitFor('a task that died', async () =>
+    const dead = await waitSimulated(c.emulator, 'a task that died', async () =>
       (await tasks(c, 'STOPPED')).find((t) => t.stopCode === 'EssentialContainerExited'),
     );
     expect(dead.containers![0]).toMatchObject({
@@ -329,7 +326,7 @@ describe('task-dies-after-90s.yaml', () => {
       reason: 'OutOfMemoryError: Container killed due to memory usage',
     });
     expect(Math.round((dead.stoppingAt!.getTime() - dead.startedAt!.getTime()) / 1000)).toBe(90);
-    await waitFor('2 healthy tasks again', async () => {
+    await waitSimulated(c.emulator, '2 healthy tasks again', async () => {
       const s = await service(c);
       return s.runningCount === 2 && messages(s)[0] === '(service hokusai-api) has reached a steady state.'
         ? s
@@ -365,15 +362,15 @@ describe('throttling-30pct.yaml', () => {
 
 describe('service-deleted-mid-deploy.yaml', () => {
   test('deleted at t=30 s: DRAINING, then INACTIVE; UpdateService raises ServiceNotActiveException', async () => {
-    // Slow enough that the deploy (three calls) lands well before the deletion at t = 30 s.
-    const c = await start('service-deleted-mid-deploy.yaml', 20);
+    // On the virtual clock the deploy (three calls) lands at t = 0, before the deletion at t = 30 s.
+    const c = await start('service-deleted-mid-deploy.yaml');
     await deploy(c, 'v2');
-    const draining = await waitFor('the service to be deleted', async () => {
+    const draining = await waitSimulated(c.emulator, 'the service to be deleted', async () => {
       const s = await service(c);
       return s.status !== 'ACTIVE' ? s : undefined;
     });
     expect(['DRAINING', 'INACTIVE']).toContain(draining.status);
-    const inactive = await waitFor('INACTIVE', async () => {
+    const inactive = await waitSimulated(c.emulator, 'INACTIVE', async () => {
       const s = await service(c);
       return s.status === 'INACTIVE' ? s : undefined;
     });
@@ -390,7 +387,7 @@ describe('service deployments API (circuit-breaker-rollback.yaml)', () => {
   test('the failed deployment is ROLLBACK_SUCCESSFUL with its rollback to hokusai-api:108; the one before SUCCESSFUL', async () => {
     const c = await start('circuit-breaker-rollback.yaml');
     const broken = await deploy(c, 'broken-1');
-    await waitFor('the rollback to complete', async () => {
+    await waitSimulated(c.emulator, 'the rollback to complete', async () => {
       const s = await service(c);
       return s.deployments!.length === 1 &&
         s.deployments![0]!.rolloutState === 'COMPLETED' &&
