@@ -77,8 +77,16 @@ describe('preflight: services this action must not deploy are refused before any
     change(s);
     await refusedBeforeAnyChange(s, error);
   });
-  // ECS-native BLUE_GREEN / LINEAR / CANARY: the emulator does not show a strategy yet; the refusal is tested on plain
-  // data in ecs-kit (deployment-controller.test.ts).
+  test.each(['BLUE_GREEN', 'CANARY'] as const)('ECS-native %s strategy', async (strategy) => {
+    const s = scenario('healthy-rollout');
+    s.services![0]!.deploymentConfiguration = { ...s.services![0]!.deploymentConfiguration, strategy };
+    await refusedBeforeAnyChange(
+      s,
+      new RegExp(
+        `uses the ECS-native ${strategy} deployment strategy, which this action does not watch or roll back .*; nothing was changed$`,
+      ),
+    );
+  });
 });
 
 async function refusedBeforeAnyChange(

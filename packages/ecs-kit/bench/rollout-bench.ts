@@ -1,6 +1,6 @@
 // Benchmark on the ECS emulator's virtual clock (simulated time; nothing depends on the machine's speed): how soon
 // the watcher decides and rolls back after the first failed task — without faults, under a fault storm, and against
-// the ECS circuit breaker on realistic Fargate profiles (start ≈ 50 s, crash ≈ 10 s after RUNNING; ECS-FACTS.md) at
+// the ECS circuit breaker on the emulator's realistic Fargate profile (fargate-crash-on-import-breaker) at
 // desired 1, 2 and 10 with the default breaker and with COUNT 1 — and how many calls a minute it makes while waiting.
 // Ratios come from the same run. Run: pnpm --filter @hokusai/ecs-kit bench
 import { loadScenario, SCENARIOS_DIR, type Scenario } from '@hokusai/ecs-emulator';
@@ -25,9 +25,13 @@ function steadyAfter(run: EmulatedRun, from: number): number | undefined {
   return e ? at(e.time) : undefined;
 }
 
-/** A realistic Fargate profile on the breaker scenario: `desired` tasks, broken image starts in 50 s, crashes 10 s later. */
+/**
+ * The emulator's realistic Fargate crash loop (fargate-crash-on-import-breaker: launch delay, the broken image
+ * RUNNING after 37 s and exiting 10 s later, replacement every ~50 s; FIDELITY.md) at `desired` tasks, with the
+ * default breaker or `threshold`.
+ */
 function fargate(desired: number, threshold?: { type: 'COUNT'; value: number }): Scenario {
-  const s = loadScenario(`${SCENARIOS_DIR}/circuit-breaker-rollback.yaml`);
+  const s = loadScenario(`${SCENARIOS_DIR}/fargate-crash-on-import-breaker.yaml`);
   const service = s.services![0]!;
   service.desiredCount = desired;
   service.deploymentConfiguration = {
@@ -38,11 +42,6 @@ function fargate(desired: number, threshold?: { type: 'COUNT'; value: number }):
       ...(threshold ? { thresholdConfiguration: threshold } : {}),
     },
   };
-  s.images = [
-    { match: '*hokusai-api:broken*', startSeconds: 50, exitAfterSeconds: 10, exitCode: 1, elbHealthy: false },
-    ...(s.images ?? []).filter((i) => !String(i.match).includes('broken')),
-  ];
-  s.defaultImage = { ...s.defaultImage, startSeconds: 50 };
   return s;
 }
 
