@@ -288,4 +288,11 @@ describe('failureReason', () => {
   ])('$name', ({ decision, tails, expected }) => {
     expect(failureReason(decision, tails)).toBe(expected);
   });
+
+  test('a breaker rollback that names no task: the failed tasks found afterwards lead the line', () => {
+    const quick: WatchEnd = { ...breaker, failedTasks: [] } as WatchEnd;
+    expect(failureReason(quick, [tail], [crashed])).toBe(
+      'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (ECS circuit breaker rolled back to api:108 (deployment ecs-svc/0): deployment failed: tasks failed to start.)',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { errorMessage, type Logger } from '@hokusai/action-kit';
 import { awsErrorName, explainAwsError } from '@hokusai/aws-kit';
 import {
   describeBreaker,
+  persistentApis,
   recordLastGood,
   taskDefinitionName,
   updateServiceCommand,
@@ -18,7 +19,14 @@ import {
 } from '@hokusai/ecs-kit';
 import type { Inputs } from './inputs.js';
 import { plan } from './plan.js';
-import { ending, failureReason, gatherEvidence, type Ending, type WatchEnd } from './report.js';
+import {
+  ending,
+  failureReason,
+  findFailedTasks,
+  gatherEvidence,
+  type Ending,
+  type WatchEnd,
+} from './report.js';
 import { rollBackIfNeeded } from './roll-back.js';
 import { start } from './start.js';
 import { watch } from './watch.js';
@@ -120,8 +128,7 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
   report.events = w.events;
   report.uncountedStops = w.uncountedStops;
   report.cancelled = decision.kind === 'cancelled';
-  const failedTasks = 'failedTasks' in decision ? decision.failedTasks : [];
-  report.failedTasks = failedTasks;
+  let failedTasks = 'failedTasks' in decision ? decision.failedTasks : [];
   const line =
     decision.kind === 'cancelled'
       ? decision.summary
@@ -145,6 +152,18 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
       ? undefined
       : await rollBackIfNeeded(inputs, p, started, decision, w.last?.service, ctx, timeline);
   if (rolledBack && 'rollback' in rolledBack) report.rollback = rolledBack.rollback;
+  // ECS's breaker can fail the deployment before a poll read a failed task: look for them now, for the reason.
+  if (
+    failedTasks.length === 0 &&
+    (decision.kind === 'failed' || decision.kind === 'rolled-back-by-circuit-breaker')
+  )
+    failedTasks = await findFailedTasks(
+      persistentApis(apis, { deadline: clock.now() + 60_000 }),
+      p.cluster,
+      p.serviceName,
+      started.deploymentId,
+    );
+  report.failedTasks = failedTasks;
   report.logTails = await gatherEvidence(
     apis,
     failedTasks,
@@ -158,7 +177,7 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
     ...(w.last?.service ? { lastState: w.last.service } : {}),
   });
   Object.assign(report, end, { warnings: [...report.warnings, ...end.warnings] });
-  report.failureReason = failureReason(decision, report.logTails);
+  report.failureReason = failureReason(decision, report.logTails, failedTasks);
   if (rolledBack && 'error' in rolledBack)
     report.failureReason += `; rollback ${rolledBack.error.updated ? 'made, then watching it failed' : 'not made'}: ${rolledBack.error.call} ${awsErrorName(rolledBack.error.cause) || rolledBack.error.message}`;
   return finish();

@@ -7,6 +7,7 @@ import {
   awsCliCommand,
   describeServiceState,
   describeStoppedTask,
+  failedTasksOf,
   fetchFailedTaskLogs,
   logOutsideText,
   taskDefinitionName,
@@ -66,12 +67,20 @@ export function resultOf(decision: WatchEnd, rolledBack: RolledBack | undefined)
   }
 }
 
-/** One line: the first failed task with its last exception line, else the decision's own reason. */
-export function failureReason(decision: WatchEnd, tails: readonly TaskLogTail[]): string {
+/**
+ * One line: the first failed task with its last exception line, else the decision's own reason. `found` are failed
+ * tasks read after the verdict when the decision itself names none (ECS's breaker can be quicker than a task read).
+ */
+export function failureReason(
+  decision: WatchEnd,
+  tails: readonly TaskLogTail[],
+  found: readonly TaskInfo[] = [],
+): string {
   if (decision.kind === 'cancelled')
     return `cancelled while watching: ${decision.summary || 'no poll finished'}`;
   if (decision.kind === 'succeeded') return '';
-  const failedTasks = 'failedTasks' in decision ? decision.failedTasks : [];
+  const named = 'failedTasks' in decision ? decision.failedTasks : [];
+  const failedTasks = named.length > 0 ? named : found;
   const withLog = (task: TaskInfo) =>
     describeStoppedTask(task, tails.find((t) => t.taskId === task.id)?.lastLine);
   switch (decision.cause) {
@@ -83,6 +92,22 @@ export function failureReason(decision: WatchEnd, tails: readonly TaskLogTail[])
       const first = failedTasks[0];
       return first ? `${withLog(first)} (${decision.reason})` : decision.reason;
     }
+  }
+}
+
+/** Abnormally stopped tasks of `deploymentId` ECS still lists (for a decision that names none); [] on any error. */
+export async function findFailedTasks(
+  apis: AwsApis,
+  cluster: string,
+  service: string,
+  deploymentId: string,
+): Promise<TaskInfo[]> {
+  try {
+    const stopped = await apis.ecs.listTasks(cluster, service, 'STOPPED');
+    const tasks = stopped.length > 0 ? await apis.ecs.describeTasks(cluster, stopped.slice(0, 100)) : [];
+    return failedTasksOf(tasks.filter((t) => t.startedBy === deploymentId));
+  } catch {
+    return [];
   }
 }
 
