@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { RollbackReport } from '../src/auto-rollback.js';
-import { consoleUrl, followUps, incidentReportMarkdown, whyItFailed } from '../src/incident-report.js';
+import { followUps, incidentReportMarkdown, whyItFailed } from '../src/incident-report.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -197,10 +197,4 @@ describe('incidentReportMarkdown', () => {
     expect(noop).toMatch(/^## Rollback of hokusai-api: already on hokusai-api:108\n/);
     expect(noop).not.toContain('mermaid');
   });
-});
-
-test('consoleUrl takes names out of ARNs where needed', () => {
-  expect(consoleUrl('eu-west-1', 'arn:aws:ecs:eu-west-1:1:cluster/prod', 'api')).toBe(
-    'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/api/health?region=eu-west-1',
-  );
 });

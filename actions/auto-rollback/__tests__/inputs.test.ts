@@ -82,11 +82,25 @@ describe('getInputs', () => {
       env: { INPUT_TIMEOUT: '5x' },
       error: 'invalid duration "5x" for input "timeout"',
     },
-    { name: 'zero timeout', env: { INPUT_TIMEOUT: '0s' }, error: 'for input "timeout": must be more than 0' },
+    {
+      name: 'zero timeout',
+      env: { INPUT_TIMEOUT: '0s' },
+      error: 'duration "0s" for input "timeout" is shorter than the minimum 1.00s',
+    },
     {
       name: 'poll-interval too short',
       env: { 'INPUT_POLL-INTERVAL': '100ms' },
-      error: 'for input "poll-interval": must be at least 1s',
+      error: 'duration "100ms" for input "poll-interval" is shorter than the minimum 1.00s',
+    },
+    {
+      name: 'poll-interval past what timers hold',
+      env: { 'INPUT_POLL-INTERVAL': '600h' },
+      error: 'duration "600h" for input "poll-interval" is longer than the maximum 10m00s',
+    },
+    {
+      name: 'poll-interval not shorter than timeout',
+      env: { 'INPUT_POLL-INTERVAL': '5m', INPUT_TIMEOUT: '5m', 'INPUT_STABLE-FOR': '0s' },
+      error: 'input "poll-interval" (5m) must be shorter than input "timeout" (5m)',
     },
     {
       name: 'stable-for not below timeout',

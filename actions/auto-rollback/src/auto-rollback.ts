@@ -8,8 +8,12 @@ import {
   shorten,
   type Logger,
 } from '@hokusai/action-kit';
-import { awsErrorName, explainAwsError } from '@hokusai/aws-kit';
+import { awsErrorName, describeGiveUp, explainAwsError, isTransientAwsError } from '@hokusai/aws-kit';
 import {
+  describeServiceState,
+  updateServiceCommand,
+  persistentApis,
+  unsupportedDeploymentReason,
   resolveRollbackTarget,
   rollBack,
   RollbackError,
@@ -36,6 +40,9 @@ import { rollbackToReference, type RollbackTo } from './rollback-to.js';
  */
 export type RollbackResultKind =
   'rolled-back' | 'started' | 'no-op' | 'failed' | 'timed-out' | 'taken-over' | 'cancelled';
+
+/** How long the reads before the change retry throttling and 5xx (at most the rollback's timeout). */
+export const RESOLVE_RETRY_LIMIT_MS = 2 * 60_000;
 
 export const SUCCESSFUL_RESULTS: readonly RollbackResultKind[] = ['rolled-back', 'started', 'no-op'];
 
@@ -104,6 +111,10 @@ export interface RollbackReport {
 
 /** Turns the AWS errors of the reading phase into one line naming what was missing. */
 function explainLookupError(error: unknown, cluster: string, service: string): unknown {
+  if (isTransientAwsError(error))
+    return new Error(
+      `${awsErrorName(error) || 'an AWS error'} kept coming back while reading service "${service}" before the rollback (DescribeServices, DescribeTaskDefinition, ListTagsForResource): no change made; run it again`,
+    );
   if (awsErrorName(error) === 'ClusterNotFoundException')
     return new ConfigurationError(`cluster ${shorten(cluster)} (input "cluster") not found`);
   if (awsErrorName(error) === 'ServiceNotFoundException')
@@ -153,12 +164,14 @@ function resultOf(outcome: RollbackResult, wait: boolean): RollbackResultKind {
     case 'rolled-back':
     case 'already-rolled-back':
       return wait ? 'rolled-back' : 'started';
+    case 'rolling-out':
+      // Made, and still rolling out at the time limit: not failed (see `failed`).
+      return 'timed-out';
     case 'cancelled':
       return 'cancelled';
     case 'taken-over':
       return 'taken-over';
     case 'failed':
-      if (outcome.decision?.kind === 'timed-out') return 'timed-out';
       if (outcome.decision?.kind === 'taken-over') return 'taken-over';
       return 'failed';
   }
@@ -170,8 +183,13 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   const timeline: TimelineEntry[] = [];
 
   let target: RollbackTarget;
+  // The reads before the change get a while to outlast throttling and 5xx.
+  const reads = persistentApis(apis, {
+    deadline: startedAt + Math.min(options.timeoutMs, RESOLVE_RETRY_LIMIT_MS),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   try {
-    target = await resolveRollbackTarget(apis.ecs, {
+    target = await resolveRollbackTarget(reads.ecs, {
       cluster,
       service,
       to: rollbackToReference(options.to),
@@ -180,6 +198,11 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   } catch (error) {
     throw explainLookupError(error, cluster, service);
   }
+  const unsupported = unsupportedDeploymentReason(
+    target.service,
+    `service "${service}" in cluster "${cluster}"`,
+  );
+  if (unsupported) throw new ConfigurationError(unsupported);
   const from = target.currentTaskDefinitionArn;
   const to = target.taskDefinitionArn;
   const fromName = taskDefinitionName(from);
@@ -208,7 +231,6 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     };
   }
 
-  const evidence = await gatherFailureEvidence(apis, cluster, target.service, from, logger);
   timeline.push({
     at: startedAt,
     kind: 'verdict',
@@ -220,7 +242,6 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       ...base,
       result: 'cancelled',
       updated: false,
-      evidence,
       finishedAt: clock.now(),
       health: healthOf(target.service),
       summary: `cancelled before the rollback; no change made: ${service} still runs ${fromName}`,
@@ -251,10 +272,12 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     // service was already changed, since that decides what a person does next.
     const made = error instanceof RollbackError && error.updated;
     const cause = error instanceof RollbackError ? error.cause : error;
+    const call = error instanceof RollbackError ? error.call : 'UpdateService';
+    const state = describeServiceState(error instanceof RollbackError ? error.lastState : undefined, service);
     const explained = explainAwsError(cause, `rolling ${service} back to ${toName}`);
     const prefix = made
       ? `UpdateService to ${toName} was made (ECS carries on with it), then watching failed: `
-      : `no change made: `;
+      : `no change made: ${call} failed (${describeGiveUp(cause) ? `${describeGiveUp(cause)!.attempts} attempts, ` : ''}${awsErrorName(cause) || 'error'}); service: ${state}; to roll back by hand: ${updateServiceCommand(cluster, service, toName)} — `;
     if (explained instanceof Error) {
       explained.message = `${prefix}${explained.message}`;
       if (made) errorsAfterTheChange.add(explained);
@@ -262,6 +285,8 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     throw explained;
   }
 
+  // Evidence after the rollback: the rollback must not wait on it (ECS lists stopped tasks for about an hour).
+  const evidence = await gatherFailureEvidence(apis, cluster, target.service, from, logger);
   // The evidence carries AWS's timestamps, the timeline our clock's: align them on the rollback deployment, whose
   // createdAt (AWS) and UpdateService moment (ours) are the same instant.
   const rollbackEntry = timeline.find((e) => e.kind === 'rollback');

@@ -12,7 +12,12 @@ import {
   mermaid,
   table,
 } from '@hokusai/action-kit';
-import { taskDefinitionName, timelineMermaid, updateServiceCommand } from '@hokusai/ecs-kit';
+import {
+  serviceConsoleUrl,
+  taskDefinitionName,
+  timelineMermaid,
+  updateServiceCommand,
+} from '@hokusai/ecs-kit';
 import type { RollbackReport, RollbackResultKind } from './auto-rollback.js';
 
 const SOURCE_WORDS: Record<RollbackReport['source'], string> = {
@@ -31,11 +36,6 @@ const RESULT_WORDS: Record<RollbackResultKind, string> = {
   'taken-over': 'another deployment took over',
   cancelled: 'cancelled',
 };
-
-export function consoleUrl(region: string, cluster: string, service: string): string {
-  const name = (s: string) => s.slice(s.lastIndexOf('/') + 1);
-  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(name(cluster))}/services/${encodeURIComponent(name(service))}/health?region=${region}`;
-}
 
 /** Why the failing revision failed: the deploy's own verdict when given, else the first failure the service shows. */
 export function whyItFailed(report: RollbackReport): string {
@@ -134,7 +134,7 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
     ['result', inlineCode(report.result)],
     [
       'service',
-      `${inlineCode(report.service)} in ${inlineCode(report.cluster)} (${link('console', consoleUrl(options.region, report.cluster, report.service))})`,
+      `${inlineCode(report.service)} in ${inlineCode(report.cluster)} (${link('console', serviceConsoleUrl(options.region, report.cluster, report.service))})`,
     ],
     ['failing revision', inlineCode(from)],
     ['why it failed', escapeMarkdown(whyItFailed(report))],

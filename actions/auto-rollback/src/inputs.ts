@@ -29,22 +29,17 @@ export function getInputs(env: Environment): Inputs {
   const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
   const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
   const to = parseRollbackTo(input.string('to'));
-  const timeout = input.duration('timeout', '10m');
-  const stableFor = input.duration('stable-for', '1m');
-  const pollInterval = input.duration('poll-interval', '10s');
-  if (timeout <= 0)
-    throw new ConfigurationError(
-      `invalid value ${shorten(input.string('timeout'))} for input "timeout": must be more than 0`,
-    );
-  if (pollInterval < 1000) {
-    throw new ConfigurationError(
-      `invalid value ${shorten(input.string('poll-interval'))} for input "poll-interval": must be at least 1s`,
-    );
-  }
-  if (stableFor >= timeout) {
-    throw new ConfigurationError(
-      `input "stable-for" (${shorten(input.string('stable-for') || '1m')}) must be shorter than input "timeout" (${shorten(input.string('timeout') || '10m')})`,
-    );
+  const timeout = input.duration('timeout', '10m', { min: 1000 });
+  const stableFor = input.duration('stable-for', '1m', { max: 6 * 3_600_000 });
+  const pollInterval = input.duration('poll-interval', '10s', { min: 1000, max: 10 * 60_000 });
+  for (const [name, value, fallback] of [
+    ['stable-for', stableFor, '1m'],
+    ['poll-interval', pollInterval, '10s'],
+  ] as const) {
+    if (value >= timeout)
+      throw new ConfigurationError(
+        `input "${name}" (${shorten(input.string(name) || fallback)}) must be shorter than input "timeout" (${shorten(input.string('timeout') || '10m')})`,
+      );
   }
   return {
     cluster,

@@ -43,16 +43,17 @@ export async function main(): Promise<void> {
   }
   const clock = actionClock();
   const callLog = new ApiCallLog(clock);
-  const apis = createAwsApis({
-    region: inputs['aws-region'],
-    env: process.env,
-    onCall: (op) => callLog.record(op),
-    retry: { ...DEFAULT_RETRY_POLICY, sleep: (ms) => clock.sleep(ms) },
-  });
-
   const cancel = cancellationSignal((signal) =>
     logger.warning(`received ${signal}: stopping the rollback watch; the service state follows`),
   );
+  const apis = createAwsApis({
+    region: inputs['aws-region'],
+    env: process.env,
+    clock,
+    signal: cancel.signal,
+    onCall: (op, attempt) => callLog.record(op, attempt),
+    retry: DEFAULT_RETRY_POLICY,
+  });
 
   let report: RollbackReport;
   try {

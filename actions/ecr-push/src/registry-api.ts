@@ -2,6 +2,7 @@
 // we report is the registry's own answer, not docker's.
 import { createHash } from 'node:crypto';
 import { ConfigurationError, errorMessage } from '@hokusai/action-kit';
+import { withRetries } from '@hokusai/aws-kit';
 import { MANIFEST_MEDIA_TYPES, parseManifest, type RemoteManifest } from './manifest.js';
 import { registryBaseUrl } from './image-reference.js';
 
@@ -104,33 +105,47 @@ export class HttpRegistryApi implements RegistryApi {
   ): Promise<Response> {
     const attempts = this.options.attempts ?? 3;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const response = await fetch(url, {
-          headers: {
-            ...(withAuthorization ? { authorization: `Basic ${this.options.basicToken}` } : {}),
-            accept: MANIFEST_MEDIA_TYPES.join(', '),
-          },
-          redirect,
-          signal: AbortSignal.timeout(30_000),
-        });
-        if (response.status >= 500 && attempt < attempts) {
-          await response.body?.cancel();
-          lastError = new Error(`HTTP ${response.status}`);
-        } else {
+    try {
+      // The suite's one retry policy (aws-kit): network faults and 5xx answers, backoff with full jitter.
+      return await withRetries(
+        async (attempt) => {
+          const response = await fetch(url, {
+            headers: {
+              ...(withAuthorization ? { authorization: `Basic ${this.options.basicToken}` } : {}),
+              accept: MANIFEST_MEDIA_TYPES.join(', '),
+            },
+            redirect,
+            signal: AbortSignal.timeout(30_000),
+          });
+          // The last 5xx is answered as it is: the caller says what the registry said.
+          if (response.status >= 500 && attempt < attempts) {
+            await response.body?.cancel();
+            throw new RegistryServerError(response.status);
+          }
           return response;
-        }
-      } catch (error) {
-        lastError = error;
-      }
-      if (attempt < attempts) await sleep((this.options.retryDelayMs ?? 1000) * attempt);
+        },
+        { attempts, baseDelayMs: this.options.retryDelayMs ?? 1000, maxDelayMs: 8000 },
+        {
+          clock: { now: () => Date.now(), sleep: (ms) => sleep(ms) },
+          isRetryable: (error) =>
+            error instanceof RegistryServerError || !(error instanceof ConfigurationError),
+        },
+      );
+    } catch (error) {
+      // fetch() wraps the socket error (ECONNREFUSED, ...) in a generic "fetch failed": report the cause.
+      const cause = (error as { cause?: { message?: unknown } })?.cause;
+      const detail = typeof cause?.message === 'string' ? cause.message : errorMessage(error);
+      throw new ConfigurationError(
+        `cannot reach registry ${this.options.host} to read ${what} (${attempts} attempts): ${detail}`,
+      );
     }
-    // fetch() wraps the socket error (ECONNREFUSED, ...) in a generic "fetch failed": report the cause.
-    const cause = (lastError as { cause?: { message?: unknown } })?.cause;
-    const detail = typeof cause?.message === 'string' ? cause.message : errorMessage(lastError);
-    throw new ConfigurationError(
-      `cannot reach registry ${this.options.host} to read ${what} (${attempts} attempts): ${detail}`,
-    );
+  }
+}
+
+/** A 5xx answer, retried like a network fault. */
+class RegistryServerError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+    this.name = 'RegistryServerError';
   }
 }

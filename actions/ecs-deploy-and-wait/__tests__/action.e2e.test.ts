@@ -25,25 +25,30 @@ afterEach(async () => {
   run = undefined;
 });
 
+/**
+ * Runs the bundled action against a fresh emulator: on its virtual clock by default (the action's own timing, in
+ * simulated time, well under a second of real time), or on a wall clock scaled `timeScale` times, as a runner would.
+ */
 async function deploy(
   scenario: string | Scenario,
   inputs: Record<string, string>,
   extra: Partial<Parameters<typeof runAction>[0]> = {},
-  timeScale = TIME_SCALE,
+  timeScale: number | 'virtual' = 'virtual',
 ): Promise<ActionRun> {
+  const virtual = timeScale === 'virtual';
   emulator = await startEmulator({
     scenario: typeof scenario === 'string' ? `${SCENARIOS_DIR}/${scenario}.yaml` : scenario,
     port: 0,
-    timeScale,
+    ...(virtual ? { clock: 'virtual' as const } : { timeScale }),
   });
   run = await runAction({
     action: 'ecs-deploy-and-wait',
     inputs: {
       cluster: 'hokusai',
       service: 'hokusai-api',
-      'poll-interval': pollFor(timeScale),
-      'stable-for': `${60 / timeScale}s`,
-      timeout: '2m',
+      'poll-interval': virtual ? '10s' : pollFor(timeScale),
+      'stable-for': virtual ? '1m' : `${60 / timeScale}s`,
+      timeout: virtual ? '15m' : '2m',
       ...inputs,
     },
     env: {
@@ -52,6 +57,7 @@ async function deploy(
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
+    ...(virtual ? { virtualClock: emulator.endpoint } : {}),
     timeoutMs: 110_000,
     ...extra,
   });
@@ -66,6 +72,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
   test('the incident ends rolled-back within one poll of the first crash, with the SyntaxError line', async () => {
     // At 10x (a 1 s real poll) a stall of the machine counts less in simulated time than at 20x.
     const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-3f9c2e1` }, {}, 10);
+    // (A wall clock scaled 10x, as a runner runs it; the other tests run on the emulator's virtual clock.)
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(
@@ -139,8 +146,9 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     }
     const steady = emulator!.events().find((e) => e.type === 'steady-state')!;
     const tagged = calls('TagResource')[0]!;
+    // Tagged only after stable-for (1 m, simulated) from the steady state.
     expect(Date.parse(tagged.time) - Date.parse(steady.time)).toBeGreaterThanOrEqual(
-      3000 * TIME_SCALE - POLL_SIMULATED_MS,
+      60_000 - POLL_SIMULATED_MS,
     );
     expect(r.summary).toContain('hokusai-api:108 → hokusai-api:109');
   });
@@ -148,7 +156,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
   test('a task that dies inside stable-for fails the deploy', async () => {
     const r = await deploy('task-dies-after-90s', {
       image: `${REPO}:leaky-1`,
-      'stable-for': '12s',
+      'stable-for': '4m',
       rollback: 'false',
     });
     expect(r.exitCode).toBe(1);
@@ -172,7 +180,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(
-      /^task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model_registry\.py, line 26\) \(ECS circuit breaker rolled back to hokusai-api:108: /,
+      /^task [0-9a-f]{8}… exited with code 1: SyntaxError: invalid syntax \(model_registry\.py, line 26\) \(ECS circuit breaker rolled back to hokusai-api:108 \(deployment ecs-svc\/\d+\): deployment failed: tasks failed to start\.\)$/,
     );
     expect(calls('UpdateService')).toHaveLength(1);
     expect(r.log).toContain('not calling UpdateService');
@@ -278,7 +286,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
 
   test('the service deleted mid-deploy: failed, no rollback attempted', async () => {
     // At 5x the deploy starts well before the scenario deletes the service (30 s simulated).
-    const r = await deploy('service-deleted-mid-deploy', { image: `${REPO}:v2` }, {}, 5);
+    const r = await deploy('service-deleted-mid-deploy', { image: `${REPO}:v2` });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('failed');
     expect(r.outputs['failure-reason']).toMatch(
@@ -322,6 +330,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
           })();
         },
       },
+      TIME_SCALE,
     );
     const theirArn = await theirs!;
     expect(r.exitCode).toBe(1);
@@ -398,14 +407,16 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
       'healthy-rollout',
       { image: `${REPO}:v2`, 'stable-for': '1m' },
       { signal: 'SIGTERM', signalAfterMs: 4000 },
+      TIME_SCALE,
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('received SIGTERM: stopping the watch');
-    expect(r.stdout).toMatch(/state when cancelled: ecs-svc\/\d+ \(hokusai-api:109\) PRIMARY/);
     expect(r.stdout).toMatch(
       /to roll back by hand: aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:\d+:task-definition\/hokusai-api:108/,
     );
+    expect(r.stdout).toMatch(/service: hokusai-api runs hokusai-api:109 \(PRIMARY ecs-svc\/\d+/);
     expect(r.outputs['failure-reason']).toMatch(/^cancelled while watching/);
+    expect(r.outputs.result).toBe('cancelled');
     expect(calls('UpdateService')).toHaveLength(1);
   });
 });

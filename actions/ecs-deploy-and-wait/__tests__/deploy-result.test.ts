@@ -1,6 +1,9 @@
+// The report step's pure parts on plain data: which `result` each typed cause and rollback outcome gives, and the
+// one-line failure reason.
 import { describe, expect, test } from '@jest/globals';
-import type { RollbackResult, TaskInfo, TaskLogTail, WatchDecision } from '@hokusai/ecs-kit';
-import { failureReason, resultOf } from '../src/deploy.js';
+import { RollbackError, type RollbackResult, type TaskInfo, type TaskLogTail } from '@hokusai/ecs-kit';
+import { ending, failureReason, resultOf, type WatchEnd } from '../src/report.js';
+import type { RolledBack } from '../src/roll-back.js';
 
 const crashed: TaskInfo = {
   arn: 'arn:aws:ecs:us-east-1:123456789012:task/hokusai/3f2a9c0e1b2d4e5f',
@@ -21,67 +24,218 @@ const tail: TaskLogTail = {
   lines: [],
   lastLine: 'SyntaxError: invalid syntax (model_registry.py, line 26)',
 };
-const rolledBack: RollbackResult = { outcome: 'rolled-back', updated: true, summary: '' };
-const alreadyBack: RollbackResult = { outcome: 'already-rolled-back', updated: false, summary: '' };
-const rollbackFailed: RollbackResult = { outcome: 'failed', updated: true, summary: '' };
-const rollbackTakenOver: RollbackResult = { outcome: 'taken-over', updated: false, summary: '' };
+const TD108 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:108';
+const outcome = (o: RollbackResult['outcome'], updated: boolean): RolledBack => ({
+  rollback: { outcome: o, updated, taskDefinitionArn: TD108, summary: '' },
+});
+const notMade: RolledBack = {
+  error: new RollbackError(
+    Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    }),
+    false,
+    'UpdateService',
+  ),
+};
+const madeThenDenied: RolledBack = {
+  error: new RollbackError(
+    Object.assign(new Error('no'), { name: 'AccessDeniedException' }),
+    true,
+    'DescribeTasks',
+  ),
+};
 
-const failed: WatchDecision = {
+const failed: WatchEnd = {
   kind: 'failed',
+  cause: 'task-stopped',
   reason: 'task 3f2a9c0e… exited with code 1',
+  task: crashed,
   failedTasks: [crashed],
 };
-const timedOut: WatchDecision = {
+const lateStop: WatchEnd = {
+  ...failed,
+  cause: 'stopped-during-stable-for',
+  reason: 'task 3f2a9c0e… exited with code 1 during stable-for',
+};
+const timedOut: WatchEnd = {
   kind: 'timed-out',
+  cause: 'time-limit',
   reason: 'timed out after 15m00s: 1/2 running',
   failedTasks: [],
 };
-const breaker: WatchDecision = {
+const breaker: WatchEnd = {
   kind: 'rolled-back-by-circuit-breaker',
-  reason: 'ECS circuit breaker rolled back to api:108: tasks failed to start.',
+  cause: 'breaker-rolled-back',
+  reason:
+    'ECS circuit breaker rolled back to api:108 (deployment ecs-svc/0): deployment failed: tasks failed to start.',
+  deploymentId: 'ecs-svc/0',
+  taskDefinition: TD108,
+  trigger: 'tasks',
   failedTasks: [crashed],
 };
-const takenOver: WatchDecision = {
+const takenOver: WatchEnd = {
   kind: 'taken-over',
+  cause: 'taken-over',
   reason: 'another deployment ecs-svc/2 (api:110) replaced ours; not rolling back over it',
   deploymentId: 'ecs-svc/2',
   taskDefinition: 'api:110',
 };
+const draining: WatchEnd = {
+  kind: 'succeeded',
+  cause: 'draining-at-time-limit',
+  summary:
+    'deployment ecs-svc/1 (api:109): 2/2 running; 2 old tasks draining (about 3m00s left) at the time limit',
+  drain: { tasks: 2 },
+};
+const cancelled: WatchEnd = { kind: 'cancelled', summary: 'deployment ecs-svc/1 (api:109): 1/2 running' };
 
 describe('resultOf', () => {
   test.each([
     {
       name: 'succeeded',
-      decision: { kind: 'succeeded', summary: '' } as WatchDecision,
+      decision: { kind: 'succeeded', cause: 'stable', summary: '' } as WatchEnd,
       rollback: undefined,
       expected: 'succeeded',
     },
-    { name: 'failed, rolled back', decision: failed, rollback: rolledBack, expected: 'rolled-back' },
+    {
+      name: 'draining at the time limit is a success',
+      decision: draining,
+      rollback: undefined,
+      expected: 'succeeded',
+    },
+    {
+      name: 'failed, rolled back',
+      decision: failed,
+      rollback: outcome('rolled-back', true),
+      expected: 'rolled-back',
+    },
     { name: 'failed, rollback off', decision: failed, rollback: undefined, expected: 'failed' },
     {
-      name: 'failed, rollback failed',
+      name: 'failed, the rollback deployment failed too',
       decision: failed,
-      rollback: rollbackFailed,
+      rollback: outcome('failed', true),
       expected: 'rollback-failed',
     },
+    {
+      name: 'failed, the rollback could not be made',
+      decision: failed,
+      rollback: notMade,
+      expected: 'rollback-failed',
+    },
+    {
+      name: 'rollback made, still rolling out at the time limit',
+      decision: failed,
+      rollback: outcome('rolling-out', true),
+      expected: 'rolling-back',
+    },
+    {
+      name: 'rollback made, then watching it failed',
+      decision: failed,
+      rollback: madeThenDenied,
+      expected: 'rolling-back',
+    },
     { name: 'timed out, rollback off', decision: timedOut, rollback: undefined, expected: 'timed-out' },
-    { name: 'timed out, rolled back', decision: timedOut, rollback: rolledBack, expected: 'rolled-back' },
-    { name: 'circuit breaker, watched', decision: breaker, rollback: alreadyBack, expected: 'rolled-back' },
+    {
+      name: 'timed out, rolled back',
+      decision: timedOut,
+      rollback: outcome('rolled-back', true),
+      expected: 'rolled-back',
+    },
+    {
+      name: 'circuit breaker, watched to stable',
+      decision: breaker,
+      rollback: outcome('already-rolled-back', false),
+      expected: 'rolled-back',
+    },
+    {
+      name: 'circuit breaker, cancelled while watching its rollback',
+      decision: breaker,
+      rollback: outcome('cancelled', false),
+      expected: 'rolling-back',
+    },
     { name: 'taken over', decision: takenOver, rollback: undefined, expected: 'failed' },
     {
-      name: 'failed, someone deployed before the rollback',
+      name: 'someone deployed before the rollback',
       decision: failed,
-      rollback: rollbackTakenOver,
+      rollback: outcome('taken-over', false),
       expected: 'failed',
     },
     {
-      name: 'failed, cancelled before the rollback changed anything',
+      name: 'cancelled before the rollback changed anything',
       decision: failed,
-      rollback: { ...rollbackTakenOver, outcome: 'cancelled', summary: 'cancelled' } as RollbackResult,
-      expected: 'failed',
+      rollback: outcome('cancelled', false),
+      expected: 'cancelled',
+    },
+    {
+      name: 'cancelled after the rollback UpdateService was made',
+      decision: failed,
+      rollback: outcome('cancelled', true),
+      expected: 'rolling-back',
+    },
+    {
+      name: 'cancelled while watching the deploy',
+      decision: cancelled,
+      rollback: undefined,
+      expected: 'cancelled',
     },
   ])('$name -> $expected', ({ decision, rollback, expected }) => {
     expect(resultOf(decision, rollback)).toBe(expected);
+  });
+});
+
+describe('ending: the service state and what to do next', () => {
+  const base = {
+    cluster: 'prod',
+    service: 'api',
+    previous: TD108,
+    previousInactive: false,
+    nothingToVerify: false,
+  };
+  test('cancelled after the rollback was made: watch it, do not repeat it', () => {
+    const end = ending({ ...base, decision: failed, rolledBack: outcome('cancelled', true) });
+    expect(end.result).toBe('rolling-back');
+    expect(end.endedBy).toBe('rollback');
+    expect(end.nextStep).toEqual({
+      text: 'the rollback was made and ECS carries on with it; do not repeat it — to watch it',
+      command: 'aws ecs wait services-stable --cluster prod --services api',
+    });
+  });
+  test('a rollback that could not be made: the exact command, and why', () => {
+    const end = ending({ ...base, decision: failed, rolledBack: notMade });
+    expect(end.result).toBe('rollback-failed');
+    expect(end.nextStep?.text).toBe(
+      'the rollback could not be made: UpdateService failed (ThrottlingException); to roll back by hand',
+    );
+    expect(end.nextStep?.command).toBe(
+      `aws ecs update-service --cluster prod --service api --task-definition ${TD108}`,
+    );
+    expect(end.serviceState).toBe('api: state unknown (it could not be read)');
+  });
+  test('cancelled while watching the deploy: the command to roll back by hand', () => {
+    const end = ending({ ...base, decision: cancelled });
+    expect(end).toMatchObject({ result: 'cancelled', endedBy: 'watch' });
+    expect(end.nextStep?.command).toMatch(/^aws ecs update-service /);
+  });
+  test('draining at the time limit: succeeded, with a warning naming the drain', () => {
+    const end = ending({ ...base, decision: draining });
+    expect(end.result).toBe('succeeded');
+    expect(end.warnings).toEqual([
+      expect.stringMatching(
+        /^succeeded with old tasks still draining at the time limit: .*2 old tasks draining/,
+      ),
+    ]);
+    expect(end.nextStep).toBeUndefined();
+  });
+  test('desiredCount 0: a warning that nothing was verified', () => {
+    const end = ending({
+      ...base,
+      nothingToVerify: true,
+      decision: { kind: 'succeeded', cause: 'stable', summary: '' },
+    });
+    expect(end.warnings).toEqual([
+      expect.stringMatching(/^desiredCount is 0: no task ran the new revision, so nothing was verified/),
+    ]);
   });
 });
 
@@ -100,11 +254,18 @@ describe('failureReason', () => {
       expected: 'task 3f2a9c0e… exited with code 1',
     },
     {
+      name: 'a stop during stable-for says so',
+      decision: lateStop,
+      tails: [tail],
+      expected:
+        'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (during stable-for)',
+    },
+    {
       name: 'circuit breaker keeps the task line first',
       decision: breaker,
       tails: [tail],
       expected:
-        'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (ECS circuit breaker rolled back to api:108: tasks failed to start.)',
+        'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (ECS circuit breaker rolled back to api:108 (deployment ecs-svc/0): deployment failed: tasks failed to start.)',
     },
     {
       name: 'timeout without failed tasks',
@@ -118,8 +279,20 @@ describe('failureReason', () => {
       tails: [],
       expected: 'another deployment ecs-svc/2 (api:110) replaced ours; not rolling back over it',
     },
+    {
+      name: 'cancelled',
+      decision: cancelled,
+      tails: [],
+      expected: 'cancelled while watching: deployment ecs-svc/1 (api:109): 1/2 running',
+    },
   ])('$name', ({ decision, tails, expected }) => {
-    const tasks = 'failedTasks' in decision ? decision.failedTasks : [];
-    expect(failureReason(decision, tasks, tails)).toBe(expected);
+    expect(failureReason(decision, tails)).toBe(expected);
+  });
+
+  test('a breaker rollback that names no task: the failed tasks found afterwards lead the line', () => {
+    const quick: WatchEnd = { ...breaker, failedTasks: [] } as WatchEnd;
+    expect(failureReason(quick, [tail], [crashed])).toBe(
+      'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (ECS circuit breaker rolled back to api:108 (deployment ecs-svc/0): deployment failed: tasks failed to start.)',
+    );
   });
 });

@@ -163,12 +163,42 @@ describe('getInputs', () => {
     {
       name: 'zero timeout',
       inputs: { image: 'a:b', timeout: '0s' },
-      error: 'invalid duration "0s" for input "timeout": must be more than 0',
+      error: 'duration "0s" for input "timeout" is shorter than the minimum 1.00s',
     },
     {
       name: 'too fast polling',
       inputs: { image: 'a:b', 'poll-interval': '10ms' },
-      error: 'invalid duration "10ms" for input "poll-interval": must be at least 100ms',
+      error: 'duration "10ms" for input "poll-interval" is shorter than the minimum 100ms',
+    },
+    {
+      name: 'a poll interval past what timers hold (the 600h that polled 15,852 times in 40 s)',
+      inputs: { image: 'a:b', 'poll-interval': '600h' },
+      error: 'duration "600h" for input "poll-interval" is longer than the maximum 10m00s',
+    },
+    {
+      name: 'a poll interval too slow to fail fast',
+      inputs: { image: 'a:b', 'poll-interval': '11m', timeout: '1h' },
+      error: 'duration "11m" for input "poll-interval" is longer than the maximum 10m00s',
+    },
+    {
+      name: 'a timeout longer than a day',
+      inputs: { image: 'a:b', timeout: '25h' },
+      error: 'duration "25h" for input "timeout" is longer than the maximum 24h00m',
+    },
+    {
+      name: 'stable-for not shorter than timeout (20m with 1m was accepted and ended rollback-failed)',
+      inputs: { image: 'a:b', 'stable-for': '20m', timeout: '1m' },
+      error: 'input "stable-for" (20m) must be shorter than input "timeout" (1m)',
+    },
+    {
+      name: 'poll-interval not shorter than timeout',
+      inputs: { image: 'a:b', 'poll-interval': '2m', timeout: '2m', 'stable-for': '0s' },
+      error: 'input "poll-interval" (2m) must be shorter than input "timeout" (2m)',
+    },
+    {
+      name: 'stable-for against the default timeout',
+      inputs: { image: 'a:b', 'stable-for': '15m' },
+      error: 'input "stable-for" (15m) must be shorter than input "timeout" (15m)',
     },
     {
       name: 'max-failed-tasks 0',

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { TaskInfo } from '@hokusai/ecs-kit';
 import type { DeployReport } from '../src/deploy.js';
-import { logStreamConsoleUrl, renderSummary, serviceConsoleUrl } from '../src/summary.js';
+import { renderSummary } from '../src/summary.js';
 
 const task: TaskInfo = {
   arn: 'arn:aws:ecs:us-east-1:123456789012:task/hokusai/3f2a9c0e1b2d4e5f',
@@ -51,10 +51,17 @@ const base: DeployReport = {
     { at: 0, kind: 'update', label: 'UpdateService → hokusai-api:109' },
     { at: 31_000, kind: 'task-stopped', label: 'task 3f2a9c0e… exited with code 1' },
   ],
-  rollback: { outcome: 'rolled-back', updated: true, summary: 'rolled back to hokusai-api:108; stable' },
-  rollbackCommand:
-    'aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:108',
-  lastState: '',
+  rollback: {
+    outcome: 'rolled-back',
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:108',
+    updated: true,
+    summary: 'rolled back to hokusai-api:108; stable',
+  },
+  endedBy: 'rollback',
+  serviceState: 'hokusai-api runs hokusai-api:108 (PRIMARY ecs-svc/2, COMPLETED): 2/2 running',
+  warnings: [],
+  breaker: 'off',
+  uncountedStops: [],
 };
 
 describe('renderSummary', () => {
@@ -76,34 +83,44 @@ describe('renderSummary', () => {
     { name: 'log tail', expected: '<details><summary>log tail of task 3f2a9c0e… (api, 2 lines)</summary>' },
     { name: 'service event', expected: '| 12:00:05 | (service hokusai-api) has started 2 tasks. |' },
     { name: 'rollback line', expected: '| rollback | rolled back to hokusai-api:108; stable |' },
+    { name: 'the step that ended it', expected: '| ended by | the rollback step |' },
+    {
+      name: 'the state the service is in',
+      expected:
+        '| service now | hokusai-api runs hokusai-api:108 (PRIMARY ecs-svc/2, COMPLETED): 2/2 running |',
+    },
+    { name: 'the breaker', expected: '| ECS circuit breaker | off |' },
   ])('$name', ({ expected }) => {
     expect(summary).toContain(expected);
   });
 
-  test('a cancelled run shows the command to roll back', () => {
-    expect(
-      renderSummary({ ...base, result: 'failed', cancelled: true, rollback: undefined }, 'us-east-1'),
-    ).toContain(
-      '| to roll back by hand | `aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:108` |',
+  test('a cancelled run shows what to do next, as a shell block', () => {
+    const command =
+      'aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:108';
+    const summary = renderSummary(
+      {
+        ...base,
+        result: 'cancelled',
+        cancelled: true,
+        rollback: undefined,
+        nextStep: { text: 'the new revision is still deployed; to roll back by hand', command },
+      },
+      'us-east-1',
+    );
+    expect(summary).toContain('## ⏹️ ecs-deploy-and-wait: cancelled\n');
+    expect(summary).toContain(
+      `**Next:** the new revision is still deployed; to roll back by hand:\n\n\`\`\`sh\n${command}\n\`\`\``,
     );
   });
-});
 
-describe('console links', () => {
-  test.each([
-    {
-      name: 'service',
-      url: serviceConsoleUrl('eu-west-1', 'prod', 'api'),
-      expected:
-        'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/api/health?region=eu-west-1',
-    },
-    {
-      name: 'log stream (double-escaped with $)',
-      url: logStreamConsoleUrl('us-east-1', '/ecs/hokusai-api', 'hokusai/api/abc'),
-      expected:
-        'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Fhokusai-api/log-events/hokusai$252Fapi$252Fabc',
-    },
-  ])('$name', ({ url, expected }) => {
-    expect(url).toBe(expected);
+  test("stops that are not the revision's fault are listed apart", () => {
+    const spot: TaskInfo = {
+      ...task,
+      id: 'aa11bb22cc33',
+      stopCode: 'TerminationNotice',
+      stoppedReason: 'Your Spot Task was interrupted.',
+    };
+    const summary = renderSummary({ ...base, uncountedStops: [spot] }, 'us-east-1');
+    expect(summary).toContain('| aa11bb22… | TerminationNotice | Your Spot Task was interrupted. |');
   });
 });

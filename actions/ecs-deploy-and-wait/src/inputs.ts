@@ -90,6 +90,35 @@ function readTaskDefinitionFile(file: string, env: Environment): TaskDefinition 
   return definition;
 }
 
+/** Per-input bounds (the ceiling of every duration is MAX_DURATION_MS, 24 h, in parseDuration). */
+export const DURATION_BOUNDS = {
+  timeout: { min: 1000 },
+  // Faster than 100 ms is a busy loop against AWS; slower than 10 minutes cannot fail fast.
+  'poll-interval': { min: 100, max: 10 * 60_000 },
+  'stable-for': { max: 6 * 3_600_000 },
+} as const;
+
+/** The three durations, bounded each, and their cross-input rules (one line naming the inputs). */
+function readDurations(input: ReturnType<typeof createInputReader>) {
+  const durations = {
+    timeout: input.duration('timeout', '15m', DURATION_BOUNDS.timeout),
+    'poll-interval': input.duration('poll-interval', '10s', DURATION_BOUNDS['poll-interval']),
+    'stable-for': input.duration('stable-for', '1m', DURATION_BOUNDS['stable-for']),
+  };
+  const shown = (name: 'timeout' | 'poll-interval' | 'stable-for', fallback: string) =>
+    shorten(input.string(name) || fallback);
+  for (const [name, fallback] of [
+    ['stable-for', '1m'],
+    ['poll-interval', '10s'],
+  ] as const) {
+    if (durations[name] >= durations.timeout)
+      throw new ConfigurationError(
+        `input "${name}" (${shown(name, fallback)}) must be shorter than input "timeout" (${shown('timeout', '15m')})`,
+      );
+  }
+  return durations;
+}
+
 export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
@@ -127,21 +156,7 @@ export function getInputs(env: Environment): Inputs {
   if (reference && containerName)
     throw new ConfigurationError('input "container-name" has no effect with "task-definition-arn"');
 
-  const durations = {
-    timeout: input.duration('timeout', '15m'),
-    'poll-interval': input.duration('poll-interval', '10s'),
-    'stable-for': input.duration('stable-for', '1m'),
-  };
-  if (durations.timeout <= 0)
-    throw new ConfigurationError(
-      `invalid duration ${shorten(input.string('timeout'))} for input "timeout": must be more than 0`,
-    );
-  if (durations['poll-interval'] < 100) {
-    throw new ConfigurationError(
-      `invalid duration ${shorten(input.string('poll-interval'))} for input "poll-interval": must be at least 100ms`,
-    );
-  }
-
+  const durations = readDurations(input);
   let source: RevisionSource;
   if (reference) source = { kind: 'task-definition-arn', reference };
   else if (file) {

@@ -4,39 +4,39 @@ import {
   blocks,
   codeBlock,
   details,
+  escapeMarkdown,
   formatDuration,
   heading,
-  inlineCode,
   link,
   mermaid,
   table,
 } from '@hokusai/action-kit';
-import { classifyStoppedTask, shortTaskId, taskDefinitionName, timelineMermaid } from '@hokusai/ecs-kit';
+import {
+  classifyStoppedTask,
+  logStreamConsoleUrl,
+  serviceConsoleUrl,
+  shortTaskId,
+  taskDefinitionName,
+  timelineMermaid,
+} from '@hokusai/ecs-kit';
 import type { DeployReport } from './deploy.js';
 
 const ICON: Record<DeployReport['result'], string> = {
   succeeded: '✅',
   failed: '❌',
   'rolled-back': '↩️',
+  'rolling-back': '🔄',
   'timed-out': '⏱️',
   'rollback-failed': '🔥',
+  cancelled: '⏹️',
+  refused: '🚫',
 };
-
-export function serviceConsoleUrl(region: string, cluster: string, service: string): string {
-  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/health?region=${region}`;
-}
-
-/** CloudWatch's console escapes path parts twice, with `$` for `%`. */
-export function logStreamConsoleUrl(region: string, group: string, stream: string): string {
-  const enc = (s: string) => encodeURIComponent(encodeURIComponent(s)).replace(/%/g, '$');
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(group)}/log-events/${enc(stream)}`;
-}
 
 export function renderSummary(report: DeployReport, region: string): string {
   const from = taskDefinitionName(report.previousTaskDefinitionArn);
   const to = taskDefinitionName(report.taskDefinitionArn);
   const title = heading(
-    `${ICON[report.result]} ecs-deploy-and-wait: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
+    `${ICON[report.result]} ecs-deploy-and-wait: ${report.result}${report.cancelled && report.result !== 'cancelled' ? ' (cancelled)' : ''}`,
   );
   const facts = table(
     ['', ''],
@@ -46,13 +46,24 @@ export function renderSummary(report: DeployReport, region: string): string {
       ['deployment', report.deploymentId],
       ['elapsed', formatDuration(report.elapsedMs)],
       ...(report.failureReason ? ([['why', report.failureReason]] as Array<[string, string]>) : []),
+      ['ended by', `the ${report.endedBy} step`],
+      ['service now', report.serviceState],
+      ['ECS circuit breaker', report.breaker],
       ...(report.rollback ? ([['rollback', report.rollback.summary]] as Array<[string, string]>) : []),
-      ...(report.cancelled
-        ? ([['to roll back by hand', inlineCode(report.rollbackCommand)]] as Array<[string, string]>)
+      ...(report.rollback?.reRegistered
+        ? ([
+            [
+              'rollback target',
+              `${taskDefinitionName(report.rollback.reRegistered.from)} was INACTIVE: its content was registered again as ${taskDefinitionName(report.rollback.reRegistered.to)}`,
+            ],
+          ] as Array<[string, string]>)
         : []),
+      ...report.warnings.map((w) => ['⚠️ warning', w] as [string, string]),
     ],
-    { raw: report.cancelled ? [1] : [] },
   );
+  const next = report.nextStep
+    ? blocks(`**Next:** ${escapeMarkdown(report.nextStep.text)}:`, codeBlock(report.nextStep.command, 'sh'))
+    : '';
   const diagram =
     report.timeline.length > 0
       ? blocks(
@@ -83,6 +94,16 @@ export function renderSummary(report: DeployReport, region: string): string {
           ),
         )
       : '';
+  const uncounted =
+    report.uncountedStops.length > 0
+      ? blocks(
+          heading('Stopped, not counted (not the revision’s fault)', 3),
+          table(
+            ['task', 'stop code', 'stopped reason'],
+            report.uncountedStops.map((t) => [shortTaskId(t.id), t.stopCode ?? '', t.stoppedReason ?? '']),
+          ),
+        )
+      : '';
   const tails = report.logTails.map((t) =>
     details(
       `log tail of task ${shortTaskId(t.taskId)} (${t.container}, ${t.lines.length} lines)`,
@@ -108,9 +129,11 @@ export function renderSummary(report: DeployReport, region: string): string {
   return blocks(
     title,
     facts,
+    next,
     !report.waited && '_Not waited (`wait: false`): the service was updated; the rollout was not watched._',
     diagram,
     failed,
+    uncounted,
     tails.length > 0 && blocks(heading('Log tails', 3), ...tails),
     events,
     heading('Links', 3) + links.map((l) => `- ${l}`).join('\n'),

@@ -274,6 +274,16 @@ describe('getInputs: one clear line for each mistake', () => {
         'invalid expect-json assertion "status ==" in input "endpoints" item 1: expected a value after the operator',
     },
     {
+      name: 'a timeout past what Node timers hold (600h would fire after 1 ms): bounded at a day',
+      inputs: { urls: 'https://a.example/', timeout: '600h' },
+      error: 'duration "600h" for input "timeout" is longer than the maximum 24h00m',
+    },
+    {
+      name: 'an endpoint timeout past what Node timers hold',
+      inputs: { endpoints: '- url: https://a.example/\n  timeout: 600h' },
+      error: 'duration "600h" for input "endpoints[1].timeout" is longer than the maximum 24h00m',
+    },
+    {
       name: 'bad endpoint duration',
       inputs: { endpoints: '- url: https://a.example/\n  max-latency: fast' },
       error: 'invalid duration "fast" for input "endpoints[1].max-latency" (use e.g. 90s, 15m, 1h)',

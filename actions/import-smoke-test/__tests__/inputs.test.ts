@@ -93,6 +93,11 @@ describe('getInputs', () => {
       error: 'input "env", line 1: expected NAME=value (the line is not shown',
     },
     {
+      name: 'a timeout past what Node timers hold (600h would fire after 1 ms): bounded at a day',
+      env: { ...required, INPUT_TIMEOUT: '600h' },
+      error: 'duration "600h" for input "timeout" is longer than the maximum 24h00m',
+    },
+    {
       name: 'an env name docker would misread',
       env: { ...required, INPUT_ENV: 'A.B=1' },
       error: 'input "env", line 1: invalid name before "="',

@@ -42,8 +42,8 @@ export interface RunActionOptions {
    * (e.g. the processes the action started), so the test does not depend on the machine's speed.
    */
   signalWhen?: Promise<unknown>;
-  /** Called with each stdout chunk as it arrives (e.g. to wait for a log line). */
-  onStdout?: (chunk: string) => void;
+  /** Called with each chunk of stdout as it arrives; `control.kill` signals the action (e.g. SIGTERM at a given log line). */
+  onStdout?: (chunk: string, control: { kill(signal: NodeJS.Signals): void }) => void;
   /**
    * The endpoint of an ECS emulator started with `clock: 'virtual'`: the action runs on the emulator's virtual
    * time (its clock's sleeps advance the simulation; see virtual-clock-preload.mjs) instead of the wall clock.
@@ -162,7 +162,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
-    options.onStdout?.(chunk);
+    options.onStdout?.(chunk, { kill: (signal) => void child.kill(signal) });
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let timedOut = false;

@@ -81,6 +81,18 @@ export const elbv2Operations: Record<string, Handler> = {
     return { TargetGroups: groups.map(targetGroupShape) };
   },
 
+  // The one attribute the deploy action reads (to say how long old tasks drain); AWS's default is 300 s.
+  DescribeTargetGroupAttributes(sim, params) {
+    const arn = params.get('TargetGroupArn') ?? '';
+    const tg = sim.targetGroups.get(arn);
+    if (!tg) throw new ApiError('TargetGroupNotFound', `Target groups '${arn}' not found`);
+    return {
+      Attributes: [
+        { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+      ],
+    };
+  },
+
   DescribeTargetHealth(sim, params) {
     const arn = params.get('TargetGroupArn');
     if (!arn)

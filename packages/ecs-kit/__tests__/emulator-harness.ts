@@ -1,10 +1,9 @@
-// Runs ecs-kit against the ECS emulator on its simulated clock: adapters, a deploy of a given image, the watcher.
+// Runs ecs-kit against the ECS emulator on its virtual clock: simulated time moves only when the code under test
+// sleeps, so nothing depends on the machine's speed. Adapters, a deploy of a given image, the watcher.
 import { startEmulator, SCENARIOS_DIR, type EmulatorHandle, type Scenario } from '@hokusai/ecs-emulator';
-import { MemoryLogger } from '@hokusai/action-kit';
-import { createAwsApis } from '../src/aws-adapters.js';
-import { ApiCallLog, scaledClock, type Clock } from '../src/clock.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
-import { registrableTaskDefinition } from '../src/aws-adapters.js';
+import { MemoryLogger, type Clock } from '@hokusai/action-kit';
+import { ApiCallLog, DEFAULT_RETRY_POLICY } from '@hokusai/aws-kit';
+import { createAwsApis, registrableTaskDefinition } from '../src/aws-adapters.js';
 import { watchRollout, type WatchResult } from '../src/watcher.js';
 import type { AwsApis } from '../src/api.js';
 import type { VerdictConfig } from '../src/verdict.js';
@@ -22,13 +21,13 @@ export interface EmulatedRun {
   close(): Promise<void>;
 }
 
-export async function startRun(scenario: string | Scenario, timeScale = 50): Promise<EmulatedRun> {
+export async function startRun(scenario: string | Scenario): Promise<EmulatedRun> {
   const emulator = await startEmulator({
     scenario: typeof scenario === 'string' ? `${SCENARIOS_DIR}/${scenario}.yaml` : scenario,
     port: 0,
-    timeScale,
+    clock: 'virtual',
   });
-  const clock = scaledClock(() => emulator.now().getTime(), timeScale);
+  const clock = emulator.clock;
   const callLog = new ApiCallLog(clock);
   const apis = createAwsApis({
     region: 'us-east-1',
@@ -37,8 +36,9 @@ export async function startRun(scenario: string | Scenario, timeScale = 50): Pro
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
-    onCall: (op) => callLog.record(op),
-    retry: { ...DEFAULT_RETRY_POLICY, sleep: (ms) => clock.sleep(ms) },
+    onCall: (op, attempt) => callLog.record(op, attempt),
+    retry: DEFAULT_RETRY_POLICY,
+    clock,
   });
   return {
     emulator,
@@ -53,17 +53,17 @@ export async function startRun(scenario: string | Scenario, timeScale = 50): Pro
   };
 }
 
-/** Registers the current task definition with `image` and updates the service; returns what the watcher needs. */
-export async function deployImage(
-  run: EmulatedRun,
-  image: string,
-): Promise<{
+export interface Deployed {
   deploymentId: string;
+  previousDeploymentId: string;
   previous: string;
   next: string;
   startedAt: number;
   knownEventIds: string[];
-}> {
+}
+
+/** Registers the current task definition with `image` and updates the service; returns what the watcher needs. */
+export async function deployImage(run: EmulatedRun, image: string): Promise<Deployed> {
   const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
   const current = (await run.apis.ecs.describeTaskDefinition(service.taskDefinition))!;
   const definition = registrableTaskDefinition(current.taskDefinition);
@@ -78,6 +78,7 @@ export async function deployImage(
   const deploymentId = updated.deployments.find((d) => d.status === 'PRIMARY')!.id;
   return {
     deploymentId,
+    previousDeploymentId: service.deployments.find((d) => d.status === 'PRIMARY')?.id ?? '',
     previous: service.taskDefinition,
     next,
     startedAt,
@@ -87,9 +88,10 @@ export async function deployImage(
 
 export async function watch(
   run: EmulatedRun,
-  deployed: { deploymentId: string; startedAt: number; knownEventIds: string[] },
+  deployed: Deployed,
   overrides: Partial<VerdictConfig> = {},
   pollIntervalMs = 10_000,
+  signal?: AbortSignal,
 ): Promise<WatchResult> {
   return watchRollout({
     apis: run.apis,
@@ -97,6 +99,8 @@ export async function watch(
     service: SERVICE,
     verdict: {
       deploymentId: deployed.deploymentId,
+      previousDeploymentId: deployed.previousDeploymentId,
+      previousTaskDefinition: deployed.previous,
       startedAt: deployed.startedAt,
       timeoutMs: 900_000,
       stableForMs: 60_000,
@@ -109,6 +113,7 @@ export async function watch(
     logger: run.logger,
     callLog: run.callLog,
     knownEventIds: deployed.knownEventIds,
+    ...(signal ? { signal } : {}),
   });
 }
 

@@ -122,6 +122,37 @@ const cases: Array<{
     expected: { abnormal: false, kind: 'infrastructure', summary: 'Your Spot Task was interrupted.' },
   },
   {
+    name: "Fargate Spot termination notice, killed with 137: not the revision's fault",
+    input: stopped({
+      stopCode: 'TerminationNotice',
+      stoppedReason: 'Your Spot Task was interrupted.',
+      containers: [{ name: 'api', exitCode: 137 }],
+    }),
+    expected: { abnormal: false, kind: 'infrastructure', summary: 'Your Spot Task was interrupted.' },
+  },
+  {
+    name: 'moved off unhealthy infrastructure, exit 143: not counted',
+    input: stopped({
+      stopCode: 'InfrastructureHealth',
+      stoppedReason: 'Task stopped due to an infrastructure health issue',
+      containers: [{ name: 'api', exitCode: 143 }],
+    }),
+    expected: {
+      abnormal: false,
+      kind: 'infrastructure',
+      summary: 'Task stopped due to an infrastructure health issue',
+    },
+  },
+  {
+    name: 'stopped by a person, exit 137: not counted',
+    input: stopped({
+      stopCode: 'UserInitiated',
+      stoppedReason: 'Task stopped by user',
+      containers: [{ name: 'api', exitCode: 137 }],
+    }),
+    expected: { abnormal: false, kind: 'stopped-by-user', summary: 'Task stopped by user' },
+  },
+  {
     name: 'unknown reason with a non-zero exit counts',
     input: stopped({ stoppedReason: 'something odd', containers: [{ name: 'api', exitCode: 2 }] }),
     expected: { abnormal: true, kind: 'exited', summary: 'exited with code 2', exitCode: 2 },

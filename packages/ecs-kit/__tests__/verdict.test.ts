@@ -34,12 +34,13 @@ function replay(
   return { decision, index: sequence.length - 1 };
 }
 
-const old = (running: number) =>
+const old = (running: number, desired = 2) =>
   deployment({
     id: OLD,
     status: 'ACTIVE',
     taskDefinition: TD108,
     runningCount: running,
+    desiredCount: desired,
     rolloutState: 'COMPLETED',
   });
 const ours = (partial: Parameters<typeof deployment>[0] extends infer P ? Partial<P> : never = {}) =>
@@ -51,7 +52,7 @@ interface Case {
   name: string;
   sequence: Observation[];
   overrides?: Partial<VerdictConfig>;
-  expected: { kind: Decision['kind']; index: number; reason?: RegExp };
+  expected: { kind: Decision['kind']; index: number; reason?: RegExp; cause?: string };
 }
 
 const cases: Case[] = [
@@ -214,7 +215,9 @@ const cases: Case[] = [
     expected: {
       kind: 'rolled-back-by-circuit-breaker',
       index: 1,
-      reason: /rolled back to hokusai-api:108: ECS deployment circuit breaker: tasks failed to start\.$/,
+      reason:
+        /^ECS circuit breaker rolled back to hokusai-api:108 \(deployment ecs-svc\/333\): ECS deployment circuit breaker: tasks failed to start\.$/,
+      cause: 'breaker-rolled-back',
     },
   },
   {
@@ -301,11 +304,201 @@ const cases: Case[] = [
   },
 ];
 
+// ECS's own shapes (ECS-FACTS.md), as DescribeServices shows them on AWS.
+const breakerEvent = (id: string, at: number, message: string) => ({ id, createdAt: at, message });
+const previousAgain = (partial: Partial<Parameters<typeof deployment>[0]> = {}) =>
+  deployment({ id: OLD, taskDefinition: TD108, runningCount: 2, rolloutState: 'IN_PROGRESS', ...partial });
+const realShapes: Case[] = [
+  {
+    name: 'real ECS: the breaker puts the old deployment back to IN_PROGRESS under its id, ours leaves the list',
+    overrides: { maxFailedTasks: 10, previousDeploymentId: OLD, previousTaskDefinition: TD108 },
+    sequence: [
+      obs(30_000, service([ours({ pendingCount: 1, failedTasks: 2 }), old(2)]), [
+        crashed('t1'),
+        crashed('t2'),
+      ]),
+      obs(
+        60_000,
+        service([previousAgain()], {
+          events: [
+            breakerEvent('e2', 55, '(service api) rolling back to deployment ecs-svc/0000000000000000000.'),
+            breakerEvent(
+              'e1',
+              54,
+              '(service api) (deployment ecs-svc/1111111111111111111) deployment failed: tasks failed to start.',
+            ),
+          ],
+        }),
+        [crashed('t1'), crashed('t2'), crashed('t3')],
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      cause: 'breaker-rolled-back',
+      index: 1,
+      reason:
+        /^ECS circuit breaker rolled back to hokusai-api:108 \(deployment ecs-svc\/0000000000000000000\): deployment failed: tasks failed to start\.$/,
+    },
+  },
+  {
+    name: 'real ECS: the old id PRIMARY again is the breaker even when the events were not seen',
+    overrides: { maxFailedTasks: 10, previousDeploymentId: OLD },
+    sequence: [obs(60_000, service([previousAgain()]))],
+    expected: { kind: 'rolled-back-by-circuit-breaker', cause: 'breaker-rolled-back', index: 0 },
+  },
+  {
+    name: 'real ECS: the alarm variant is the breaker too, triggered by an alarm',
+    overrides: { maxFailedTasks: 10, previousDeploymentId: OLD },
+    sequence: [
+      obs(
+        60_000,
+        service([previousAgain()], {
+          events: [
+            breakerEvent(
+              'e1',
+              54,
+              '(service api) (deployment ecs-svc/1111111111111111111) deployment failed: alarm detected.',
+            ),
+          ],
+        }),
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      index: 0,
+      reason: /: deployment failed: alarm detected\.$/,
+    },
+  },
+  {
+    name: 'the older emulator shape: ours FAILED and listed, a new PRIMARY announced by "rolling back to"',
+    overrides: { maxFailedTasks: 10, previousDeploymentId: OLD, previousTaskDefinition: TD108 },
+    sequence: [
+      obs(
+        60_000,
+        service(
+          [
+            deployment({ id: 'ecs-svc/333', taskDefinition: TD108, runningCount: 1 }),
+            ours({
+              status: 'ACTIVE',
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/333',
+            }),
+          ],
+          {
+            events: [
+              breakerEvent(
+                'e1',
+                50,
+                '(service api) deployment ecs-svc/1111111111111111111 deployment failed: tasks failed to start.',
+              ),
+              breakerEvent('e2', 51, '(service api) rolling back to deployment ecs-svc/333.'),
+            ],
+          },
+        ),
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      index: 0,
+      reason: /\(deployment ecs-svc\/333\): deployment failed: tasks failed to start\.$/,
+    },
+  },
+  {
+    name: 'someone deploying the previous revision again (a new deployment id, no breaker event) is a take-over',
+    overrides: { previousDeploymentId: OLD, previousTaskDefinition: TD108 },
+    sequence: [
+      obs(30_000, service([deployment({ id: OTHER, taskDefinition: TD108 }), ours({ status: 'ACTIVE' })])),
+    ],
+    expected: { kind: 'taken-over', cause: 'taken-over', index: 0 },
+  },
+  {
+    name: 'our deployment gone with nothing PRIMARY: deployment-gone',
+    sequence: [obs(30_000, service([old(2)]))],
+    expected: { kind: 'failed', cause: 'deployment-gone', index: 0, reason: /is no longer listed/ },
+  },
+  {
+    name: 'rolloutState FAILED without a rollback: rollout-failed',
+    overrides: { maxFailedTasks: 10 },
+    sequence: [
+      obs(
+        30_000,
+        service([
+          ours({
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+          old(2),
+        ]),
+      ),
+    ],
+    expected: { kind: 'failed', cause: 'rollout-failed', index: 0 },
+  },
+  ...(['TerminationNotice', 'InfrastructureHealth', 'SpotInterruption', 'UserInitiated'] as const).map(
+    (stopCode): Case => ({
+      name: `a task stopped with ${stopCode} is reported, not counted`,
+      sequence: [
+        obs(30_000, service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]), [
+          crashed('t1', 137, { stopCode, stoppedReason: `${stopCode}: stopped by AWS` }),
+          task('t2'),
+        ]),
+      ],
+      expected: { kind: 'in-progress', index: 0 },
+    }),
+  ),
+  {
+    name: 'draining: every new task healthy, old ones leaving, is not a failure — and not a success before the limit',
+    overrides: { timeoutMs: 600_000 },
+    sequence: [
+      obs(40_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 340_000 },
+      }),
+      obs(200_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 340_000 },
+      }),
+    ],
+    expected: { kind: 'in-progress', index: 1 },
+  },
+  {
+    name: 'draining at the time limit: succeeded, naming the drain',
+    overrides: { timeoutMs: 120_000 },
+    sequence: [
+      obs(40_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 340_000 },
+      }),
+      obs(121_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 340_000 },
+      }),
+    ],
+    expected: { kind: 'succeeded', cause: 'draining-at-time-limit', index: 1 },
+  },
+  {
+    name: 'the drain ends, ECS completes the deployment: succeeded after stable-for, counted from when the new tasks were up',
+    overrides: { timeoutMs: 900_000 },
+    sequence: [
+      obs(40_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 90_000 },
+      }),
+      obs(100_000, service([done]), runningTasks),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
+  {
+    name: "ECS completed ours while old tasks still drain: the drain is ECS's business, stable-for decides",
+    sequence: [
+      obs(40_000, service([done]), runningTasks, { drain: { tasks: 2, endsAt: 340_000 } }),
+      obs(100_000, service([done]), runningTasks, { drain: { tasks: 2, endsAt: 340_000 } }),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
+];
+cases.push(...realShapes);
+
 describe('decideVerdict on recorded sequences', () => {
   test.each(cases)('$name', ({ sequence, overrides, expected }) => {
     const { decision, index } = replay(sequence, overrides);
     expect(decision.kind).toBe(expected.kind);
     expect(index).toBe(expected.index);
+    if (expected.cause) expect('cause' in decision && decision.cause).toBe(expected.cause);
     if (expected.reason) expect('reason' in decision ? decision.reason : '').toMatch(expected.reason);
   });
 

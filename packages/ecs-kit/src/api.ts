@@ -1,6 +1,7 @@
 // The narrow interfaces the rollout code talks to. The SDK-backed implementations are in aws-adapters.ts; tests
 // point them at moto or the ECS emulator.
 import type { TaskDefinition, Tag } from '@aws-sdk/client-ecs';
+import { PERSISTENT_RETRY_POLICY, type RetryContext, type RetryPolicy } from '@hokusai/aws-kit';
 import type { ServiceInfo, TaskInfo, TargetHealthInfo } from './model.js';
 
 export type { TaskDefinition, Tag };
@@ -48,12 +49,27 @@ export interface LogsApi {
 
 export interface ElbApi {
   describeTargetHealth(targetGroupArn: string): Promise<TargetHealthInfo[]>;
+  /** The target group's deregistration delay (connection draining) in seconds; undefined where not offered. */
+  deregistrationDelaySeconds?(targetGroupArn: string): Promise<number | undefined>;
 }
 
 export interface AwsApis {
   ecs: EcsApi;
   logs: LogsApi;
   elb: ElbApi;
+  /**
+   * The same APIs (same clients, same call log) with another retry policy, e.g. a rollback's: retried until its
+   * deadline, honouring cancellation. Closing a view closes nothing.
+   */
+  retrying?(policy: RetryPolicy, context?: RetryContext): AwsApis;
   /** Closes the clients' connections (the SDK keeps sockets open otherwise). */
   close?(): void;
+}
+
+/**
+ * `apis` retrying transient errors with PERSISTENT_RETRY_POLICY until `deadline` (epoch ms on the apis' clock),
+ * for calls that must get through; `apis` itself where it offers no such view.
+ */
+export function persistentApis(apis: AwsApis, context: Pick<RetryContext, 'deadline' | 'signal'>): AwsApis {
+  return apis.retrying ? apis.retrying(PERSISTENT_RETRY_POLICY, context) : apis;
 }

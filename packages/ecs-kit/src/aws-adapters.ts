@@ -19,27 +19,36 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Environment } from '@hokusai/action-kit';
-import { awsClientConfig, awsErrorName } from '@hokusai/aws-kit';
+import { systemClock, type Clock, type Environment } from '@hokusai/action-kit';
+import {
+  awsClientConfig,
+  awsErrorName,
+  DEFAULT_RETRY_POLICY,
+  isTransientAwsError,
+  withRetries,
+  type RetryContext,
+  type RetryPolicy,
+} from '@hokusai/aws-kit';
 import type { AwsApis, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
 import { taskIdOf, type ServiceInfo, type TaskInfo } from './model.js';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
-
-/** One HTTP request to AWS (retries count separately). */
-export interface ApiCall {
-  at: number;
-  operation: string;
-}
 
 export interface AwsApiOptions {
   region: string;
   env: Environment;
+  /** How transient errors are retried (default DEFAULT_RETRY_POLICY); `retrying()` makes views with another. */
   retry?: RetryPolicy;
-  /** Called for every request attempt, e.g. to count calls per minute. */
-  onCall?: (operation: string) => void;
+  /** The clock the backoff sleeps on (default: the system clock). */
+  clock?: Clock;
+  /** Cancels a backoff (the last error is thrown). */
+  signal?: AbortSignal;
+  /** Called for every request attempt (1 = first), e.g. to count calls per minute. */
+  onCall?: (operation: string, attempt: number) => void;
+  /** Called before each backoff. */
+  onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
@@ -66,6 +75,7 @@ export function registrableTaskDefinition(definition: TaskDefinition): TaskDefin
 const ms = (date: Date | undefined): number | undefined => (date ? date.getTime() : undefined);
 
 export function serviceInfoFromSdk(s: Service): ServiceInfo {
+  const breaker = s.deploymentConfiguration?.deploymentCircuitBreaker;
   return {
     arn: s.serviceArn ?? '',
     name: s.serviceName ?? '',
@@ -98,13 +108,32 @@ export function serviceInfoFromSdk(s: Service): ServiceInfo {
       containerName: lb.containerName,
       containerPort: lb.containerPort,
     })),
-    ...(s.deploymentConfiguration?.deploymentCircuitBreaker
+    ...(breaker
       ? {
           circuitBreaker: {
-            enable: !!s.deploymentConfiguration.deploymentCircuitBreaker.enable,
-            rollback: !!s.deploymentConfiguration.deploymentCircuitBreaker.rollback,
+            enable: !!breaker.enable,
+            rollback: !!breaker.rollback,
+            ...(breaker.thresholdConfiguration
+              ? {
+                  thresholdConfiguration: {
+                    ...(breaker.thresholdConfiguration.type
+                      ? { type: breaker.thresholdConfiguration.type }
+                      : {}),
+                    ...(breaker.thresholdConfiguration.value !== undefined
+                      ? { value: breaker.thresholdConfiguration.value }
+                      : {}),
+                  },
+                }
+              : {}),
+            ...(breaker.resetOnHealthyTask !== undefined
+              ? { resetOnHealthyTask: breaker.resetOnHealthyTask }
+              : {}),
           },
         }
+      : {}),
+    ...(s.deploymentController?.type ? { deploymentController: s.deploymentController.type } : {}),
+    ...(s.deploymentConfiguration?.strategy
+      ? { deploymentStrategy: s.deploymentConfiguration.strategy }
       : {}),
   };
 }
@@ -130,6 +159,7 @@ export function taskInfoFromSdk(t: Task): TaskInfo {
     ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
     ...(t.createdAt ? { createdAt: ms(t.createdAt) } : {}),
     ...(t.startedAt ? { startedAt: ms(t.startedAt) } : {}),
+    ...(t.stoppingAt ? { stoppingAt: ms(t.stoppingAt) } : {}),
     ...(t.stoppedAt ? { stoppedAt: ms(t.stoppedAt) } : {}),
     containers: (t.containers ?? []).map((c) => ({
       name: c.name ?? '',
@@ -158,7 +188,6 @@ function isUnsupportedOperation(error: unknown): boolean {
 }
 
 export function createAwsApis(options: AwsApiOptions): AwsApis {
-  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   // Credentials from the given environment when it has them (tests pass one), else the SDK's default chain.
   const {
     AWS_ACCESS_KEY_ID: accessKeyId,
@@ -174,15 +203,50 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
     retryMode: 'standard' as const,
     ...credentials,
   });
-  const ecsClient = new ECSClient(clientOptions('ECS'));
-  const logsClient = new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS'));
-  const elbClient = new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2'));
+  const clients = {
+    ecs: new ECSClient(clientOptions('ECS')),
+    logs: new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS')),
+    elb: new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2')),
+  };
+  const base: RetryContext = {
+    clock: options.clock ?? systemClock,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  return {
+    ...apisOver(clients, options, options.retry ?? DEFAULT_RETRY_POLICY, base),
+    close() {
+      clients.ecs.destroy();
+      clients.logs.destroy();
+      clients.elb.destroy();
+    },
+  };
+}
+
+type Clients = { ecs: ECSClient; logs: CloudWatchLogsClient; elb: ElasticLoadBalancingV2Client };
+
+/** The three APIs over shared clients, every request sent with `policy` and `context`. */
+function apisOver(
+  clients: Clients,
+  options: AwsApiOptions,
+  policy: RetryPolicy,
+  context: RetryContext,
+): AwsApis {
+  const { ecs: ecsClient, logs: logsClient, elb: elbClient } = clients;
   // Each SDK client makes exactly one request per send() (maxAttempts 1), so counting here counts requests.
   const send = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
-    withRetries(() => {
-      options.onCall?.(operation);
-      return call();
-    }, retry);
+    withRetries(
+      (attempt) => {
+        options.onCall?.(operation, attempt);
+        return call();
+      },
+      policy,
+      {
+        ...context,
+        // An endpoint that does not offer the operation (moto answers some with an HTML 500) will not later.
+        isRetryable: (error) => isTransientAwsError(error) && !isUnsupportedOperation(error),
+        onRetry: (error, attempt, delay) => options.onRetry?.(operation, error, attempt, delay),
+      },
+    );
 
   const ecs: EcsApi = {
     async describeService(cluster, service) {
@@ -356,16 +420,27 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
         ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
       }));
     },
+    async deregistrationDelaySeconds(targetGroupArn) {
+      try {
+        const out = await send('DescribeTargetGroupAttributes', () =>
+          elbClient.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })),
+        );
+        const value = out.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+        return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+      } catch (error) {
+        // Only the log line about the drain needs it: never a reason to stop watching.
+        if (isUnsupportedOperation(error) || awsErrorName(error) === 'AccessDenied') return undefined;
+        throw error;
+      }
+    },
   };
 
   return {
     ecs,
     logs,
     elb,
-    close() {
-      ecsClient.destroy();
-      logsClient.destroy();
-      elbClient.destroy();
-    },
+    // A view over the same clients: it has no close() of its own.
+    retrying: (nextPolicy, nextContext = {}) =>
+      apisOver(clients, options, nextPolicy, { ...context, ...nextContext }),
   };
 }

@@ -19,8 +19,16 @@ export {
   taskInfoFromSdk,
   type AwsApiOptions,
 } from './aws-adapters.js';
-export { withRetries, backoffDelay, DEFAULT_RETRY_POLICY, realSleep, type RetryPolicy } from './retry.js';
-export { systemClock, scaledClock, ApiCallLog, type Clock } from './clock.js';
+export {
+  withRetries,
+  describeGiveUp,
+  DEFAULT_RETRY_POLICY,
+  PERSISTENT_RETRY_POLICY,
+  type RetryPolicy,
+  type RetryContext,
+} from '@hokusai/aws-kit';
+export { persistentApis } from './api.js';
+export { systemClock, ApiCallLog, type Clock, type ApiCall } from './clock.js';
 export {
   classifyStoppedTask,
   describeStoppedTask,
@@ -36,15 +44,24 @@ export {
   tasksOfDeployment,
   failedTasksOf,
   describeProgress,
+  describeDrain,
+  decisionLine,
+  describeUncountedStop,
   type Decision,
+  type FinalDecision,
   type DecisionKind,
+  type DecisionCause,
+  type DrainState,
   type VerdictConfig,
   type VerdictState,
   type VerdictStep,
 } from './verdict.js';
+export { breakerThreshold, describeBreaker, type BreakerThreshold } from './circuit-breaker.js';
+export { breakerEventsOf, type BreakerEvents } from './service-events.js';
 export { timelineMermaid, type TimelineEntry, type TimelineKind } from './timeline.js';
 export {
   watchRollout,
+  decisiveEvidence,
   DEFAULT_CALL_BUDGET,
   type CallBudget,
   type WatchOptions,
@@ -68,3 +85,7 @@ export {
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
 export { awsCliCommand, updateServiceCommand, shellQuote } from './update-service-command.js';
+export { serviceConsoleUrl, logStreamConsoleUrl } from './console-links.js';
+export { describeServiceState } from './service-state.js';
+export { logOutsideText } from './outside-text.js';
+export { unsupportedDeploymentReason } from './deployment-controller.js';

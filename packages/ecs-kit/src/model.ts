@@ -42,7 +42,21 @@ export interface ServiceInfo {
   /** Newest first, as ECS returns them. */
   events: ServiceEvent[];
   loadBalancers: LoadBalancerInfo[];
-  circuitBreaker?: { enable: boolean; rollback: boolean };
+  circuitBreaker?: CircuitBreakerInfo;
+  /** deploymentController.type: ECS (default), CODE_DEPLOY or EXTERNAL. */
+  deploymentController?: string;
+  /** deploymentConfiguration.strategy: ROLLING (default), BLUE_GREEN, LINEAR or CANARY (ECS-native). */
+  deploymentStrategy?: string;
+}
+
+/** deploymentConfiguration.deploymentCircuitBreaker, as DescribeServices returns it. */
+export interface CircuitBreakerInfo {
+  enable: boolean;
+  rollback: boolean;
+  /** BOUNDED_PERCENT (default, value 50), UNBOUNDED_PERCENT or COUNT (since July 2026). */
+  thresholdConfiguration?: { type?: string; value?: number };
+  /** Default true: a healthy task resets the failure count. */
+  resetOnHealthyTask?: boolean;
 }
 
 export interface ContainerInfo {
@@ -67,6 +81,8 @@ export interface TaskInfo {
   stoppedReason?: string;
   createdAt?: number;
   startedAt?: number;
+  /** When ECS began stopping it (DEACTIVATING: deregistering from its target groups). */
+  stoppingAt?: number;
   stoppedAt?: number;
   containers: ContainerInfo[];
   /** Private IPv4 addresses of the task's network interfaces (awsvpc), to match ELB targets. */
@@ -94,6 +110,8 @@ export interface Observation {
   tasks: TaskInfo[];
   /** Health of the targets in the service's target groups; undefined when not checked this poll. */
   targets?: TargetHealthInfo[];
+  /** Old tasks draining from their target groups, when the watcher saw some. */
+  drain?: { tasks: number; endsAt?: number };
 }
 
 export function taskIdOf(arn: string): string {

@@ -25,6 +25,12 @@ export interface StoppedTaskClassification {
   summary: string;
 }
 
+/**
+ * Stop codes that say AWS stopped the task (the installed SDK's TaskStopCode): Fargate Spot interruptions and their
+ * two-minute notice, and tasks moved off unhealthy infrastructure. UserInitiated is handled beside them.
+ */
+const NOT_THE_REVISIONS_FAULT = new Set(['SpotInterruption', 'TerminationNotice', 'InfrastructureHealth']);
+
 /** The container that ended the task: OOM-killed, else the first one with a non-zero exit code, else one that exited. */
 function culprit(containers: ContainerInfo[]): ContainerInfo | undefined {
   return (
@@ -48,6 +54,25 @@ export function classifyStoppedTask(task: TaskInfo): StoppedTaskClassification {
   const containerReason = container?.reason ?? '';
   const base = { container: container?.name, exitCode: container?.exitCode };
   const all = `${reason} ${containerReason} ${task.containers.map((c) => c.reason ?? '').join(' ')}`;
+
+  // Stops that are not the revision's fault, whatever the containers' exit codes say (a task stopped by a person or
+  // by AWS is killed with SIGTERM/SIGKILL): reported, never counted toward max-failed-tasks.
+  if (code === 'UserInitiated') {
+    return {
+      ...base,
+      abnormal: false,
+      kind: 'stopped-by-user',
+      summary: oneLine(reason || 'stopped by a user'),
+    };
+  }
+  if (NOT_THE_REVISIONS_FAULT.has(code)) {
+    return {
+      ...base,
+      abnormal: false,
+      kind: 'infrastructure',
+      summary: oneLine(reason || code),
+    };
+  }
 
   if (/CannotPullContainer|pull image|manifest .*not found|ImagePull/i.test(all)) {
     return {

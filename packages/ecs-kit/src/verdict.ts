@@ -1,18 +1,31 @@
 // The deployment verdict: a pure function from what one poll observed (plus what earlier polls established, the
-// clock and the configuration) to a decision. No I/O here, so every rule is tested on recorded plain data.
+// clock and the configuration) to a decision. Every final decision carries a typed `cause`; code branches on it,
+// never on the wording of `reason`. No I/O here, so every rule is tested on recorded plain data — the emulator's
+// shapes and ECS's own (see /work/shared/ECS-FACTS.md).
 import { formatDuration } from '@hokusai/action-kit';
 import {
+  shortTaskId,
   taskDefinitionName,
   type DeploymentInfo,
   type Observation,
+  type ServiceInfo,
   type TaskInfo,
   type TargetHealthInfo,
 } from './model.js';
+import { breakerEventsOf } from './service-events.js';
 import { classifyStoppedTask, describeStoppedTask } from './stopped-task.js';
 
 export interface VerdictConfig {
   /** The deployment being watched (ecs-svc/…), as UpdateService returned it. */
   deploymentId: string;
+  /**
+   * The deployment that served before ours (the PRIMARY one before UpdateService). ECS's circuit breaker rolls back
+   * by putting exactly that deployment back to IN_PROGRESS under its old id; seeing it PRIMARY again is how the
+   * breaker's rollback is told apart from someone else's deploy.
+   */
+  previousDeploymentId?: string;
+  /** The revision that served before ours: a breaker rollback goes back to it. */
+  previousTaskDefinition?: string;
   /** When the deployment started, on the watcher's clock. */
   startedAt: number;
   timeoutMs: number;
@@ -24,25 +37,72 @@ export interface VerdictConfig {
   checkTargetHealth: boolean;
 }
 
-export type Decision =
-  | { kind: 'in-progress'; phase: 'rolling-out' | 'stabilizing'; summary: string }
-  | { kind: 'succeeded'; summary: string }
-  | { kind: 'failed'; reason: string; failedTasks: TaskInfo[]; serviceGone?: boolean }
-  | { kind: 'timed-out'; reason: string; failedTasks: TaskInfo[] }
-  | { kind: 'taken-over'; reason: string; deploymentId: string; taskDefinition: string }
+/** Old tasks leaving while ours already serve: ELB deregistration delay (connection draining). */
+export interface DrainState {
+  /** Old tasks still draining. */
+  tasks: number;
+  /** When the last of them leaves its target group, on the watcher's clock (unknown without the delay). */
+  endsAt?: number;
+}
+
+/** Why a watch ended. `kind` groups causes by what the caller does next; `cause` says exactly what happened. */
+export type FinalDecision =
+  | { kind: 'succeeded'; cause: 'stable'; summary: string }
+  | { kind: 'succeeded'; cause: 'draining-at-time-limit'; summary: string; drain: DrainState }
+  | {
+      kind: 'failed';
+      /** max-failed-tasks tasks of ours stopped abnormally; `task` is the first. */
+      cause: 'task-stopped' | 'stopped-during-stable-for';
+      reason: string;
+      task: TaskInfo;
+      failedTasks: TaskInfo[];
+    }
+  | { kind: 'failed'; cause: 'rollout-failed'; reason: string; failedTasks: TaskInfo[] }
+  | {
+      kind: 'failed';
+      cause: 'failures-counted-by-ecs';
+      reason: string;
+      count: number;
+      failedTasks: TaskInfo[];
+    }
+  | { kind: 'failed'; cause: 'deployment-gone'; reason: string; failedTasks: TaskInfo[] }
+  | {
+      kind: 'failed';
+      cause: 'service-gone';
+      reason: string;
+      /** DRAINING, INACTIVE, or MISSING when DescribeServices no longer returns it. */
+      serviceStatus: string;
+      failedTasks: TaskInfo[];
+    }
+  | { kind: 'timed-out'; cause: 'time-limit'; reason: string; failedTasks: TaskInfo[] }
+  | { kind: 'taken-over'; cause: 'taken-over'; reason: string; deploymentId: string; taskDefinition: string }
   | {
       kind: 'rolled-back-by-circuit-breaker';
+      cause: 'breaker-rolled-back';
       reason: string;
-      deploymentId?: string;
-      taskDefinition?: string;
+      /** The deployment ECS rolled back to (the old one under its old id on ECS; a new one on older emulators). */
+      deploymentId: string;
+      taskDefinition: string;
+      /** What tripped it: failed tasks, or a CloudWatch alarm (deployment alarms). */
+      trigger: 'tasks' | 'alarm';
       failedTasks: TaskInfo[];
     };
 
+export type Decision =
+  | {
+      kind: 'in-progress';
+      phase: 'rolling-out' | 'stabilizing' | 'draining';
+      summary: string;
+      drain?: DrainState;
+    }
+  | FinalDecision;
+
 export type DecisionKind = Decision['kind'];
+export type DecisionCause = FinalDecision['cause'];
 
 /** What earlier polls established. */
 export interface VerdictState {
-  /** When the rollout was first seen complete (and has stayed so since). */
+  /** When every task of ours was first seen running (and healthy) with the old ones off (and has stayed so since). */
   stableSince?: number;
   /** Abnormally stopped tasks of the deployment seen so far (below max-failed-tasks). */
   failedSeen: number;
@@ -56,8 +116,13 @@ export interface VerdictStep {
 }
 
 /** True when a decision ends the watch. */
-export function isFinal(decision: Decision): boolean {
+export function isFinal(decision: Decision): decision is FinalDecision {
   return decision.kind !== 'in-progress';
+}
+
+/** The one line for people a final decision carries (`reason`, or `summary` for a success). */
+export function decisionLine(decision: Decision): string {
+  return 'reason' in decision ? decision.reason : decision.summary;
 }
 
 /** Tasks ECS started for a deployment: startedBy is the deployment id; tasks without it are matched on revision. */
@@ -83,7 +148,7 @@ export function failedTasksOf(tasks: readonly TaskInfo[]): TaskInfo[] {
     .sort((a, b) => (a.stoppedAt ?? Infinity) - (b.stoppedAt ?? Infinity));
 }
 
-/** `deployment ecs-svc/123 (api:109): 1/2 running, 1 pending; previous revision 2 running`. */
+/** `deployment ecs-svc/123 (api:109): 1/2 running, 1 pending; older deployments 2 running [IN_PROGRESS]`. */
 export function describeProgress(deployment: DeploymentInfo, others: readonly DeploymentInfo[]): string {
   let line = `deployment ${deployment.id} (${taskDefinitionName(deployment.taskDefinition)}): ${deployment.runningCount}/${deployment.desiredCount} running`;
   if (deployment.pendingCount > 0) line += `, ${deployment.pendingCount} pending`;
@@ -123,19 +188,77 @@ function targetsHealthy(
   return { healthy: true, detail: '' };
 }
 
+/** `2 old tasks draining (about 4m10s left)`. */
+export function describeDrain(drain: DrainState, now: number): string {
+  const tasks = `${drain.tasks} old task${drain.tasks === 1 ? '' : 's'} draining`;
+  if (drain.endsAt === undefined) return `${tasks} (deregistration delay unknown)`;
+  // In whole minutes, so the progress line (logged when it changes) changes at most once a minute.
+  const minutes = Math.ceil(Math.max(0, drain.endsAt - now) / 60_000);
+  return `${tasks} (${minutes <= 1 ? 'under a minute' : `about ${minutes} minutes`} left)`;
+}
+
+/**
+ * A rollback by ECS's circuit breaker, in either shape: ECS's own (our deployment left the list and the deployment
+ * that served before is PRIMARY again under its old id; events `(deployment ecs-svc/N) deployment failed: …` and
+ * `rolling back to deployment ecs-svc/M.`), or the older emulator's (ours FAILED and still listed, a new PRIMARY on
+ * the old revision).
+ */
+function breakerRollback(
+  service: ServiceInfo,
+  ours: DeploymentInfo | undefined,
+  primary: DeploymentInfo,
+  config: VerdictConfig,
+  failed: TaskInfo[],
+): FinalDecision | undefined {
+  const events = breakerEventsOf(service.events, config.deploymentId);
+  // Only ECS puts an old deployment id back to PRIMARY: a person's UpdateService always makes a new one.
+  const backToPrevious =
+    config.previousDeploymentId !== undefined && primary.id === config.previousDeploymentId;
+  const ontoPrevious =
+    config.previousTaskDefinition === undefined || primary.taskDefinition === config.previousTaskDefinition;
+  // `rolling back to deployment X` names the deployment it goes back to: ECS's own (PRIMARY again), or on older
+  // emulators the previous one whose revision a new PRIMARY carries.
+  const announced =
+    events.rollingBackTo !== undefined &&
+    (events.rollingBackTo === primary.id || events.rollingBackTo === config.previousDeploymentId) &&
+    ontoPrevious;
+  // Without the events (they scrolled away): ours FAILED, a PRIMARY on the revision that served before.
+  const failedThenPrevious =
+    ours?.rolloutState === 'FAILED' && ontoPrevious && events.rollingBackTo === undefined;
+  if (!backToPrevious && !announced && !failedThenPrevious) return undefined;
+  const trigger = events.alarm || /alarm/i.test(ours?.rolloutStateReason ?? '') ? 'alarm' : 'tasks';
+  const why =
+    events.failureText ??
+    ours?.rolloutStateReason ??
+    (trigger === 'alarm'
+      ? 'deployment failed: alarm detected.'
+      : 'deployment failed: tasks failed to start.');
+  return {
+    kind: 'rolled-back-by-circuit-breaker',
+    cause: 'breaker-rolled-back',
+    reason: `ECS circuit breaker rolled back to ${taskDefinitionName(primary.taskDefinition)} (deployment ${primary.id}): ${why}`,
+    deploymentId: primary.id,
+    taskDefinition: primary.taskDefinition,
+    trigger,
+    failedTasks: failed,
+  };
+}
+
 /** Decides what one observation means for the deployment, given what earlier polls established. */
 export function decideVerdict(state: VerdictState, obs: Observation, config: VerdictConfig): VerdictStep {
   const service = obs.service;
   const elapsed = obs.at - config.startedAt;
   if (!service || service.status !== 'ACTIVE') {
+    const status = service?.status ?? 'MISSING';
     const what = service ? `is ${service.status}` : 'no longer exists';
     return {
       state,
       decision: {
         kind: 'failed',
+        cause: 'service-gone',
         reason: `service ${service?.name ?? ''} ${what} (deleted during the deployment?)`.replace('  ', ' '),
+        serviceStatus: status,
         failedTasks: [],
-        serviceGone: true,
       },
     };
   }
@@ -147,31 +270,13 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
   const failed = failedTasksOf(mine);
 
   if (primary && primary.id !== config.deploymentId) {
-    const breaker =
-      ours?.rolloutState === 'FAILED' ||
-      (!ours &&
-        service.events.some(
-          (e) =>
-            e.message.includes(config.deploymentId) &&
-            /rolling back|rolled back|circuit breaker/i.test(e.message),
-        ));
-    if (breaker) {
-      const why = ours?.rolloutStateReason ?? 'the deployment circuit breaker failed the deployment';
-      return {
-        state,
-        decision: {
-          kind: 'rolled-back-by-circuit-breaker',
-          reason: `ECS circuit breaker rolled back to ${taskDefinitionName(primary.taskDefinition)}: ${why}`,
-          deploymentId: primary.id,
-          taskDefinition: primary.taskDefinition,
-          failedTasks: failed,
-        },
-      };
-    }
+    const breaker = breakerRollback(service, ours, primary, config, failed);
+    if (breaker) return { state, decision: breaker };
     return {
       state,
       decision: {
         kind: 'taken-over',
+        cause: 'taken-over',
         reason: `another deployment ${primary.id} (${taskDefinitionName(primary.taskDefinition)}) replaced ours; not rolling back over it`,
         deploymentId: primary.id,
         taskDefinition: primary.taskDefinition,
@@ -183,6 +288,7 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       state,
       decision: {
         kind: 'failed',
+        cause: 'deployment-gone',
         reason: `deployment ${config.deploymentId} is no longer listed on the service`,
         failedTasks: failed,
       },
@@ -197,7 +303,9 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       state,
       decision: {
         kind: 'failed',
+        cause: 'stopped-during-stable-for',
         reason: `${describeStoppedTask(late)} during stable-for`,
+        task: late,
         failedTasks: failed,
       },
     };
@@ -205,7 +313,13 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
   if (failed.length >= config.maxFailedTasks && firstFailure) {
     return {
       state,
-      decision: { kind: 'failed', reason: describeStoppedTask(firstFailure), failedTasks: failed },
+      decision: {
+        kind: 'failed',
+        cause: 'task-stopped',
+        reason: describeStoppedTask(firstFailure),
+        task: firstFailure,
+        failedTasks: failed,
+      },
     };
   }
   if (ours.rolloutState === 'FAILED') {
@@ -213,6 +327,7 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       state,
       decision: {
         kind: 'failed',
+        cause: 'rollout-failed',
         reason: `deployment failed: ${ours.rolloutStateReason ?? 'ECS marked the rollout FAILED'}`,
         failedTasks: failed,
       },
@@ -228,7 +343,9 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       state,
       decision: {
         kind: 'failed',
+        cause: 'failures-counted-by-ecs',
         reason: `ECS counted ${ours.failedTasks} failed tasks in ${ours.id}`,
+        count: ours.failedTasks,
         failedTasks: [],
       },
     };
@@ -236,34 +353,70 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
 
   const others = service.deployments.filter((d) => d.id !== ours.id);
   const progress = describeProgress(ours, others);
-  const rolledOut =
-    (ours.rolloutState === undefined || ours.rolloutState === 'COMPLETED') &&
+  const completed = ours.rolloutState === undefined || ours.rolloutState === 'COMPLETED';
+  // Every task of ours is up and the scheduler has taken the old deployments to 0: what is left is their drain.
+  const allOursUp =
     ours.runningCount >= ours.desiredCount &&
     ours.pendingCount === 0 &&
-    others.every((d) => d.runningCount === 0);
+    others.every((d) => d.desiredCount === 0 || d.runningCount === 0);
   const health =
-    rolledOut && config.checkTargetHealth
+    allOursUp && config.checkTargetHealth
       ? targetsHealthy(obs, mine, ours.desiredCount)
       : { healthy: true, detail: '' };
-  if (rolledOut && health.healthy) {
+  const up = allOursUp && health.healthy;
+  // Old tasks still leaving (running, or draining from their target groups) while ECS has not completed ours.
+  // Once ECS says COMPLETED with no old task running, what still drains is ECS's business, not a reason to wait.
+  const draining =
+    up &&
+    (others.some((d) => d.runningCount > 0) ||
+      (!completed && ((obs.drain?.tasks ?? 0) > 0 || others.length > 0)));
+  const timedOut = elapsed >= config.timeoutMs;
+
+  if (up) {
     const stableSince = state.stableSince ?? obs.at;
     const next: VerdictState = { stableSince, failedSeen: failed.length };
-    if (obs.at - stableSince >= config.stableForMs) {
+    const stableFor = obs.at - stableSince;
+    if (completed && !draining && stableFor >= config.stableForMs) {
       return {
         state: next,
         decision: {
           kind: 'succeeded',
-          summary: `${progress}; stable for ${formatDuration(obs.at - stableSince)}`,
+          cause: 'stable',
+          summary: `${progress}; stable for ${formatDuration(stableFor)}`,
         },
       };
     }
-    if (elapsed >= config.timeoutMs) {
+    const drain: DrainState = obs.drain ?? { tasks: others.reduce((n, d) => n + d.runningCount, 0) };
+    if (timedOut && draining) {
+      return {
+        state: next,
+        decision: {
+          kind: 'succeeded',
+          cause: 'draining-at-time-limit',
+          summary: `${progress}; every new task running and healthy for ${formatDuration(stableFor)}, ${describeDrain(drain, obs.at)} at the time limit (${formatDuration(config.timeoutMs)})`,
+          drain,
+        },
+      };
+    }
+    if (timedOut) {
       return {
         state: next,
         decision: {
           kind: 'timed-out',
+          cause: 'time-limit',
           reason: `timed out after ${formatDuration(elapsed)} while watching stable-for: ${progress}`,
           failedTasks: failed,
+        },
+      };
+    }
+    if (draining) {
+      return {
+        state: next,
+        decision: {
+          kind: 'in-progress',
+          phase: 'draining',
+          summary: `${progress}; every new task running and healthy; ${describeDrain(drain, obs.at)}`,
+          drain,
         },
       };
     }
@@ -272,21 +425,29 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       decision: {
         kind: 'in-progress',
         phase: 'stabilizing',
-        summary: `${progress}; rollout complete, watching for ${formatDuration(config.stableForMs)}`,
+        summary: completed
+          ? `${progress}; rollout complete, watching for ${formatDuration(config.stableForMs)}`
+          : `${progress}; every new task running and healthy, waiting for ECS to complete the deployment`,
       },
     };
   }
   const next: VerdictState = { failedSeen: failed.length };
   const summary = health.detail ? `${progress}; ${health.detail}` : progress;
-  if (elapsed >= config.timeoutMs) {
+  if (timedOut) {
     return {
       state: next,
       decision: {
         kind: 'timed-out',
+        cause: 'time-limit',
         reason: `timed out after ${formatDuration(elapsed)}: ${summary}`,
         failedTasks: failed,
       },
     };
   }
   return { state: next, decision: { kind: 'in-progress', phase: 'rolling-out', summary } };
+}
+
+/** `task 3f2a9c0e… stopped: …` for a stop of ours that is not the revision's fault (reported, not counted). */
+export function describeUncountedStop(task: TaskInfo): string {
+  return `task ${shortTaskId(task.id)} ${classifyStoppedTask(task).summary} (not counted: not the revision's fault)`;
 }

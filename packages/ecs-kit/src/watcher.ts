@@ -1,19 +1,22 @@
-// The rollout watcher: polls the service (tasks and target health only when something changed), feeds each
-// observation to the verdict, logs one line per change of state, records a timeline, and stops on a final
-// decision or when its AbortSignal fires. An API error is logged and the poll skipped, never taken for a verdict.
+// The rollout watcher: polls the service, feeds each observation to the verdict, logs one line per change of state,
+// records a timeline, and stops on a final decision or when its AbortSignal fires. Tasks and target health are read
+// when something changed, within a call budget for routine polling — but decisive evidence (failedTasks rising,
+// rolloutState FAILED, a new event about a stopped task) is fetched in the poll that shows it, whatever the budget
+// says. An API error is logged and the poll skipped, never taken for a verdict.
 import { errorMessage, type Logger } from '@hokusai/action-kit';
 import { awsErrorName, isTransientAwsError } from '@hokusai/aws-kit';
 import type { AwsApis } from './api.js';
-import type { ApiCallLog } from './clock.js';
-import { type Clock } from './clock.js';
+import type { ApiCallLog, Clock } from './clock.js';
 import {
   shortTaskId,
+  type DeploymentInfo,
   type Observation,
   type ServiceEvent,
   type ServiceInfo,
   type TargetHealthInfo,
   type TaskInfo,
 } from './model.js';
+import { logOutsideText } from './outside-text.js';
 import { classifyStoppedTask } from './stopped-task.js';
 import type { TimelineEntry } from './timeline.js';
 import {
@@ -22,11 +25,12 @@ import {
   isStopped,
   tasksOfDeployment,
   type Decision,
+  type FinalDecision,
   type VerdictConfig,
 } from './verdict.js';
 
 export interface CallBudget {
-  /** At most this many optional calls (tasks, target health) … */
+  /** At most this many optional first-attempt calls (tasks, target health) … */
   calls: number;
   /** … within this many poll intervals (20 per 6 polls = 20 per minute at the default 10 s). */
   perPolls: number;
@@ -57,11 +61,13 @@ export interface WatchOptions {
 export type WatchDecision = Decision | { kind: 'cancelled'; summary: string };
 
 export interface WatchResult {
-  decision: WatchDecision;
+  decision: FinalDecision | { kind: 'cancelled'; summary: string };
   /** The last successful observation. */
   last?: Observation;
   /** Every task of the watched deployment seen, as last described. */
   tasks: TaskInfo[];
+  /** Tasks of ours that stopped for reasons that are not the revision's fault (reported, not counted). */
+  uncountedStops: TaskInfo[];
   /** Service events that appeared while watching, oldest first. */
   events: ServiceEvent[];
   timeline: TimelineEntry[];
@@ -75,53 +81,91 @@ function countsSignature(service: ServiceInfo | undefined): string {
   return `${service.status}|${service.deployments.map((d) => `${d.id}:${d.status}:${d.runningCount}:${d.pendingCount}:${d.failedTasks}:${d.rolloutState ?? ''}`).join(',')}`;
 }
 
+/** Service event texts that say a task stopped or a deployment failed. */
+const STOP_EVENT =
+  /has stopped \d+ running tasks?|deployment failed|failed (container|ELB) health checks|unable to consistently start tasks|replaced \d+ tasks? due to an unhealthy status/i;
+
+/**
+ * Evidence in this poll that a task of ours stopped, so its tasks are read now, whatever the budget says: our
+ * deployment's failedTasks rising, its rolloutState turning FAILED, or a new event about a stopped task that is not
+ * known to belong to another deployment (old tasks stopping in a healthy rollout are routine).
+ */
+export function decisiveEvidence(
+  ours: DeploymentInfo,
+  before: DeploymentInfo | undefined,
+  freshEvents: readonly ServiceEvent[],
+  isOthersTask: (taskId: string) => boolean = () => false,
+): boolean {
+  return (
+    ours.failedTasks > (before?.failedTasks ?? 0) ||
+    (ours.rolloutState === 'FAILED' && before?.rolloutState !== 'FAILED') ||
+    freshEvents.some((e) => {
+      if (!STOP_EVENT.test(e.message)) return false;
+      const ids = [...e.message.matchAll(/\(task ([0-9a-f]+)\)/g)].map((m) => m[1]!);
+      return ids.length === 0 || ids.some((id) => !isOthersTask(id));
+    })
+  );
+}
+
 export async function watchRollout(options: WatchOptions): Promise<WatchResult> {
   const { apis, cluster, clock, logger, callLog, signal } = options;
   const budget = options.budget ?? DEFAULT_CALL_BUDGET;
   const label = options.label ?? '';
   const timeline = options.timeline ?? [];
+  const deploymentId = options.verdict.deploymentId;
   const seenEvents = new Set(options.knownEventIds ?? []);
   const events: ServiceEvent[] = [];
   const known = new Map<string, TaskInfo>();
+  const uncounted = new Map<string, TaskInfo>();
+  const delays = new Map<string, number | undefined>();
   let state = initialVerdictState;
   let lastSignature = '';
   let lastProgress = '';
+  let lastPhase = '';
+  let lastOurs: DeploymentInfo | undefined;
   let lastTaskFetch = -Infinity;
   let last: Observation | undefined;
   let polls = 0;
   let firstFailureSeenAt: number | undefined;
   let consecutiveErrors = 0;
   const windowMs = budget.perPolls * options.pollIntervalMs;
-  const withinBudget = (cost: number) => callLog.countSince(clock.now() - windowMs) + cost <= budget.calls;
+  // Retries of failed calls are forced on us by faults: they do not use up the budget for evidence.
+  const withinBudget = (cost: number) =>
+    callLog.countSince(clock.now() - windowMs, { firstAttemptsOnly: true }) + cost <= budget.calls;
+  const isOurs = (t: TaskInfo, ours: DeploymentInfo | undefined) =>
+    tasksOfDeployment([t], { id: deploymentId, ...(ours ? { taskDefinition: ours.taskDefinition } : {}) })
+      .length > 0;
 
-  const result = (decision: WatchDecision): WatchResult => ({
+  const result = (decision: WatchResult['decision']): WatchResult => ({
     decision,
     ...(last ? { last } : {}),
-    tasks: [...known.values()].filter((t) => t.startedBy === options.verdict.deploymentId || !t.startedBy),
+    tasks: [...known.values()].filter((t) => t.startedBy === deploymentId || !t.startedBy),
+    uncountedStops: [...uncounted.values()],
     events,
     timeline,
     polls,
     ...(firstFailureSeenAt !== undefined ? { firstFailureSeenAt } : {}),
   });
 
-  const fetchTasks = async (deploymentId: string, taskDefinition: string | undefined) => {
+  const fetchTasks = async (ours: DeploymentInfo) => {
     const [running, stopped] = await Promise.all([
       apis.ecs.listTasks(cluster, options.service, 'RUNNING'),
       apis.ecs.listTasks(cluster, options.service, 'STOPPED'),
     ]);
-    const mine = (t: TaskInfo) =>
-      tasksOfDeployment([t], { id: deploymentId, ...(taskDefinition ? { taskDefinition } : {}) }).length > 0;
     const toDescribe = new Set<string>();
     for (const arn of running) {
       const t = known.get(arn);
-      if (!t || (mine(t) && t.lastStatus !== 'RUNNING')) toDescribe.add(arn);
+      if (!t || (isOurs(t, ours) && t.lastStatus !== 'RUNNING')) toDescribe.add(arn);
     }
     for (const arn of stopped) {
       const t = known.get(arn);
-      if (!t || (mine(t) && t.lastStatus !== 'STOPPED')) toDescribe.add(arn);
+      // Old tasks are described again once, when they start leaving: their drain is what the rollout waits on.
+      if (!t || t.desiredStatus !== 'STOPPED' || (isOurs(t, ours) && t.lastStatus !== 'STOPPED'))
+        toDescribe.add(arn);
     }
     if (toDescribe.size > 0) {
-      for (const task of await apis.ecs.describeTasks(cluster, [...toDescribe])) noteTask(task, mine(task));
+      for (const task of await apis.ecs.describeTasks(cluster, [...toDescribe]))
+        noteTask(task, isOurs(task, ours));
     }
     lastTaskFetch = clock.now();
   };
@@ -134,9 +178,11 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
     const id = shortTaskId(task.id);
     if (isStopped(task) && !(before && isStopped(before))) {
       const c = classifyStoppedTask(task);
-      const line = `task ${id} stopped: ${task.stoppedReason ?? task.stopCode ?? 'no reason given'}${c.exitCode !== undefined ? ` (exit code ${c.exitCode})` : ''}`;
+      const uncountedStop = !c.abnormal && (c.kind === 'infrastructure' || c.kind === 'stopped-by-user');
+      const line = `task ${id} stopped: ${task.stoppedReason ?? task.stopCode ?? 'no reason given'}${c.exitCode !== undefined ? ` (exit code ${c.exitCode})` : ''}${uncountedStop ? ` — ${task.stopCode ?? c.kind}, not the revision's fault: not counted` : ''}`;
       logger.info(`${label}${line}`);
       timeline.push({ at, kind: 'task-stopped', label: `task ${id} ${c.summary}` });
+      if (uncountedStop) uncounted.set(task.arn, task);
       if (c.abnormal && firstFailureSeenAt === undefined) firstFailureSeenAt = at;
     } else if (!before && !isStopped(task)) {
       logger.info(`${label}task ${id} started (${task.lastStatus.toLowerCase()})`);
@@ -145,6 +191,80 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       logger.info(`${label}task ${id} running`);
       timeline.push({ at, kind: 'task-running', label: `task ${id} running` });
     }
+  };
+
+  /** Old tasks leaving their target groups, and when the last one is out (stoppingAt + deregistration delay). */
+  const drainOf = async (service: ServiceInfo, ours: DeploymentInfo): Promise<Observation['drain']> => {
+    const leaving = [...known.values()].filter(
+      (t) => !isOurs(t, ours) && t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED',
+    );
+    if (leaving.length === 0) return undefined;
+    const groups = [
+      ...new Set(service.loadBalancers.map((lb) => lb.targetGroupArn).filter((g): g is string => !!g)),
+    ];
+    let delayMs: number | undefined;
+    for (const group of groups) {
+      if (!delays.has(group) && withinBudget(1))
+        delays.set(group, await apis.elb.deregistrationDelaySeconds?.(group));
+      const seconds = delays.get(group);
+      if (seconds !== undefined) delayMs = Math.max(delayMs ?? 0, seconds * 1000);
+    }
+    const since = Math.max(...leaving.map((t) => t.stoppingAt ?? clock.now()));
+    const endsAt = delayMs !== undefined ? since + delayMs : undefined;
+    const still = endsAt === undefined || endsAt > clock.now() ? leaving.length : 0;
+    return still > 0 ? { tasks: still, ...(endsAt !== undefined ? { endsAt } : {}) } : undefined;
+  };
+
+  const observe = async (): Promise<Observation> => {
+    const service = await apis.ecs.describeService(cluster, options.service);
+    const signature = countsSignature(service);
+    const fresh = (service?.events ?? []).filter((e) => !seenEvents.has(e.id)).reverse();
+    for (const e of fresh) {
+      seenEvents.add(e.id);
+      events.push(e);
+      logOutsideText(logger, `${label}event: `, e.message);
+    }
+    let targets: TargetHealthInfo[] | undefined;
+    let drain: Observation['drain'];
+    const ours = service?.deployments.find((d) => d.id === deploymentId);
+    if (service && ours) {
+      const taskCost = 3;
+      const othersTask = (id: string) => {
+        const t = [...known.values()].find((k) => k.id === id);
+        return t !== undefined && !isOurs(t, ours);
+      };
+      const evidence = decisiveEvidence(ours, lastOurs, fresh, othersTask);
+      const changed = signature !== lastSignature || fresh.length > 0;
+      const stale = clock.now() - lastTaskFetch >= 3 * options.pollIntervalMs;
+      const firstTime = lastTaskFetch === -Infinity;
+      if (
+        evidence ||
+        firstTime ||
+        (changed && withinBudget(taskCost)) ||
+        (stale && withinBudget(taskCost + 2))
+      )
+        await fetchTasks(ours);
+      const groups = [
+        ...new Set(service.loadBalancers.map((lb) => lb.targetGroupArn).filter((g): g is string => !!g)),
+      ];
+      const looksDone = ours.runningCount >= ours.desiredCount && ours.pendingCount === 0;
+      if (options.verdict.checkTargetHealth && groups.length > 0 && looksDone && withinBudget(groups.length))
+        targets = (await Promise.all(groups.map((g) => apis.elb.describeTargetHealth(g)))).flat();
+      if (looksDone) drain = await drainOf(service, ours);
+    }
+    // Only a complete poll moves the baseline: a poll that failed half-way must see the same evidence again.
+    lastSignature = signature;
+    lastOurs = ours;
+    const mine = [...known.values()].filter(
+      (t) => t.startedBy === deploymentId || (!t.startedBy && t.taskDefinitionArn === ours?.taskDefinition),
+    );
+    return {
+      at: clock.now(),
+      service,
+      tasks: mine,
+      ...(targets ? { targets } : {}),
+      ...(drain ? { drain } : {}),
+    };
   };
 
   // Fixed-rate polling: the time a poll takes comes out of the wait, so polls do not drift later and a change is
@@ -156,62 +276,22 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       return result({ kind: 'cancelled', summary: lastProgress || 'cancelled before the first poll' });
     polls++;
     try {
-      const service = await apis.ecs.describeService(cluster, options.service);
-      const signature = countsSignature(service);
-      const fresh = (service?.events ?? []).filter((e) => !seenEvents.has(e.id)).reverse();
-      for (const e of fresh) {
-        seenEvents.add(e.id);
-        events.push(e);
-        logger.info(`${label}event: ${e.message}`);
-      }
-      let targets: TargetHealthInfo[] | undefined;
-      const ours = service?.deployments.find((d) => d.id === options.verdict.deploymentId);
-      if (service && ours) {
-        const taskCost = 3;
-        const changed = signature !== lastSignature || fresh.length > 0;
-        const stale = clock.now() - lastTaskFetch >= 3 * options.pollIntervalMs;
-        const firstTime = lastTaskFetch === -Infinity;
-        if (firstTime || (changed && withinBudget(taskCost)) || (stale && withinBudget(taskCost + 2))) {
-          await fetchTasks(ours.id, ours.taskDefinition);
-        }
-        const groups = [
-          ...new Set(service.loadBalancers.map((lb) => lb.targetGroupArn).filter((g): g is string => !!g)),
-        ];
-        const looksDone = ours.runningCount >= ours.desiredCount && ours.pendingCount === 0;
-        if (
-          options.verdict.checkTargetHealth &&
-          groups.length > 0 &&
-          looksDone &&
-          withinBudget(groups.length)
-        ) {
-          targets = (await Promise.all(groups.map((g) => apis.elb.describeTargetHealth(g)))).flat();
-        }
-      }
-      lastSignature = signature;
+      last = await observe();
       consecutiveErrors = 0;
-      const mine = [...known.values()].filter(
-        (t) =>
-          t.startedBy === options.verdict.deploymentId ||
-          (!t.startedBy && t.taskDefinitionArn === ours?.taskDefinition),
-      );
-      last = { at: clock.now(), service, tasks: mine, ...(targets ? { targets } : {}) };
       const step = decideVerdict(state, last, options.verdict);
       state = step.state;
       const decision = step.decision;
-      if (decision.kind === 'in-progress') {
-        if (decision.summary !== lastProgress) {
-          logger.info(`${label}${decision.summary}`);
-          if (decision.phase === 'stabilizing' && !lastProgress.includes('rollout complete')) {
-            timeline.push({
-              at: clock.now(),
-              kind: 'stable',
-              label: `${label}rollout complete, watching stable-for`,
-            });
-          }
-          lastProgress = decision.summary;
-        }
-      } else {
-        return result(decision);
+      if (decision.kind !== 'in-progress') return result(decision);
+      if (decision.summary !== lastProgress) {
+        logger.info(`${label}${decision.summary}`);
+        if (decision.phase !== lastPhase && decision.phase !== 'rolling-out')
+          timeline.push({
+            at: clock.now(),
+            kind: 'stable',
+            label: `${label}${decision.phase === 'draining' ? 'new tasks healthy, old ones draining' : 'rollout complete, watching stable-for'}`,
+          });
+        lastProgress = decision.summary;
+        lastPhase = decision.phase;
       }
     } catch (error) {
       // Not a verdict: a transient error (after the adapter's retries) skips this poll; anything else is a bug or a
@@ -225,6 +305,7 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       if (elapsed >= options.verdict.timeoutMs) {
         return result({
           kind: 'timed-out',
+          cause: 'time-limit',
           reason: `timed out after the service could not be observed (${awsErrorName(error)})`,
           failedTasks: [],
         });

@@ -1,4 +1,5 @@
-// Rollout dynamics against the ECS emulator's scenarios, on simulated time: the verdict, the watcher, rollback.
+// Rollout dynamics against the ECS emulator's scenarios, on its virtual clock (quick, and independent of the
+// machine's speed): the verdict, the watcher, rollback.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { loadScenario, SCENARIOS_DIR } from '@hokusai/ecs-emulator';
 import { rollBack } from '../src/rollback.js';
@@ -82,6 +83,7 @@ describe('watchRollout on emulator scenarios', () => {
   test('healthy rollout succeeds after stable-for; the log has one line per change, not per poll', async () => {
     run = await startRun('healthy-rollout');
     const deployed = await deployImage(run, 'v2');
+    const callsBefore = run.callLog.calls.length;
     const result = await watch(run, deployed);
     expect(result.decision.kind).toBe('succeeded');
     const steady = firstEventTime(
@@ -98,9 +100,8 @@ describe('watchRollout on emulator scenarios', () => {
     expect(new Set(lines).size).toBe(lines.length);
     expect(result.polls).toBeGreaterThan(lines.filter((l) => l.startsWith('deployment ')).length);
     // The polling budget: at most 20 calls in any simulated minute while waiting (10 s polls).
-    const waiting = run.callLog.calls.filter(
-      (c) => c.at >= deployed.startedAt && c.operation !== 'UpdateService',
-    );
+    // Every call made while waiting (not the deploy's own register and update).
+    const waiting = run.callLog.calls.slice(callsBefore);
     let busiest = 0;
     for (const c of waiting)
       busiest = Math.max(busiest, waiting.filter((d) => d.at >= c.at && d.at < c.at + 60_000).length);
@@ -198,7 +199,7 @@ describe('watchRollout on emulator scenarios', () => {
     run = await startRun('service-deleted-mid-deploy');
     const deployed = await deployImage(run, 'v2');
     const result = await watch(run, deployed);
-    expect(result.decision).toMatchObject({ kind: 'failed', serviceGone: true });
+    expect(result.decision).toMatchObject({ kind: 'failed', cause: 'service-gone' });
   });
 
   test('someone else deploying mid-way is reported as taken over', async () => {
@@ -227,21 +228,28 @@ describe('watchRollout on emulator scenarios', () => {
     });
   });
 
-  test('resolveRollbackTarget(previous) after the circuit breaker rolled back refuses the failing deployment still draining', async () => {
+  test('resolveRollbackTarget(previous) after the circuit breaker rolled back never goes back onto the failing revision', async () => {
     run = await startRun('circuit-breaker-rollback');
     const deployed = await deployImage(run, 'broken-1');
     const result = await watch(run, deployed, { maxFailedTasks: 10 });
-    expect(result.decision.kind).toBe('rolled-back-by-circuit-breaker');
+    expect(result.decision).toMatchObject({
+      kind: 'rolled-back-by-circuit-breaker',
+      // ECS's shape: the deployment that served before, PRIMARY again under its own id.
+      deploymentId: deployed.previousDeploymentId,
+      taskDefinition: deployed.previous,
+    });
     const service = (await run.apis.ecs.describeService(CLUSTER, SERVICE))!;
-    // The failing deployment is still listed: rule 1 alone would pick it.
-    expect(
-      service.deployments.some((d) => d.status !== 'PRIMARY' && d.taskDefinition === deployed.next),
-    ).toBe(true);
-    await expect(
-      resolveRollbackTarget(run.apis.ecs, { cluster: CLUSTER, service: SERVICE, to: 'previous' }),
-    ).rejects.toThrow(
-      /^"previous" resolves to hokusai-api:\d+, but its deployment \S+ FAILED .*Pass "to" explicitly to roll back further$/,
+    // The failed deployment left the list, as ECS shows it.
+    expect(service.deployments.some((d) => d.id === deployed.deploymentId)).toBe(false);
+    const outcome = await resolveRollbackTarget(run.apis.ecs, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      to: 'previous',
+    }).then(
+      (target) => target.taskDefinitionArn,
+      (error: Error) => error.message,
     );
+    expect(outcome).not.toBe(deployed.next);
   });
 
   test('resolveRollbackTarget(previous) after a completed deploy, with no tag, uses ECS deployment history', async () => {
@@ -282,36 +290,10 @@ describe('watchRollout on emulator scenarios', () => {
     run = await startRun('healthy-rollout');
     const deployed = await deployImage(run, 'v2');
     const controller = new AbortController();
-    const watching = watchRolloutWith(run, deployed, controller.signal);
+    const watching = watch(run, deployed, {}, POLL, controller.signal);
     await run.clock.sleep(25_000);
     controller.abort();
     const result = await watching;
     expect(result.decision.kind).toBe('cancelled');
   });
 });
-
-async function watchRolloutWith(
-  r: EmulatedRun,
-  deployed: { deploymentId: string; startedAt: number; knownEventIds: string[] },
-  signal: AbortSignal,
-) {
-  const { watchRollout } = await import('../src/watcher.js');
-  return watchRollout({
-    apis: r.apis,
-    cluster: CLUSTER,
-    service: SERVICE,
-    verdict: {
-      deploymentId: deployed.deploymentId,
-      startedAt: deployed.startedAt,
-      timeoutMs: 900_000,
-      stableForMs: 60_000,
-      maxFailedTasks: 1,
-      checkTargetHealth: true,
-    },
-    pollIntervalMs: POLL,
-    clock: r.clock,
-    logger: r.logger,
-    callLog: r.callLog,
-    signal,
-  });
-}

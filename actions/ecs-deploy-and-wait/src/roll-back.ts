@@ -1,0 +1,80 @@
+// Step 4, roll back if the verdict calls for it: back to the revision the service ran before (registered again
+// when it was deregistered), or — when ECS's circuit breaker already rolled back — watch the breaker's rollback
+// instead of fighting it. Everything the rollback needs was read in the plan; ecs-kit's rollBack() retries its reads
+// and its UpdateService until they are made or the step's time limit (`timeout`, from the verdict) comes.
+import type { Logger } from '@hokusai/action-kit';
+import {
+  rollBack,
+  RollbackError,
+  type ApiCallLog,
+  type AwsApis,
+  type Clock,
+  type FinalDecision,
+  type RollbackResult,
+  type ServiceInfo,
+  type TimelineEntry,
+} from '@hokusai/ecs-kit';
+import type { Inputs } from './inputs.js';
+import type { Plan } from './plan.js';
+import type { Started } from './start.js';
+
+export type RolledBack = { rollback: RollbackResult } | { error: RollbackError };
+
+/** Whether the decision calls for a rollback step (the breaker's rollback is watched whatever `rollback` says). */
+export function rollbackCalledFor(decision: FinalDecision, rollbackInput: boolean): boolean {
+  switch (decision.cause) {
+    case 'breaker-rolled-back':
+      return true;
+    case 'task-stopped':
+    case 'stopped-during-stable-for':
+    case 'rollout-failed':
+    case 'failures-counted-by-ecs':
+    case 'deployment-gone':
+    case 'time-limit':
+      return rollbackInput;
+    default:
+      // stable, draining-at-time-limit, taken-over (not ours to undo), service-gone (nothing to roll back).
+      return false;
+  }
+}
+
+export async function rollBackIfNeeded(
+  inputs: Inputs,
+  p: Plan,
+  started: Started,
+  decision: FinalDecision,
+  observed: ServiceInfo | undefined,
+  ctx: { apis: AwsApis; clock: Clock; logger: Logger; callLog: ApiCallLog; signal?: AbortSignal },
+  timeline: TimelineEntry[],
+): Promise<RolledBack | undefined> {
+  if (!rollbackCalledFor(decision, inputs.rollback)) return undefined;
+  const breaker = decision.cause === 'breaker-rolled-back';
+  const target = breaker ? decision.taskDefinition : p.previous;
+  try {
+    const rollback = await rollBack({
+      apis: ctx.apis,
+      cluster: p.cluster,
+      service: p.serviceName,
+      taskDefinitionArn: target,
+      ...(!breaker && p.reRegisterPrevious ? { reRegister: p.reRegisterPrevious } : {}),
+      // What we saw PRIMARY at the verdict: if someone deploys before the UpdateService, leave theirs alone.
+      expectedCurrent: breaker ? target : started.taskDefinitionArn,
+      pollIntervalMs: inputs['poll-interval'],
+      timeoutMs: inputs.timeout,
+      stableForMs: inputs['stable-for'],
+      checkTargetHealth: inputs['check-target-health'],
+      clock: ctx.clock,
+      logger: ctx.logger,
+      callLog: ctx.callLog,
+      timeline,
+      ...(observed ? { observed } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    ctx.logger.info(`rollback: ${rollback.summary}`);
+    return { rollback };
+  } catch (error) {
+    return {
+      error: error instanceof RollbackError ? error : new RollbackError(error, false, 'UpdateService'),
+    };
+  }
+}
