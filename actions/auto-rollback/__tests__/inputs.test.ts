@@ -105,7 +105,7 @@ describe('getInputs', () => {
     {
       name: 'stable-for not below timeout',
       env: { INPUT_TIMEOUT: '1m', 'INPUT_STABLE-FOR': '1m' },
-      error: 'input "stable-for" ("1m") must be shorter than input "timeout" ("1m")',
+      error: 'input "stable-for" (1m) must be shorter than input "timeout" (1m)',
     },
     { name: 'bad boolean', env: { INPUT_WAIT: 'yes' }, error: 'invalid boolean "yes" for input "wait"' },
     { name: 'no region', env: { AWS_REGION: undefined }, error: 'no AWS region' },

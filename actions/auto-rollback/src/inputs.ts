@@ -1,6 +1,6 @@
 // Reads and validates the action's inputs (names exactly as in action.yml); everything is checked here, before the
 // first AWS call.
-import { ConfigurationError, createInputReader, shorten, type Environment } from '@hokusai/action-kit';
+import { ConfigurationError, createInputReader, type Environment } from '@hokusai/action-kit';
 import { parseEcsNameOrArn, resolveRegion } from '@hokusai/aws-kit';
 import { parseRollbackTo, type RollbackTo } from './rollback-to.js';
 
@@ -38,7 +38,7 @@ export function getInputs(env: Environment): Inputs {
   ] as const) {
     if (value >= timeout)
       throw new ConfigurationError(
-        `input "${name}" (${shorten(input.string(name) || fallback)}) must be shorter than input "timeout" (${shorten(input.string('timeout') || '10m')})`,
+        `input "${name}" (${input.string(name) || fallback}) must be shorter than input "timeout" (${input.string('timeout') || '10m'})`,
       );
   }
   return {

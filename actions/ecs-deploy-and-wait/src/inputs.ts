@@ -105,8 +105,9 @@ function readDurations(input: ReturnType<typeof createInputReader>) {
     'poll-interval': input.duration('poll-interval', '10s', DURATION_BOUNDS['poll-interval']),
     'stable-for': input.duration('stable-for', '1m', DURATION_BOUNDS['stable-for']),
   };
+  // Both values parsed as durations above, so they are short and plain: quoted as written.
   const shown = (name: 'timeout' | 'poll-interval' | 'stable-for', fallback: string) =>
-    shorten(input.string(name) || fallback);
+    input.string(name) || fallback;
   for (const [name, fallback] of [
     ['stable-for', '1m'],
     ['poll-interval', '10s'],
