@@ -44,7 +44,18 @@ describe('getInputs', () => {
         wait: true,
         'force-new-deployment': false,
         'check-target-health': true,
+        alarms: [],
       },
+    },
+    {
+      name: 'alarm names, one per line: spaces, commas and # kept inside a name, blank lines and repeats dropped',
+      inputs: { image: 'a:b', alarms: 'api-5xx\n\n  api latency, p95 \n#team-alarm\napi-5xx\r\n' },
+      expected: { alarms: ['api-5xx', 'api latency, p95', '#team-alarm'] },
+    },
+    {
+      name: 'an alarm name of 255 characters',
+      inputs: { image: 'a:b', alarms: 'a'.repeat(255) },
+      expected: { alarms: ['a'.repeat(255)] },
     },
     {
       name: 'existing revision',
@@ -154,6 +165,33 @@ describe('getInputs', () => {
       name: 'bad environment',
       inputs: { image: 'a:b', environment: '1BAD=x' },
       error: /^input "environment", line 1: invalid name before "="/,
+    },
+    {
+      name: 'an alarm name of 256 characters',
+      inputs: { image: 'a:b', alarms: `ok\n${'a'.repeat(256)}` },
+      error:
+        /^invalid alarm name "a{80}…" \(256 characters\) \(input "alarms", line 2\): CloudWatch alarm names are at most 255 characters$/,
+    },
+    {
+      name: 'an alarm name with a control character',
+      inputs: { image: 'a:b', alarms: 'api\u00075xx' },
+      error:
+        'invalid alarm name "api\\x075xx" (input "alarms", line 1): control characters are not allowed in CloudWatch alarm names',
+    },
+    {
+      name: 'an alarm name with a tab',
+      inputs: { image: 'a:b', alarms: 'api\t5xx' },
+      error: /^invalid alarm name .* control characters are not allowed/,
+    },
+    {
+      name: 'more alarms than one DescribeAlarms call reads',
+      inputs: { image: 'a:b', alarms: Array.from({ length: 101 }, (_, i) => `a${i}`).join('\n') },
+      error: 'input "alarms" names 101 alarms: at most 100 (one DescribeAlarms call) are watched',
+    },
+    {
+      name: 'alarms without waiting',
+      inputs: { image: 'a:b', alarms: 'api-5xx', wait: 'false' },
+      error: 'input "alarms" has no effect with "wait: false" (nothing is watched)',
     },
     {
       name: 'bad duration',
