@@ -306,6 +306,12 @@ const cases: Case[] = [
     input: 'alarms',
     says: 'does not exist',
   },
+  {
+    name: 'four alarms that do not exist',
+    inputs: { ...IMAGE, alarms: 'a-5xx\nb-5xx\nc-5xx\nd-5xx' },
+    input: 'alarms',
+    says: 'alarms "a-5xx", "b-5xx", "c-5xx" and 1 more (input "alarms") do not exist in CloudWatch',
+  },
   { name: 'alarms with wait false', inputs: { ...IMAGE, alarms: 'x', wait: 'false' }, input: 'alarms' },
   // the region comes from the environment
   { name: 'region a city', inputs: IMAGE, env: { AWS_REGION: 'Frankfurt' }, input: 'AWS_REGION' },

@@ -56,10 +56,15 @@ export async function planAlarms(
     () => cloudwatch.describeAlarms(names),
   );
   const missing = names.filter((name) => !read.some((a) => a.name === name));
-  if (missing.length > 0 && source === 'input')
+  if (missing.length > 0 && source === 'input') {
+    const shown = missing.slice(0, 3).map((name) => shorten(name, 60));
+    const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
     throw new ConfigurationError(
-      `alarm ${shorten(missing[0]!)} (input "alarms") does not exist in CloudWatch${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}; nothing was changed`,
+      missing.length === 1
+        ? `alarm ${shown[0]} (input "alarms") does not exist in CloudWatch; nothing was changed`
+        : `alarms ${shown.join(', ')}${more} (input "alarms") do not exist in CloudWatch; nothing was changed`,
     );
+  }
   for (const name of missing)
     notes.push(
       `alarm ${shorten(name)} (in the service's deployment alarms) does not exist in CloudWatch: not watched`,

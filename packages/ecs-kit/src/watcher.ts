@@ -145,14 +145,17 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
   const alarmStates = new Map<string, AlarmInfo>(
     (options.verdict.alarms?.atStart ?? []).map((a) => [a.name, a]),
   );
-  let lastAlarmPoll = -Infinity;
+  // Their states at the start were read just before the UpdateService: that counts as the first poll's read.
+  let lastAlarmPoll = options.verdict.alarms?.atStart.length ? 1 : -Infinity;
   let lastTargets: { poll: number; targets: TargetHealthInfo[] } | undefined;
   const windowMs = budget.perPolls * options.pollIntervalMs;
   // Retries of failed calls are forced on us by faults: they do not use up the budget for evidence.
   const alarmCost = Math.ceil(alarmNames.length / 100);
   const spent = () => callLog.countSince(clock.now() - windowMs, { firstAttemptsOnly: true });
-  // Tasks and target health leave room for the next alarm read, so a busy rollout does not starve the alarms.
-  const withinBudget = (cost: number) => spent() + cost + (watchesAlarms ? alarmCost : 0) <= budget.calls;
+  // Routine task reads leave room for the next alarm read, so a busy rollout does not starve the alarms; target
+  // health does not (the success verdict waits for it, an alarm read can wait a poll).
+  const withinBudget = (cost: number, reserve = watchesAlarms ? alarmCost : 0) =>
+    spent() + cost + reserve <= budget.calls;
   const alarmWithinBudget = () => spent() + alarmCost <= budget.calls;
   const isOurs = (t: TaskInfo, ours: DeploymentInfo | undefined) =>
     tasksOfDeployment([t], { id: deploymentId, ...(ours ? { taskDefinition: ours.taskDefinition } : {}) })
@@ -270,17 +273,15 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
     let targets: TargetHealthInfo[] | undefined;
     let drain: Observation['drain'];
     const ours = service?.deployments.find((d) => d.id === deploymentId);
-    if (service && watchesAlarms) {
-      // What an alarm can explain is read at once: ECS failed ours, or put another deployment first (its own rollback
-      // on a deployment alarm), or said `alarm detected`.
-      const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-      const alarmEvidence =
-        primary?.id !== deploymentId ||
+    // What an alarm can explain is read at once, whatever the budget: ECS failed ours, or put another deployment
+    // first (its own rollback on a deployment alarm), or said `alarm detected`.
+    const alarmEvidence =
+      service !== undefined &&
+      watchesAlarms &&
+      (service.deployments.find((d) => d.status === 'PRIMARY')?.id !== deploymentId ||
         (ours?.rolloutState === 'FAILED' && lastOurs?.rolloutState !== 'FAILED') ||
-        fresh.some((e) => /alarm detected/i.test(e.message));
-      const due = polls - lastAlarmPoll >= ALARM_READ_EVERY_POLLS;
-      if (alarmEvidence || (due && alarmWithinBudget())) await readAlarms();
-    }
+        fresh.some((e) => /alarm detected/i.test(e.message)));
+    if (alarmEvidence) await readAlarms();
     if (service && ours) {
       const taskCost = 3;
       const othersTask = (id: string) => {
@@ -303,7 +304,7 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       ];
       const looksDone = ours.runningCount >= ours.desiredCount && ours.pendingCount === 0;
       if (options.verdict.checkTargetHealth && groups.length > 0 && looksDone) {
-        if (withinBudget(groups.length)) {
+        if (withinBudget(groups.length, 0)) {
           targets = (await Promise.all(groups.map((g) => apis.elb.describeTargetHealth(g)))).flat();
           lastTargets = { poll: polls, targets };
         } else if (lastTargets && polls - lastTargets.poll <= TARGETS_KEPT_POLLS) {
@@ -314,6 +315,9 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       }
       if (looksDone) drain = await drainOf(service, ours);
     }
+    // The routine read every other poll, after the reads the success verdict waits for (tasks leave room for it).
+    const due = polls - lastAlarmPoll >= ALARM_READ_EVERY_POLLS;
+    if (service && watchesAlarms && !alarmEvidence && due && alarmWithinBudget()) await readAlarms();
     // Only a complete poll moves the baseline: a poll that failed half-way must see the same evidence again.
     lastSignature = signature;
     lastOurs = ours;
