@@ -281,6 +281,38 @@ const cases: Case[] = [
     inputs: { ...IMAGE, 'force-new-deployment': 'maybe' },
     input: 'force-new-deployment',
   },
+  // alarms: CloudWatch's name rules, and they must exist (DescribeAlarms in the plan, before any change)
+  {
+    name: 'alarm name of 256 characters',
+    inputs: { ...IMAGE, alarms: long(256) },
+    input: 'alarms',
+    says: 'at most 255 characters',
+  },
+  {
+    name: 'alarm name with a control character',
+    inputs: { ...IMAGE, alarms: 'api-5xx\u001b[31m' },
+    input: 'alarms',
+    says: 'control characters',
+  },
+  {
+    name: 'alarm name forging a workflow command',
+    inputs: { ...IMAGE, alarms: 'ok\n::error::x\ry' },
+    input: 'alarms',
+    says: 'line 2',
+  },
+  {
+    name: 'alarm that does not exist',
+    inputs: { ...IMAGE, alarms: 'hokusai-api-5xx' },
+    input: 'alarms',
+    says: 'does not exist',
+  },
+  {
+    name: 'four alarms that do not exist',
+    inputs: { ...IMAGE, alarms: 'a-5xx\nb-5xx\nc-5xx\nd-5xx' },
+    input: 'alarms',
+    says: 'alarms "a-5xx", "b-5xx", "c-5xx" and 1 more (input "alarms") do not exist in CloudWatch',
+  },
+  { name: 'alarms with wait false', inputs: { ...IMAGE, alarms: 'x', wait: 'false' }, input: 'alarms' },
   // the region comes from the environment
   { name: 'region a city', inputs: IMAGE, env: { AWS_REGION: 'Frankfurt' }, input: 'AWS_REGION' },
   { name: 'region injected', inputs: IMAGE, env: { AWS_REGION: 'us-east-1;id' }, input: 'AWS_REGION' },
@@ -336,6 +368,7 @@ describe('ecs-deploy-and-wait: one line per bad input, nothing changed', () => {
       'rollback',
       'wait',
       'force-new-deployment',
+      'alarms',
     ])
       expect(named.has(input)).toBe(true);
   });

@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { RollbackError, type RollbackResult, type TaskInfo, type TaskLogTail } from '@hokusai/ecs-kit';
 import { ending, failureReason, resultOf, type WatchEnd } from '../src/report.js';
-import type { RolledBack } from '../src/roll-back.js';
+import { rollbackCalledFor, type RolledBack } from '../src/roll-back.js';
 
 const crashed: TaskInfo = {
   arn: 'arn:aws:ecs:us-east-1:123456789012:task/hokusai/3f2a9c0e1b2d4e5f',
@@ -89,6 +89,21 @@ const draining: WatchEnd = {
   drain: { tasks: 2 },
 };
 const cancelled: WatchEnd = { kind: 'cancelled', summary: 'deployment ecs-svc/1 (api:109): 1/2 running' };
+const fiveXx = { name: 'api-5xx', state: 'ALARM', reason: 'Threshold Crossed: 42 > 1', transitionedAt: 5 };
+const alarmFired: WatchEnd = {
+  kind: 'failed',
+  cause: 'alarm',
+  reason: 'alarm api-5xx went into ALARM: Threshold Crossed: 42 > 1',
+  alarm: fiveXx,
+  failedTasks: [crashed],
+};
+const ecsAlarmRollback: WatchEnd = {
+  ...breaker,
+  reason:
+    'ECS deployment alarms rolled back to api:108 (deployment ecs-svc/0): alarm api-5xx went into ALARM: Threshold Crossed: 42 > 1',
+  trigger: 'alarm',
+  alarm: fiveXx,
+} as WatchEnd;
 
 describe('resultOf', () => {
   test.each([
@@ -178,6 +193,19 @@ describe('resultOf', () => {
       decision: cancelled,
       rollback: undefined,
       expected: 'cancelled',
+    },
+    {
+      name: 'an alarm, rolled back',
+      decision: alarmFired,
+      rollback: outcome('rolled-back', true),
+      expected: 'rolled-back',
+    },
+    { name: 'an alarm, rollback off', decision: alarmFired, rollback: undefined, expected: 'failed' },
+    {
+      name: "ECS's rollback on a deployment alarm, watched to stable",
+      decision: ecsAlarmRollback,
+      rollback: outcome('already-rolled-back', false),
+      expected: 'rolled-back',
     },
   ])('$name -> $expected', ({ decision, rollback, expected }) => {
     expect(resultOf(decision, rollback)).toBe(expected);
@@ -285,6 +313,19 @@ describe('failureReason', () => {
       tails: [],
       expected: 'cancelled while watching: deployment ecs-svc/1 (api:109): 1/2 running',
     },
+    {
+      name: 'an alarm leads, whatever tasks did meanwhile',
+      decision: alarmFired,
+      tails: [tail],
+      expected: 'alarm api-5xx went into ALARM: Threshold Crossed: 42 > 1',
+    },
+    {
+      name: "ECS's rollback on an alarm leads with ECS and the alarm",
+      decision: ecsAlarmRollback,
+      tails: [tail],
+      expected:
+        'ECS deployment alarms rolled back to api:108 (deployment ecs-svc/0): alarm api-5xx went into ALARM: Threshold Crossed: 42 > 1',
+    },
   ])('$name', ({ decision, tails, expected }) => {
     expect(failureReason(decision, tails)).toBe(expected);
   });
@@ -294,5 +335,18 @@ describe('failureReason', () => {
     expect(failureReason(quick, [tail], [crashed])).toBe(
       'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26) (ECS circuit breaker rolled back to api:108 (deployment ecs-svc/0): deployment failed: tasks failed to start.)',
     );
+  });
+});
+
+describe('rollbackCalledFor', () => {
+  test.each([
+    { decision: alarmFired, input: true, expected: true },
+    { decision: alarmFired, input: false, expected: false },
+    { decision: ecsAlarmRollback, input: false, expected: true },
+    { decision: failed, input: true, expected: true },
+    { decision: takenOver, input: true, expected: false },
+    { decision: draining, input: true, expected: false },
+  ])('$decision.cause with rollback $input: $expected', ({ decision, input, expected }) => {
+    expect(rollbackCalledFor(decision as Exclude<WatchEnd, { kind: 'cancelled' }>, input)).toBe(expected);
   });
 });

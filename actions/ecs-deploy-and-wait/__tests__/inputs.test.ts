@@ -44,7 +44,18 @@ describe('getInputs', () => {
         wait: true,
         'force-new-deployment': false,
         'check-target-health': true,
+        alarms: [],
       },
+    },
+    {
+      name: 'alarm names, one per line: spaces, commas and # kept inside a name, blank lines and repeats dropped',
+      inputs: { image: 'a:b', alarms: 'api-5xx\n\n  api latency, p95 \n#team-alarm\napi-5xx\r\n' },
+      expected: { alarms: ['api-5xx', 'api latency, p95', '#team-alarm'] },
+    },
+    {
+      name: 'an alarm name of 255 characters',
+      inputs: { image: 'a:b', alarms: 'a'.repeat(255) },
+      expected: { alarms: ['a'.repeat(255)] },
     },
     {
       name: 'existing revision',
@@ -156,6 +167,33 @@ describe('getInputs', () => {
       error: /^input "environment", line 1: invalid name before "="/,
     },
     {
+      name: 'an alarm name of 256 characters',
+      inputs: { image: 'a:b', alarms: `ok\n${'a'.repeat(256)}` },
+      error:
+        /^invalid alarm name "a{80}…" \(256 characters\) \(input "alarms", line 2\): CloudWatch alarm names are at most 255 characters$/,
+    },
+    {
+      name: 'an alarm name with a control character',
+      inputs: { image: 'a:b', alarms: 'api\u00075xx' },
+      error:
+        'invalid alarm name "api\\x075xx" (input "alarms", line 1): control characters are not allowed in CloudWatch alarm names',
+    },
+    {
+      name: 'an alarm name with a tab',
+      inputs: { image: 'a:b', alarms: 'api\t5xx' },
+      error: /^invalid alarm name .* control characters are not allowed/,
+    },
+    {
+      name: 'more alarms than one DescribeAlarms call reads',
+      inputs: { image: 'a:b', alarms: Array.from({ length: 101 }, (_, i) => `a${i}`).join('\n') },
+      error: 'input "alarms" names 101 alarms: at most 100 (one DescribeAlarms call) are watched',
+    },
+    {
+      name: 'alarms without waiting',
+      inputs: { image: 'a:b', alarms: 'api-5xx', wait: 'false' },
+      error: 'input "alarms" has no effect with "wait: false" (nothing is watched)',
+    },
+    {
       name: 'bad duration',
       inputs: { image: 'a:b', timeout: '5x' },
       error: 'invalid duration "5x" for input "timeout" (use e.g. 90s, 15m, 1h)',
@@ -188,17 +226,17 @@ describe('getInputs', () => {
     {
       name: 'stable-for not shorter than timeout (20m with 1m was accepted and ended rollback-failed)',
       inputs: { image: 'a:b', 'stable-for': '20m', timeout: '1m' },
-      error: 'input "stable-for" (20m) must be shorter than input "timeout" (1m)',
+      error: 'input "stable-for" ("20m") must be shorter than input "timeout" ("1m")',
     },
     {
       name: 'poll-interval not shorter than timeout',
       inputs: { image: 'a:b', 'poll-interval': '2m', timeout: '2m', 'stable-for': '0s' },
-      error: 'input "poll-interval" (2m) must be shorter than input "timeout" (2m)',
+      error: 'input "poll-interval" ("2m") must be shorter than input "timeout" ("2m")',
     },
     {
       name: 'stable-for against the default timeout',
       inputs: { image: 'a:b', 'stable-for': '15m' },
-      error: 'input "stable-for" (15m) must be shorter than input "timeout" (15m)',
+      error: 'input "stable-for" ("15m") must be shorter than input "timeout" ("15m")',
     },
     {
       name: 'max-failed-tasks 0',

@@ -61,6 +61,7 @@ const base: DeployReport = {
   serviceState: 'hokusai-api runs hokusai-api:108 (PRIMARY ecs-svc/2, COMPLETED): 2/2 running',
   warnings: [],
   breaker: 'off',
+  deploymentAlarms: 'none',
   uncountedStops: [],
 };
 
@@ -110,6 +111,53 @@ describe('renderSummary', () => {
     expect(summary).toContain('## ⏹️ ecs-deploy-and-wait: cancelled\n');
     expect(summary).toContain(
       `**Next:** the new revision is still deployed; to roll back by hand:\n\n\`\`\`sh\n${command}\n\`\`\``,
+    );
+  });
+
+  test('the watched alarms: states at the start and last read, what each meant, the reason escaped', () => {
+    const fired = {
+      name: 'api-5xx',
+      state: 'ALARM',
+      reason: 'Threshold Crossed: [42.0] > 1 | <b>*x*</b>\n`y`',
+      transitionedAt: 9,
+    };
+    const summary = renderSummary(
+      {
+        ...base,
+        failureReason: `alarm api-5xx went into ALARM: ${fired.reason}`,
+        decision: {
+          kind: 'failed',
+          cause: 'alarm',
+          reason: `alarm api-5xx went into ALARM: ${fired.reason}`,
+          alarm: fired,
+          failedTasks: [],
+        },
+        deploymentAlarms: 'api-5xx (rollback off)',
+        alarms: {
+          names: ['api-5xx', 'api-latency'],
+          source: 'deployment-alarms',
+          atStart: [
+            { name: 'api-5xx', state: 'OK', reason: 'fine' },
+            { name: 'api-latency', state: 'ALARM', reason: 'p95 7 s' },
+          ],
+          last: [fired, { name: 'api-latency', state: 'ALARM', reason: 'p95 7 s' }],
+        },
+      },
+      'us-east-1',
+    );
+    expect(summary).toContain("### CloudWatch alarms (the service's deployment alarms)");
+    expect(summary).toContain(
+      '| api-5xx | OK | ALARM | went into ALARM: failed the deploy | Threshold Crossed: \\[42.0\\] &gt; 1 \\| &lt;b&gt;\\*x\\*&lt;/b&gt; \\`y\\` |',
+    );
+    expect(summary).toContain(
+      '| api-latency | ALARM | ALARM | already in ALARM at the start: ignored, as ECS does | p95 7 s |',
+    );
+    expect(summary).toContain(
+      '| why | alarm api-5xx went into ALARM: Threshold Crossed: \\[42.0\\] &gt; 1 \\| &lt;b&gt;\\*x\\*&lt;/b&gt;<br>\\`y\\` |',
+    );
+    expect(summary).toContain('| ECS deployment alarms | api-5xx (rollback off) |');
+    expect(summary).toContain(
+      '- [alarm api-5xx](https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/api-5xx)',
     );
   });
 

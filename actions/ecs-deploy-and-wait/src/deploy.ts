@@ -8,6 +8,7 @@ import {
   recordLastGood,
   taskDefinitionName,
   updateServiceCommand,
+  type AlarmInfo,
   type ApiCallLog,
   type AwsApis,
   type Clock,
@@ -18,6 +19,7 @@ import {
   type TimelineEntry,
 } from '@hokusai/ecs-kit';
 import type { Inputs } from './inputs.js';
+import { describeDeploymentAlarms, nameEcsAlarmRollback, type PlannedAlarms } from './alarms.js';
 import { plan } from './plan.js';
 import {
   ending,
@@ -47,6 +49,10 @@ export interface DeployReport extends Ending {
   cancelled: boolean;
   /** The ECS circuit breaker as configured on the service, with its effective threshold. */
   breaker: string;
+  /** The service's deployment alarms (deploymentConfiguration.alarms) in one line, or `none`. */
+  deploymentAlarms: string;
+  /** The alarms the watch read: their states at the start and as last read. */
+  alarms?: PlannedAlarms & { last: AlarmInfo[] };
   decision?: WatchEnd;
   failedTasks: TaskInfo[];
   /** Tasks of ours stopped for reasons that are not the revision's fault (reported, not counted). */
@@ -94,6 +100,8 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
     waited: inputs.wait,
     cancelled: false,
     breaker: describeBreaker(p.service.circuitBreaker, p.service.desiredCount),
+    deploymentAlarms: describeDeploymentAlarms(p.service.deploymentAlarms),
+    ...(p.alarms ? { alarms: { ...p.alarms, last: p.alarms.atStart } } : {}),
     failedTasks: [],
     uncountedStops: [],
     logTails: [],
@@ -123,7 +131,19 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
     return finish();
   }
   const { watch: w } = watched;
-  const decision = w.decision;
+  if (report.alarms) report.alarms.last = w.alarms;
+  // ECS rolled back on a deployment alarm the watch did not see go off: find which one.
+  const decision =
+    w.decision.kind === 'rolled-back-by-circuit-breaker'
+      ? await nameEcsAlarmRollback(w.decision, {
+          apis,
+          clock,
+          configured: w.last?.service?.deploymentAlarms ?? p.service.deploymentAlarms,
+          ...(p.alarms ? { planned: p.alarms } : {}),
+          started,
+          timeline,
+        })
+      : w.decision;
   report.decision = decision;
   report.events = w.events;
   report.uncountedStops = w.uncountedStops;
@@ -135,10 +155,12 @@ export async function deployAndWait(inputs: Inputs, ctx: DeployContext): Promise
       : 'reason' in decision
         ? decision.reason
         : decision.summary;
+  // An alarm's state reason is long: the timeline names the alarm, the summary's table quotes the reason.
+  const short = 'alarm' in decision && decision.alarm ? `alarm ${decision.alarm.name} went into ALARM` : line;
   timeline.push({
     at: clock.now(),
     kind: 'verdict',
-    label: `${decision.kind}${decision.kind === 'succeeded' ? '' : `: ${line}`}`,
+    label: `${decision.kind}${decision.kind === 'succeeded' ? '' : `: ${short}`}`,
   });
   logger.info(
     `verdict: ${decision.kind}${'cause' in decision ? ` (${decision.cause})` : ''}${decision.kind === 'succeeded' ? '' : ` — ${line}`}`,

@@ -34,6 +34,41 @@ export interface Inputs {
   rollback: boolean;
   wait: boolean;
   'force-new-deployment': boolean;
+  /** CloudWatch alarm names to watch; [] = the service's deployment alarms (deploymentConfiguration.alarms). */
+  alarms: string[];
+}
+
+/** DescribeAlarms reads up to 100 names a call; more would take more than one call of the poll budget each read. */
+export const MAX_ALARMS = 100;
+/** CloudWatch's rule for alarm names: 1–255 characters, no ASCII control characters (PutMetricAlarm reference). */
+// eslint-disable-next-line no-control-regex
+const ALARM_NAME_CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Alarm names, one per line (names may hold commas, spaces and `#`, so nothing else separates them): each checked
+ * against CloudWatch's rules; duplicates dropped. One line naming the input on the first bad name.
+ */
+export function parseAlarmNames(value: string, inputName: string): string[] {
+  const names: string[] = [];
+  for (const [index, line] of value.split(/\r?\n/).entries()) {
+    const name = line.trim();
+    if (name === '') continue;
+    const where = `input "${inputName}", line ${index + 1}`;
+    if ([...name].length > 255)
+      throw new ConfigurationError(
+        `invalid alarm name ${shorten(name)} (${where}): CloudWatch alarm names are at most 255 characters`,
+      );
+    if (ALARM_NAME_CONTROL.test(name))
+      throw new ConfigurationError(
+        `invalid alarm name ${shorten(name)} (${where}): control characters are not allowed in CloudWatch alarm names`,
+      );
+    if (!names.includes(name)) names.push(name);
+  }
+  if (names.length > MAX_ALARMS)
+    throw new ConfigurationError(
+      `input "${inputName}" names ${names.length} alarms: at most ${MAX_ALARMS} (one DescribeAlarms call) are watched`,
+    );
+  return names;
 }
 
 const TASK_DEFINITION_REFERENCE =
@@ -158,6 +193,10 @@ export function getInputs(env: Environment): Inputs {
     throw new ConfigurationError('input "container-name" has no effect with "task-definition-arn"');
 
   const durations = readDurations(input);
+  const alarms = parseAlarmNames(input.raw('alarms'), 'alarms');
+  const wait = input.boolean('wait', true);
+  if (alarms.length > 0 && !wait)
+    throw new ConfigurationError('input "alarms" has no effect with "wait: false" (nothing is watched)');
   let source: RevisionSource;
   if (reference) source = { kind: 'task-definition-arn', reference };
   else if (file) {
@@ -186,7 +225,8 @@ export function getInputs(env: Environment): Inputs {
     'check-target-health': input.boolean('check-target-health', true),
     'log-lines': input.integer('log-lines', 40, { min: 0, max: 10_000 }),
     rollback: input.boolean('rollback', true),
-    wait: input.boolean('wait', true),
+    wait,
     'force-new-deployment': input.boolean('force-new-deployment', false),
+    alarms,
   };
 }

@@ -2,7 +2,7 @@
 // cannot deploy safely (CodeDeploy or external controller, ECS-native blue/green, linear or canary) is refused here;
 // what the rollback will need (the previous revision's content, even when deregistered) is read here.
 import { ConfigurationError, type Logger } from '@hokusai/action-kit';
-import { awsErrorName, explainAwsError, isTransientAwsError } from '@hokusai/aws-kit';
+import { awsErrorName } from '@hokusai/aws-kit';
 import {
   describeBreaker,
   persistentApis,
@@ -15,11 +15,12 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@hokusai/ecs-kit';
+import { planAlarms, type PlannedAlarms } from './alarms.js';
+import { PLAN_RETRY_LIMIT_MS, readBeforeChange } from './before-change.js';
 import type { Inputs } from './inputs.js';
 import { applyRevisionChange, pickContainer } from './revision.js';
 
-/** The reads before any change get this long to outlast throttling and 5xx (at most the deploy's timeout). */
-export const PLAN_RETRY_LIMIT_MS = 2 * 60_000;
+export { NothingChangedError, PLAN_RETRY_LIMIT_MS, readBeforeChange } from './before-change.js';
 
 export interface Plan {
   service: ServiceInfo;
@@ -40,34 +41,10 @@ export interface Plan {
   container?: string;
   /** desiredCount 0: no task will run the new revision, so nothing can be verified. */
   nothingToVerify: boolean;
+  /** The CloudWatch alarms the watch reads, and their states before any change; undefined when none. */
+  alarms?: PlannedAlarms;
   /** Warnings for the log and the summary, one line each. */
   notes: string[];
-}
-
-/** A transient AWS error that outlasted its retries before anything changed: one line naming the call. */
-export class NothingChangedError extends Error {
-  constructor(
-    readonly call: string,
-    cause: unknown,
-  ) {
-    super(
-      `${call} kept failing (${awsErrorName(cause) || (cause as Error).message}) before the deploy changed anything: nothing was changed; run the job again`,
-      { cause },
-    );
-    this.name = 'NothingChangedError';
-  }
-}
-
-/** A read before any change: user mistakes become one line, a transient error that outlasts its retries says so. */
-export async function readBeforeChange<T>(call: string, what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (awsErrorName(error) === 'ClusterNotFoundException')
-      throw new ConfigurationError(`cluster not found while ${what}`);
-    if (isTransientAwsError(error)) throw new NothingChangedError(call, error);
-    throw explainAwsError(error, what);
-  }
 }
 
 export async function plan(inputs: Inputs, apis: AwsApis, clock: Clock, logger: Logger): Promise<Plan> {
@@ -114,6 +91,7 @@ export async function plan(inputs: Inputs, apis: AwsApis, clock: Clock, logger: 
       `desiredCount is 0: no task will run the new revision, so nothing is verified, and the last-good tag is not written`,
     );
   logger.info(`ECS circuit breaker: ${describeBreaker(service.circuitBreaker, service.desiredCount)}`);
+  const alarms = inputs.wait ? await planAlarms(inputs, service, apis, clock, notes, logger) : undefined;
   for (const note of notes) logger.warning(note);
   const base = {
     service,
@@ -127,6 +105,7 @@ export async function plan(inputs: Inputs, apis: AwsApis, clock: Clock, logger: 
       : {}),
     ...(inactive ? { reRegisterPrevious: current } : {}),
     nothingToVerify,
+    ...(alarms ? { alarms } : {}),
     notes,
   };
   return { ...base, ...(await revisionPlan(inputs, ecs, previous, current)) };

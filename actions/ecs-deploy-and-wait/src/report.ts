@@ -88,6 +88,12 @@ export function failureReason(
       return `${withLog(decision.task)} (during stable-for)`;
     case 'task-stopped':
       return withLog(failedTasks[0] ?? decision.task);
+    // The alarm leads: `alarm <name> went into ALARM: <state reason>`, whatever tasks did meanwhile.
+    case 'alarm':
+      return decision.reason;
+    case 'breaker-rolled-back':
+      if (decision.trigger === 'alarm') return decision.reason;
+      return failedTasks[0] ? `${withLog(failedTasks[0])} (${decision.reason})` : decision.reason;
     default: {
       const first = failedTasks[0];
       return first ? `${withLog(first)} (${decision.reason})` : decision.reason;

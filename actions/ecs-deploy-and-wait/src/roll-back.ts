@@ -28,13 +28,22 @@ export function rollbackCalledFor(decision: FinalDecision, rollbackInput: boolea
     case 'task-stopped':
     case 'stopped-during-stable-for':
     case 'rollout-failed':
+    case 'alarm':
     case 'failures-counted-by-ecs':
     case 'deployment-gone':
     case 'time-limit':
       return rollbackInput;
-    default:
-      // stable, draining-at-time-limit, taken-over (not ours to undo), service-gone (nothing to roll back).
+    // Succeeded; taken over (not ours to undo); the service is gone (nothing to roll back).
+    case 'stable':
+    case 'draining-at-time-limit':
+    case 'taken-over':
+    case 'service-gone':
       return false;
+    default: {
+      // Every cause is named above: a new one fails the type check here until it is decided.
+      const unknown: never = decision;
+      return unknown;
+    }
   }
 }
 

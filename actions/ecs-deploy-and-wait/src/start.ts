@@ -13,6 +13,8 @@ export interface Started {
   deploymentId: string;
   /** When UpdateService was answered, on the action's clock. */
   startedAt: number;
+  /** The deployment's createdAt as ECS reports it (AWS's clock): alarms are judged against it. */
+  deploymentCreatedAt?: number;
 }
 
 export async function start(
@@ -77,5 +79,10 @@ export async function start(
   logger.info(
     `updated service ${p.serviceName}: ${taskDefinitionName(p.previous)} -> ${taskDefinitionName(taskDefinitionArn)} (deployment ${deploymentId})`,
   );
-  return { taskDefinitionArn, deploymentId, startedAt };
+  return {
+    taskDefinitionArn,
+    deploymentId,
+    startedAt,
+    ...(primary?.createdAt !== undefined ? { deploymentCreatedAt: primary.createdAt } : {}),
+  };
 }

@@ -1,5 +1,5 @@
-// The job summary a person reads first: result, old -> new revision, a Mermaid timeline, failed tasks, log tails,
-// service events and console links.
+// The job summary a person reads first: result, old -> new revision, a Mermaid timeline, the watched alarms, failed
+// tasks, log tails, service events and console links.
 import {
   blocks,
   codeBlock,
@@ -12,6 +12,8 @@ import {
   table,
 } from '@hokusai/action-kit';
 import {
+  alarmConsoleUrl,
+  alarmReasonLine,
   classifyStoppedTask,
   logStreamConsoleUrl,
   serviceConsoleUrl,
@@ -49,6 +51,7 @@ export function renderSummary(report: DeployReport, region: string): string {
       ['ended by', `the ${report.endedBy} step`],
       ['service now', report.serviceState],
       ['ECS circuit breaker', report.breaker],
+      ['ECS deployment alarms', report.deploymentAlarms],
       ...(report.rollback ? ([['rollback', report.rollback.summary]] as Array<[string, string]>) : []),
       ...(report.rollback?.reRegistered
         ? ([
@@ -75,6 +78,7 @@ export function renderSummary(report: DeployReport, region: string): string {
           ),
         )
       : '';
+  const alarms = alarmsSection(report);
   const failed =
     report.failedTasks.length > 0
       ? blocks(
@@ -125,6 +129,7 @@ export function renderSummary(report: DeployReport, region: string): string {
     ...report.logTails.map((t) =>
       link(`log stream ${t.stream}`, logStreamConsoleUrl(t.region ?? region, t.group, t.stream)),
     ),
+    ...alarmNamesShown(report).map((name) => link(`alarm ${name}`, alarmConsoleUrl(region, name))),
   ];
   return blocks(
     title,
@@ -132,10 +137,47 @@ export function renderSummary(report: DeployReport, region: string): string {
     next,
     !report.waited && '_Not waited (`wait: false`): the service was updated; the rollout was not watched._',
     diagram,
+    alarms,
     failed,
     uncounted,
     tails.length > 0 && blocks(heading('Log tails', 3), ...tails),
     events,
     heading('Links', 3) + links.map((l) => `- ${l}`).join('\n'),
   );
+}
+
+/** The watched alarms: state at the start and as last read, what each meant for the deploy, the state reason. */
+function alarmsSection(report: DeployReport): string {
+  const watched = report.alarms;
+  if (!watched) return '';
+  const decision = report.decision;
+  const fired =
+    decision && 'alarm' in decision && decision.alarm !== undefined ? decision.alarm.name : undefined;
+  const rows = watched.names.map((name) => {
+    const start = watched.atStart.find((a) => a.name === name);
+    const last = watched.last.find((a) => a.name === name) ?? start;
+    const meaning =
+      name === fired
+        ? decision?.kind === 'rolled-back-by-circuit-breaker'
+          ? 'went into ALARM: ECS rolled the deployment back'
+          : 'went into ALARM: failed the deploy'
+        : start?.state === 'ALARM'
+          ? 'already in ALARM at the start: ignored, as ECS does'
+          : '';
+    return [name, start?.state ?? '', last?.state ?? '', meaning, alarmReasonLine(last?.reason ?? '')];
+  });
+  const from = watched.source === 'input' ? 'input `alarms`' : "the service's deployment alarms";
+  return blocks(
+    heading(`CloudWatch alarms (${from})`, 3),
+    table(['alarm', 'at the start', 'last read', '', 'state reason'], rows),
+  );
+}
+
+/** The watched alarms, and the one ECS rolled back on when it is not among them. */
+function alarmNamesShown(report: DeployReport): string[] {
+  const names = [...(report.alarms?.names ?? [])];
+  const decision = report.decision;
+  if (decision && 'alarm' in decision && decision.alarm && !names.includes(decision.alarm.name))
+    names.push(decision.alarm.name);
+  return names;
 }

@@ -38,6 +38,17 @@ export async function watch(
           stableForMs: inputs['stable-for'],
           maxFailedTasks: inputs['max-failed-tasks'],
           checkTargetHealth: inputs['check-target-health'],
+          ...(p.alarms
+            ? {
+                alarms: {
+                  names: p.alarms.names,
+                  atStart: p.alarms.atStart,
+                  ...(started.deploymentCreatedAt !== undefined
+                    ? { deploymentCreatedAt: started.deploymentCreatedAt }
+                    : {}),
+                },
+              }
+            : {}),
         },
         pollIntervalMs: inputs['poll-interval'],
         clock: ctx.clock,

@@ -109,6 +109,74 @@ describe('watchRollout on emulator scenarios', () => {
     expect(busiest).toBeGreaterThanOrEqual(6);
   });
 
+  test('with alarms watched: still at most 20 calls in any simulated minute, alarms read at least once a minute', async () => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+    scenario.cloudWatchAlarms = [
+      { name: 'hokusai-api-5xx', state: 'OK' },
+      { name: 'hokusai-api-latency', state: 'ALARM' },
+    ];
+    run = await startRun(scenario);
+    const names = ['hokusai-api-5xx', 'hokusai-api-latency'];
+    const atStart = await run.apis.cloudwatch!.describeAlarms(names);
+    const deployed = await deployImage(run, 'v2');
+    const callsBefore = run.callLog.calls.length;
+    const result = await watch(run, deployed, { alarms: { names, atStart }, stableForMs: 120_000 });
+    // The latency alarm was in ALARM at the start: ignored, as ECS ignores it.
+    expect(result.decision.kind).toBe('succeeded');
+    const waiting = run.callLog.calls.slice(callsBefore);
+    let busiest = 0;
+    for (const c of waiting)
+      busiest = Math.max(busiest, waiting.filter((d) => d.at >= c.at && d.at < c.at + 60_000).length);
+    expect(busiest).toBeLessThanOrEqual(20);
+    const reads = waiting.filter((c) => c.operation === 'DescribeAlarms').map((c) => c.at);
+    const gaps = reads.map((at, i) => at - (reads[i - 1] ?? deployed.startedAt));
+    // The deploy's own calls and the first poll fill the first minute's budget, so the first gap can be longer;
+    // after that the reserve keeps a read at least every third poll (every other one, mostly).
+    expect(reads.length).toBeGreaterThanOrEqual(Math.floor(result.polls / 3));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(6 * POLL);
+    const later = gaps.filter((_, i) => reads[i]! - deployed.startedAt > 70_000);
+    expect(later.length).toBeGreaterThan(3);
+    expect(Math.max(...later)).toBeLessThanOrEqual(3 * POLL);
+    expect(result.alarms.map((a) => `${a.name} ${a.state}`)).toEqual([
+      'hokusai-api-5xx OK',
+      'hokusai-api-latency ALARM',
+    ]);
+  });
+
+  test('an alarm going into ALARM during stable-for fails the deploy within two polls, on the timeline', async () => {
+    const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+    scenario.cloudWatchAlarms = [
+      {
+        name: 'hokusai-api-5xx',
+        state: 'OK',
+        states: [{ afterDeploymentSeconds: 100, state: 'ALARM', reason: 'Threshold Crossed: 42 > 1' }],
+      },
+    ];
+    run = await startRun(scenario);
+    const atStart = await run.apis.cloudwatch!.describeAlarms(['hokusai-api-5xx']);
+    const deployed = await deployImage(run, 'v2');
+    const result = await watch(run, deployed, {
+      alarms: { names: ['hokusai-api-5xx'], atStart },
+      stableForMs: 180_000,
+    });
+    expect(result.decision).toMatchObject({
+      kind: 'failed',
+      cause: 'alarm',
+      reason: 'alarm hokusai-api-5xx went into ALARM: Threshold Crossed: 42 > 1',
+      alarm: { name: 'hokusai-api-5xx', state: 'ALARM' },
+    });
+    const setOff = firstEventTime(run, (e) => e.type === 'alarm-state' && e.state === 'ALARM')!;
+    expect(run.clock.now() - setOff).toBeLessThanOrEqual(2 * POLL);
+    const kinds = result.timeline.map((t) => `${t.kind}: ${t.label}`);
+    expect(kinds).toContain('alarm: alarm hokusai-api-5xx OK → ALARM');
+    expect(kinds.indexOf('alarm: alarm hokusai-api-5xx OK → ALARM')).toBeGreaterThan(
+      kinds.indexOf('stable: rollout complete, watching stable-for'),
+    );
+    expect(run.logger.messages('info')).toContain(
+      'alarm hokusai-api-5xx: OK → ALARM: Threshold Crossed: 42 > 1',
+    );
+  });
+
   test('a task that dies inside stable-for fails the deploy', async () => {
     run = await startRun('task-dies-after-90s');
     const deployed = await deployImage(run, 'leaky-1');

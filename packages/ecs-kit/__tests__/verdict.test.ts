@@ -6,7 +6,7 @@ import {
   type Decision,
   type VerdictConfig,
 } from '../src/verdict.js';
-import type { Observation } from '../src/model.js';
+import type { AlarmInfo, Observation } from '../src/model.js';
 import { OLD, OTHER, OURS, TD108, TD110, TG, crashed, deployment, obs, service, task } from './fixtures.js';
 
 const config: VerdictConfig = {
@@ -493,6 +493,236 @@ const realShapes: Case[] = [
 ];
 cases.push(...realShapes);
 
+// CloudWatch alarms watched during the rollout and stable-for (issue 14). Times: the deployment was created at
+// 1_000 on AWS's clock; alarm transitions are on AWS's clock too.
+const alarm = (
+  name: string,
+  state: string,
+  transitionedAt?: number,
+  reason = `${name} reason`,
+): AlarmInfo => ({
+  name,
+  state,
+  reason,
+  ...(transitionedAt !== undefined ? { transitionedAt } : {}),
+});
+const watching = (atStart: AlarmInfo[], deploymentCreatedAt: number | undefined = 1_000) => ({
+  alarms: {
+    names: atStart.map((a) => a.name),
+    atStart,
+    ...(deploymentCreatedAt !== undefined ? { deploymentCreatedAt } : {}),
+  },
+});
+const FIVE_XX_OK = alarm('api-5xx', 'OK', 500);
+const LATENCY_ALARM = alarm('api-latency', 'ALARM', 400, 'Threshold Crossed: p95 7.2 s');
+const withAlarms = (alarms: AlarmInfo[]) => ({ alarms });
+const alarmCases: Case[] = [
+  {
+    name: 'alarms: the 5xx alarm going into ALARM during stable-for fails the deploy, cause alarm, the alarm named',
+    overrides: watching([FIVE_XX_OK, LATENCY_ALARM]),
+    sequence: [
+      obs(10_000, service([ours({ pendingCount: 2 }), old(2)]), [], withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+      obs(40_000, service([done]), runningTasks, withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+      obs(
+        60_000,
+        service([done]),
+        runningTasks,
+        withAlarms([
+          alarm('api-5xx', 'ALARM', 55_000, 'Threshold Crossed: 1 datapoint [4.0] > 1.0'),
+          LATENCY_ALARM,
+        ]),
+      ),
+      obs(100_000, service([done]), runningTasks),
+    ],
+    expected: {
+      kind: 'failed',
+      cause: 'alarm',
+      index: 2,
+      reason: /^alarm api-5xx went into ALARM: Threshold Crossed: 1 datapoint \[4\.0\] > 1\.0$/,
+    },
+  },
+  {
+    name: 'alarms: one already in ALARM when the deployment started is ignored, as ECS ignores it',
+    overrides: watching([FIVE_XX_OK, LATENCY_ALARM]),
+    sequence: [
+      obs(10_000, service([ours({ pendingCount: 2 }), old(2)]), [], withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+      obs(40_000, service([done]), runningTasks, withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+      obs(100_000, service([done]), runningTasks, withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 2 },
+  },
+  {
+    name: 'alarms: one that left ALARM and went back during the deploy counts (a later transition)',
+    overrides: watching([FIVE_XX_OK, LATENCY_ALARM]),
+    sequence: [
+      obs(40_000, service([done]), runningTasks, withAlarms([FIVE_XX_OK, LATENCY_ALARM])),
+      obs(
+        60_000,
+        service([done]),
+        runningTasks,
+        withAlarms([FIVE_XX_OK, alarm('api-latency', 'ALARM', 58_000)]),
+      ),
+    ],
+    expected: { kind: 'failed', cause: 'alarm', index: 1, reason: /^alarm api-latency went into ALARM/ },
+  },
+  {
+    name: 'alarms: one that went into ALARM between the plan and the UpdateService was in ALARM at the start: ignored',
+    overrides: watching([FIVE_XX_OK], 1_000),
+    sequence: [
+      obs(40_000, service([done]), runningTasks, withAlarms([alarm('api-5xx', 'ALARM', 900)])),
+      obs(100_000, service([done]), runningTasks, withAlarms([alarm('api-5xx', 'ALARM', 900)])),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
+  {
+    name: 'alarms without timestamps: not in ALARM at the plan, in ALARM now, counts',
+    overrides: watching([alarm('api-5xx', 'OK')], undefined),
+    sequence: [
+      obs(
+        30_000,
+        service([ours({ runningCount: 1, pendingCount: 1 }), old(2)]),
+        [],
+        withAlarms([alarm('api-5xx', 'ALARM')]),
+      ),
+    ],
+    expected: { kind: 'failed', cause: 'alarm', index: 0 },
+  },
+  {
+    name: 'alarms without timestamps: in ALARM at the plan and still, ignored',
+    overrides: watching([alarm('api-5xx', 'ALARM')], undefined),
+    sequence: [
+      obs(40_000, service([done]), runningTasks, withAlarms([alarm('api-5xx', 'ALARM')])),
+      obs(100_000, service([done]), runningTasks, withAlarms([alarm('api-5xx', 'ALARM')])),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
+  {
+    name: 'alarms: INSUFFICIENT_DATA is not ALARM',
+    overrides: watching([FIVE_XX_OK]),
+    sequence: [
+      obs(40_000, service([done]), runningTasks, withAlarms([alarm('api-5xx', 'INSUFFICIENT_DATA', 30_000)])),
+      obs(
+        100_000,
+        service([done]),
+        runningTasks,
+        withAlarms([alarm('api-5xx', 'INSUFFICIENT_DATA', 30_000)]),
+      ),
+    ],
+    expected: { kind: 'succeeded', cause: 'stable', index: 1 },
+  },
+  {
+    name: 'alarms: a crash and an alarm in one poll: the crash leads (it carries the log), max-failed-tasks reached',
+    overrides: watching([FIVE_XX_OK]),
+    sequence: [
+      obs(
+        30_000,
+        service([ours({ pendingCount: 1 }), old(2)]),
+        [crashed('t1')],
+        withAlarms([alarm('api-5xx', 'ALARM', 29_000)]),
+      ),
+    ],
+    expected: { kind: 'failed', cause: 'task-stopped', index: 0 },
+  },
+  {
+    name: 'alarms: ECS failed ours on the alarm without rollback (rolloutState FAILED): the alarm is the cause',
+    overrides: watching([FIVE_XX_OK]),
+    sequence: [
+      obs(
+        50_000,
+        service([
+          ours({
+            runningCount: 2,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment alarms: alarm detected (api-5xx).',
+          }),
+          old(0),
+        ]),
+        runningTasks,
+        withAlarms([alarm('api-5xx', 'ALARM', 45_000, 'Threshold Crossed')]),
+      ),
+    ],
+    expected: {
+      kind: 'failed',
+      cause: 'alarm',
+      index: 0,
+      reason: /^alarm api-5xx went into ALARM: Threshold Crossed$/,
+    },
+  },
+  {
+    name: "alarms: ECS's own rollback on a deployment alarm names the alarm it saw",
+    overrides: { ...watching([FIVE_XX_OK]), maxFailedTasks: 10, previousDeploymentId: OLD },
+    sequence: [
+      obs(
+        60_000,
+        service([previousAgain()], {
+          deploymentAlarms: { alarmNames: ['api-5xx'], enable: true, rollback: true },
+          events: [
+            breakerEvent(
+              'e1',
+              54,
+              '(service api) (deployment ecs-svc/1111111111111111111) deployment failed: alarm detected.',
+            ),
+          ],
+        }),
+        [],
+        withAlarms([alarm('api-5xx', 'ALARM', 50_000, 'Threshold Crossed')]),
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      cause: 'breaker-rolled-back',
+      index: 0,
+      reason:
+        /^ECS deployment alarms rolled back to hokusai-api:108 \(deployment ecs-svc\/0+\): alarm api-5xx went into ALARM: Threshold Crossed$/,
+    },
+  },
+  {
+    name: "alarms: ECS's rollback with the events gone: a fired deployment alarm says it was the alarm",
+    overrides: { ...watching([FIVE_XX_OK]), maxFailedTasks: 10, previousDeploymentId: OLD },
+    sequence: [
+      obs(
+        60_000,
+        service([previousAgain()], {
+          deploymentAlarms: { alarmNames: ['api-5xx'], enable: true, rollback: true },
+        }),
+        [],
+        withAlarms([alarm('api-5xx', 'ALARM', 50_000, 'Threshold Crossed')]),
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      index: 0,
+      reason: /^ECS deployment alarms rolled back .*: alarm api-5xx went into ALARM/,
+    },
+  },
+  {
+    name: "alarms: ECS's breaker rollback for tasks is not blamed on a watched alarm ECS does not watch",
+    overrides: { ...watching([FIVE_XX_OK]), maxFailedTasks: 10, previousDeploymentId: OLD },
+    sequence: [
+      obs(
+        60_000,
+        service([previousAgain()], {
+          events: [
+            breakerEvent(
+              'e1',
+              54,
+              '(service api) (deployment ecs-svc/1111111111111111111) deployment failed: tasks failed to start.',
+            ),
+          ],
+        }),
+        [],
+        withAlarms([alarm('api-5xx', 'ALARM', 50_000)]),
+      ),
+    ],
+    expected: {
+      kind: 'rolled-back-by-circuit-breaker',
+      index: 0,
+      reason: /^ECS circuit breaker rolled back .*: deployment failed: tasks failed to start\.$/,
+    },
+  },
+];
+cases.push(...alarmCases);
+
 describe('decideVerdict on recorded sequences', () => {
   test.each(cases)('$name', ({ sequence, overrides, expected }) => {
     const { decision, index } = replay(sequence, overrides);
@@ -512,6 +742,31 @@ describe('decideVerdict on recorded sequences', () => {
     expect(decision.kind).toBe('failed');
     expect(decision.kind === 'failed' && decision.failedTasks.map((t) => t.id)).toEqual(['a', 'b']);
     expect(decision.kind === 'failed' && decision.reason).toBe('task a exited with code 1');
+  });
+
+  test("ECS's rollback on an alarm carries the trigger and the alarm; one on tasks does not", () => {
+    const rolledBack = (events: string) =>
+      replay(
+        [
+          obs(
+            60_000,
+            service([previousAgain()], {
+              deploymentAlarms: { alarmNames: ['api-5xx'], enable: true, rollback: true },
+              events: [
+                breakerEvent('e1', 54, `(service api) (deployment ${OURS}) deployment failed: ${events}.`),
+              ],
+            }),
+            [],
+            withAlarms([alarm('api-5xx', 'ALARM', 50_000, 'Threshold Crossed')]),
+          ),
+        ],
+        { ...watching([FIVE_XX_OK]), previousDeploymentId: OLD },
+      ).decision;
+    const byAlarm = rolledBack('alarm detected');
+    expect(byAlarm).toMatchObject({ trigger: 'alarm', alarm: { name: 'api-5xx', state: 'ALARM' } });
+    const byTasks = rolledBack('tasks failed to start');
+    expect(byTasks).toMatchObject({ trigger: 'tasks' });
+    expect('alarm' in byTasks).toBe(false);
   });
 
   test('in-progress summary is the progress line', () => {

@@ -1,7 +1,8 @@
 // Benchmark on the ECS emulator's virtual clock (simulated time; nothing depends on the machine's speed): how soon
 // the watcher decides and rolls back after the first failed task — without faults, under a fault storm, and against
 // the ECS circuit breaker on the emulator's realistic Fargate profile (fargate-crash-on-import-breaker) at
-// desired 1, 2 and 10 with the default breaker and with COUNT 1 — and how many calls a minute it makes while waiting.
+// desired 1, 2 and 10 with the default breaker and with COUNT 1 — how many calls a minute it makes while waiting
+// (with and without CloudWatch alarms watched), and how soon an alarm going into ALARM during stable-for is decided.
 // Ratios come from the same run. Run: pnpm --filter @hokusai/ecs-kit bench
 import { loadScenario, SCENARIOS_DIR, type Scenario } from '@hokusai/ecs-emulator';
 import { silentLogger } from '@hokusai/action-kit';
@@ -54,9 +55,16 @@ interface Ours {
 }
 
 /** The watcher + rollback, as ecs-deploy-and-wait runs them (max-failed-tasks 1, 10 s poll). */
-async function ours(scenario: Scenario, image: string, decision = 'failed'): Promise<Ours> {
+async function ours(
+  scenario: Scenario,
+  image: string,
+  decision = 'failed',
+  alarmNames: string[] = [],
+): Promise<Ours> {
   const run = await startRun(scenario);
   try {
+    // As the deploy's plan step: the watched alarms' states before the UpdateService.
+    const atStart = alarmNames.length > 0 ? await run.apis.cloudwatch!.describeAlarms(alarmNames) : [];
     const d = await deployImage(run, image);
     const callsBefore = run.callLog.calls.length;
     const watch = await watchRollout({
@@ -72,6 +80,7 @@ async function ours(scenario: Scenario, image: string, decision = 'failed'): Pro
         stableForMs: 60_000,
         maxFailedTasks: 1,
         checkTargetHealth: true,
+        ...(alarmNames.length > 0 ? { alarms: { names: alarmNames, atStart } } : {}),
       },
       pollIntervalMs: POLL_MS,
       clock: run.clock,
@@ -117,6 +126,63 @@ async function ours(scenario: Scenario, image: string, decision = 'failed'): Pro
       ...(steady !== undefined ? { steadyAfterCrash: steady - crash } : {}),
       callsPerMinute,
       busiestMinute,
+    };
+  } finally {
+    await run.close();
+  }
+}
+
+/** The healthy rollout with two alarms: one OK, one in ALARM from the start (ignored), as the deploy watches them. */
+function withAlarms(fiveXxAfterSeconds?: number): Scenario {
+  const scenario = loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`);
+  scenario.cloudWatchAlarms = [
+    {
+      name: 'hokusai-api-5xx',
+      state: 'OK',
+      ...(fiveXxAfterSeconds !== undefined
+        ? { states: [{ afterDeploymentSeconds: fiveXxAfterSeconds, state: 'ALARM' as const }] }
+        : {}),
+    },
+    { name: 'hokusai-api-latency', state: 'ALARM' },
+  ];
+  return scenario;
+}
+
+/** A 5xx alarm going into ALARM during stable-for (3 m): simulated ms from its transition to the verdict. */
+async function alarmToVerdict(afterSeconds: number): Promise<{ ms: number; cause: string }> {
+  const run = await startRun(withAlarms(afterSeconds));
+  try {
+    const names = ['hokusai-api-5xx', 'hokusai-api-latency'];
+    const atStart = await run.apis.cloudwatch!.describeAlarms(names);
+    const d = await deployImage(run, 'v2');
+    const watch = await watchRollout({
+      apis: run.apis,
+      cluster: CLUSTER,
+      service: SERVICE,
+      verdict: {
+        deploymentId: d.deploymentId,
+        previousDeploymentId: d.previousDeploymentId,
+        previousTaskDefinition: d.previous,
+        startedAt: d.startedAt,
+        timeoutMs: 900_000,
+        stableForMs: 180_000,
+        maxFailedTasks: 1,
+        checkTargetHealth: true,
+        alarms: { names, atStart },
+      },
+      pollIntervalMs: POLL_MS,
+      clock: run.clock,
+      logger: silentLogger,
+      callLog: run.callLog,
+      knownEventIds: d.knownEventIds,
+    });
+    const setOff = run.emulator
+      .events()
+      .find((e) => e.type === 'alarm-state' && e.alarmName === 'hokusai-api-5xx' && e.state === 'ALARM');
+    if (!setOff) throw new Error('the 5xx alarm never went into ALARM');
+    return {
+      ms: run.clock.now() - at(setOff.time),
+      cause: 'cause' in watch.decision ? watch.decision.cause : watch.decision.kind,
     };
   } finally {
     await run.close();
@@ -169,6 +235,10 @@ async function main() {
     stormRuns.push(await ours(stormy, 'broken-3f9c2e1'));
   }
   const healthy = await ours(loadScenario(`${SCENARIOS_DIR}/healthy-rollout.yaml`), 'v2', 'succeeded');
+  const watched = await ours(withAlarms(), 'v2', 'succeeded', ['hokusai-api-5xx', 'hokusai-api-latency']);
+  const alarmRuns: Array<{ ms: number; cause: string }> = [];
+  for (const after of [75, 100, 125, 150, 175]) alarmRuns.push(await alarmToVerdict(after));
+  const worstAlarm = Math.max(...alarmRuns.map((r) => r.ms));
   const worstStorm = Math.max(...stormRuns.map((r) => r.rollbackAfterCrash!));
   const rows: string[][] = [
     [
@@ -183,11 +253,21 @@ async function main() {
       'healthy rollout + 1m stable-for: calls per minute while waiting (average / busiest minute)',
       `${healthy.callsPerMinute.toFixed(1)} / ${healthy.busiestMinute}`,
     ],
+    [
+      'the same, 2 alarms watched (one in ALARM from the start): calls per minute (average / busiest minute)',
+      `${watched.callsPerMinute.toFixed(1)} / ${watched.busiestMinute}`,
+    ],
+    [
+      '5xx alarm into ALARM during stable-for (75-175 s after the update): transition -> verdict',
+      `${alarmRuns.map((r) => s(r.ms)).join(', ')} (worst ${s(worstAlarm)}; causes ${[...new Set(alarmRuns.map((r) => r.cause))].join(', ')})`,
+    ],
   ];
   const goals: string[] = [
     `no faults: rollback <= 1 poll after the first crash: ${plain.rollbackAfterCrash! <= POLL_MS ? 'met' : 'MISSED'}`,
     `storm: rollback <= 15 s after the first crash: ${worstStorm <= 15_000 ? 'met' : 'MISSED'}`,
     `<= 20 calls in any minute while waiting: ${healthy.busiestMinute <= 20 ? 'met' : 'MISSED'}`,
+    `with alarms watched, <= 20 calls in any minute: ${watched.busiestMinute <= 20 ? 'met' : 'MISSED'}`,
+    `alarm in stable-for: decided <= 2 polls after the transition, cause alarm: ${worstAlarm <= 2 * POLL_MS && alarmRuns.every((r) => r.cause === 'alarm') ? 'met' : 'MISSED'}`,
   ];
   for (const [desired, threshold, goal] of [
     [1, undefined, 'ge10'],

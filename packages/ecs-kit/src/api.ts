@@ -2,7 +2,7 @@
 // point them at moto or the ECS emulator.
 import type { TaskDefinition, Tag } from '@aws-sdk/client-ecs';
 import { PERSISTENT_RETRY_POLICY, type RetryContext, type RetryPolicy } from '@hokusai/aws-kit';
-import type { ServiceInfo, TaskInfo, TargetHealthInfo } from './model.js';
+import type { AlarmInfo, ServiceInfo, TaskInfo, TargetHealthInfo } from './model.js';
 
 export type { TaskDefinition, Tag };
 
@@ -53,10 +53,20 @@ export interface ElbApi {
   deregistrationDelaySeconds?(targetGroupArn: string): Promise<number | undefined>;
 }
 
+export interface CloudWatchApi {
+  /**
+   * The metric and composite alarms of these names that exist (a name with no alarm is left out), sorted by name.
+   * DescribeAlarms takes at most 100 names, so one call per 100.
+   */
+  describeAlarms(names: readonly string[]): Promise<AlarmInfo[]>;
+}
+
 export interface AwsApis {
   ecs: EcsApi;
   logs: LogsApi;
   elb: ElbApi;
+  /** CloudWatch alarms; absent where an adapter offers none (then no alarm is watched). */
+  cloudwatch?: CloudWatchApi;
   /**
    * The same APIs (same clients, same call log) with another retry policy, e.g. a rollback's: retried until its
    * deadline, honouring cancellation. Closing a view closes nothing.

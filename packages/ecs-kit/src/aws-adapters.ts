@@ -17,6 +17,7 @@ import {
   type TaskDefinition,
   type Tag,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTargetGroupAttributesCommand,
@@ -33,8 +34,8 @@ import {
   type RetryContext,
   type RetryPolicy,
 } from '@hokusai/aws-kit';
-import type { AwsApis, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
-import { taskIdOf, type ServiceInfo, type TaskInfo } from './model.js';
+import type { AwsApis, CloudWatchApi, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
+import { taskIdOf, type AlarmInfo, type ServiceInfo, type TaskInfo } from './model.js';
 
 export interface AwsApiOptions {
   region: string;
@@ -76,6 +77,7 @@ const ms = (date: Date | undefined): number | undefined => (date ? date.getTime(
 
 export function serviceInfoFromSdk(s: Service): ServiceInfo {
   const breaker = s.deploymentConfiguration?.deploymentCircuitBreaker;
+  const alarms = s.deploymentConfiguration?.alarms;
   return {
     arn: s.serviceArn ?? '',
     name: s.serviceName ?? '',
@@ -135,6 +137,36 @@ export function serviceInfoFromSdk(s: Service): ServiceInfo {
     ...(s.deploymentConfiguration?.strategy
       ? { deploymentStrategy: s.deploymentConfiguration.strategy }
       : {}),
+    ...(alarms
+      ? {
+          deploymentAlarms: {
+            alarmNames: [...(alarms.alarmNames ?? [])],
+            enable: !!alarms.enable,
+            rollback: !!alarms.rollback,
+          },
+        }
+      : {}),
+  };
+}
+
+/** DescribeAlarms returns at most this many names per call (its AlarmNames parameter takes up to 100). */
+export const DESCRIBE_ALARMS_BATCH = 100;
+
+type SdkAlarm = {
+  AlarmName?: string;
+  StateValue?: string;
+  StateReason?: string;
+  StateTransitionedTimestamp?: Date;
+  StateUpdatedTimestamp?: Date;
+};
+
+export function alarmInfoFromSdk(a: SdkAlarm): AlarmInfo {
+  const at = ms(a.StateTransitionedTimestamp) ?? ms(a.StateUpdatedTimestamp);
+  return {
+    name: a.AlarmName ?? '',
+    state: a.StateValue ?? '',
+    reason: a.StateReason ?? '',
+    ...(at !== undefined ? { transitionedAt: at } : {}),
   };
 }
 
@@ -207,6 +239,7 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
     ecs: new ECSClient(clientOptions('ECS')),
     logs: new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS')),
     elb: new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2')),
+    cloudwatch: new CloudWatchClient(clientOptions('CLOUDWATCH')),
   };
   const base: RetryContext = {
     clock: options.clock ?? systemClock,
@@ -218,20 +251,26 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
       clients.ecs.destroy();
       clients.logs.destroy();
       clients.elb.destroy();
+      clients.cloudwatch.destroy();
     },
   };
 }
 
-type Clients = { ecs: ECSClient; logs: CloudWatchLogsClient; elb: ElasticLoadBalancingV2Client };
+type Clients = {
+  ecs: ECSClient;
+  logs: CloudWatchLogsClient;
+  elb: ElasticLoadBalancingV2Client;
+  cloudwatch: CloudWatchClient;
+};
 
-/** The three APIs over shared clients, every request sent with `policy` and `context`. */
+/** The four APIs over shared clients, every request sent with `policy` and `context`. */
 function apisOver(
   clients: Clients,
   options: AwsApiOptions,
   policy: RetryPolicy,
   context: RetryContext,
 ): AwsApis {
-  const { ecs: ecsClient, logs: logsClient, elb: elbClient } = clients;
+  const { ecs: ecsClient, logs: logsClient, elb: elbClient, cloudwatch: cloudwatchClient } = clients;
   // Each SDK client makes exactly one request per send() (maxAttempts 1), so counting here counts requests.
   const send = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
     withRetries(
@@ -435,10 +474,37 @@ function apisOver(
     },
   };
 
+  const cloudwatch: CloudWatchApi = {
+    async describeAlarms(names) {
+      const alarms: AlarmInfo[] = [];
+      for (let i = 0; i < names.length; i += DESCRIBE_ALARMS_BATCH) {
+        const batch = names.slice(i, i + DESCRIBE_ALARMS_BATCH);
+        let nextToken: string | undefined;
+        do {
+          const token = nextToken;
+          const out = await send('DescribeAlarms', () =>
+            cloudwatchClient.send(
+              new DescribeAlarmsCommand({
+                AlarmNames: batch,
+                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+                ...(token ? { NextToken: token } : {}),
+              }),
+            ),
+          );
+          for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])])
+            alarms.push(alarmInfoFromSdk(a));
+          nextToken = out.NextToken;
+        } while (nextToken);
+      }
+      return alarms.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+  };
+
   return {
     ecs,
     logs,
     elb,
+    cloudwatch,
     // A view over the same clients: it has no close() of its own.
     retrying: (nextPolicy, nextContext = {}) =>
       apisOver(clients, options, nextPolicy, { ...context, ...nextContext }),

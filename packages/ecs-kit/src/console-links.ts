@@ -1,4 +1,4 @@
-// The one builder of AWS console links the summaries show (the ECS service, a CloudWatch log stream).
+// The one builder of AWS console links the summaries show (the ECS service, a CloudWatch log stream, an alarm).
 
 /** The service's health page in the ECS console; `cluster` and `service` may be names or ARNs. */
 export function serviceConsoleUrl(region: string, cluster: string, service: string): string {
@@ -10,4 +10,9 @@ export function serviceConsoleUrl(region: string, cluster: string, service: stri
 export function logStreamConsoleUrl(region: string, group: string, stream: string): string {
   const enc = (s: string) => encodeURIComponent(encodeURIComponent(s)).replace(/%/g, '$');
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(group)}/log-events/${enc(stream)}`;
+}
+
+/** A CloudWatch alarm in the console (its graph, history and state reason). */
+export function alarmConsoleUrl(region: string, name: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }

@@ -5,6 +5,7 @@ export type {
   EcsApi,
   LogsApi,
   ElbApi,
+  CloudWatchApi,
   AwsApis,
   RegisteredTaskDefinition,
   DeploymentHistoryEntry,
@@ -13,6 +14,8 @@ export type {
 } from './api.js';
 export {
   createAwsApis,
+  alarmInfoFromSdk,
+  DESCRIBE_ALARMS_BATCH,
   registrableTaskDefinition,
   READ_ONLY_TASK_DEFINITION_FIELDS,
   serviceInfoFromSdk,
@@ -47,6 +50,8 @@ export {
   describeDrain,
   decisionLine,
   describeUncountedStop,
+  nameRollbackAlarm,
+  type BreakerRollback,
   type Decision,
   type FinalDecision,
   type DecisionKind,
@@ -57,12 +62,22 @@ export {
   type VerdictStep,
 } from './verdict.js';
 export { breakerThreshold, describeBreaker, type BreakerThreshold } from './circuit-breaker.js';
+export {
+  wentIntoAlarm,
+  firedAlarm,
+  alarmsAlreadyInAlarm,
+  alarmReasonLine,
+  describeFiredAlarm,
+  describeIgnoredAlarm,
+  type AlarmWatch,
+} from './alarms.js';
 export { breakerEventsOf, type BreakerEvents } from './service-events.js';
 export { timelineMermaid, type TimelineEntry, type TimelineKind } from './timeline.js';
 export {
   watchRollout,
   decisiveEvidence,
   DEFAULT_CALL_BUDGET,
+  ALARM_READ_EVERY_POLLS,
   type CallBudget,
   type WatchOptions,
   type WatchResult,
@@ -85,7 +100,7 @@ export {
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
 export { awsCliCommand, updateServiceCommand, shellQuote } from './update-service-command.js';
-export { serviceConsoleUrl, logStreamConsoleUrl } from './console-links.js';
+export { serviceConsoleUrl, logStreamConsoleUrl, alarmConsoleUrl } from './console-links.js';
 export { describeServiceState } from './service-state.js';
 export { logOutsideText } from './outside-text.js';
 export { unsupportedDeploymentReason } from './deployment-controller.js';

@@ -47,6 +47,32 @@ export interface ServiceInfo {
   deploymentController?: string;
   /** deploymentConfiguration.strategy: ROLLING (default), BLUE_GREEN, LINEAR or CANARY (ECS-native). */
   deploymentStrategy?: string;
+  /** deploymentConfiguration.alarms: the CloudWatch alarms ECS itself watches during a deployment. */
+  deploymentAlarms?: DeploymentAlarmsInfo;
+}
+
+/**
+ * deploymentConfiguration.alarms, as DescribeServices returns it: with `enable`, an alarm going into ALARM during a
+ * deployment fails it (`deployment failed: alarm detected.`), and with `rollback` ECS rolls it back.
+ */
+export interface DeploymentAlarmsInfo {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
+/** A CloudWatch alarm's state, as DescribeAlarms returns it (metric or composite alarm). */
+export interface AlarmInfo {
+  name: string;
+  /** OK, ALARM or INSUFFICIENT_DATA. */
+  state: string;
+  /** StateReason: outside text (CloudWatch's words, or whoever called SetAlarmState). */
+  reason: string;
+  /**
+   * When its state last changed, epoch ms on CloudWatch's clock (StateTransitionedTimestamp, else
+   * StateUpdatedTimestamp); undefined when the endpoint returns neither.
+   */
+  transitionedAt?: number;
 }
 
 /** deploymentConfiguration.deploymentCircuitBreaker, as DescribeServices returns it. */
@@ -112,6 +138,8 @@ export interface Observation {
   targets?: TargetHealthInfo[];
   /** Old tasks draining from their target groups, when the watcher saw some. */
   drain?: { tasks: number; endsAt?: number };
+  /** The watched CloudWatch alarms as last read (may lag a poll behind); undefined when none are watched. */
+  alarms?: AlarmInfo[];
 }
 
 export function taskIdOf(arn: string): string {

@@ -212,7 +212,7 @@ async function rollBackAndWatch(options: RollbackOptions, progress: Progress): P
     logger.info(
       `rollback: the service is already on ${name()} (deployment ${primary.id}, ${primary.rolloutState ?? 'no rollout state'}); not calling UpdateService`,
     );
-    timeline.push({ at: startedAt, kind: 'rollback', label: `already on ${name()} (circuit breaker)` });
+    timeline.push({ at: startedAt, kind: 'rollback', label: `already on ${name()} (rolled back by ECS)` });
   } else {
     if (reRegistered && options.reRegister) {
       progress.call = 'RegisterTaskDefinition';

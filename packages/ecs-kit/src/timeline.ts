@@ -1,5 +1,5 @@
-// The rollout as a list of moments (update, tasks started and stopped, verdict, rollback, stable), rendered as a
-// Mermaid timeline for the job summary.
+// The rollout as a list of moments (update, tasks started and stopped, alarms changing state, verdict, rollback,
+// stable), rendered as a Mermaid timeline for the job summary.
 import { formatDuration, mermaidText } from '@hokusai/action-kit';
 
 export type TimelineKind =
@@ -11,6 +11,7 @@ export type TimelineKind =
   | 'verdict'
   | 'rollback'
   | 'stable'
+  | 'alarm'
   | 'note';
 
 export interface TimelineEntry {

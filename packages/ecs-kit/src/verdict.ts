@@ -3,9 +3,11 @@
 // never on the wording of `reason`. No I/O here, so every rule is tested on recorded plain data — the emulator's
 // shapes and ECS's own (see /work/shared/ECS-FACTS.md).
 import { formatDuration } from '@hokusai/action-kit';
+import { describeFiredAlarm, firedAlarm, type AlarmWatch } from './alarms.js';
 import {
   shortTaskId,
   taskDefinitionName,
+  type AlarmInfo,
   type DeploymentInfo,
   type Observation,
   type ServiceInfo,
@@ -35,6 +37,11 @@ export interface VerdictConfig {
   maxFailedTasks: number;
   /** When the service has target groups, the deployment's targets must be healthy. */
   checkTargetHealth: boolean;
+  /**
+   * CloudWatch alarms watched during the rollout and stable-for: one going into ALARM after the deployment started
+   * fails it (cause `alarm`); one already in ALARM then is ignored, as ECS ignores it.
+   */
+  alarms?: AlarmWatch;
 }
 
 /** Old tasks leaving while ours already serve: ELB deregistration delay (connection draining). */
@@ -58,6 +65,14 @@ export type FinalDecision =
       failedTasks: TaskInfo[];
     }
   | { kind: 'failed'; cause: 'rollout-failed'; reason: string; failedTasks: TaskInfo[] }
+  | {
+      kind: 'failed';
+      /** A watched CloudWatch alarm went into ALARM after the deployment started. */
+      cause: 'alarm';
+      reason: string;
+      alarm: AlarmInfo;
+      failedTasks: TaskInfo[];
+    }
   | {
       kind: 'failed';
       cause: 'failures-counted-by-ecs';
@@ -85,6 +100,8 @@ export type FinalDecision =
       taskDefinition: string;
       /** What tripped it: failed tasks, or a CloudWatch alarm (deployment alarms). */
       trigger: 'tasks' | 'alarm';
+      /** With trigger 'alarm': the alarm seen going into ALARM after the deployment started, when one was. */
+      alarm?: AlarmInfo;
       failedTasks: TaskInfo[];
     };
 
@@ -209,6 +226,7 @@ function breakerRollback(
   primary: DeploymentInfo,
   config: VerdictConfig,
   failed: TaskInfo[],
+  alarm: AlarmInfo | undefined,
 ): FinalDecision | undefined {
   const events = breakerEventsOf(service.events, config.deploymentId);
   // Only ECS puts an old deployment id back to PRIMARY: a person's UpdateService always makes a new one.
@@ -226,21 +244,58 @@ function breakerRollback(
   const failedThenPrevious =
     ours?.rolloutState === 'FAILED' && ontoPrevious && events.rollingBackTo === undefined;
   if (!backToPrevious && !announced && !failedThenPrevious) return undefined;
-  const trigger = events.alarm || /alarm/i.test(ours?.rolloutStateReason ?? '') ? 'alarm' : 'tasks';
+  // A watched alarm that went into ALARM names the rollback's alarm, when ECS watches it too
+  // (deploymentConfiguration.alarms); it also explains the rollback when the events saying why have scrolled away.
+  const named =
+    alarm && service.deploymentAlarms?.enable && service.deploymentAlarms.alarmNames.includes(alarm.name)
+      ? alarm
+      : undefined;
+  const byAlarm = events.failed
+    ? events.alarm
+    : /alarm/i.test(ours?.rolloutStateReason ?? '') || named !== undefined;
+  const trigger = byAlarm ? 'alarm' : 'tasks';
   const why =
-    events.failureText ??
-    ours?.rolloutStateReason ??
-    (trigger === 'alarm'
-      ? 'deployment failed: alarm detected.'
-      : 'deployment failed: tasks failed to start.');
+    trigger === 'alarm' && named
+      ? describeFiredAlarm(named)
+      : (events.failureText ??
+        ours?.rolloutStateReason ??
+        (trigger === 'alarm'
+          ? 'deployment failed: alarm detected.'
+          : 'deployment failed: tasks failed to start.'));
   return {
     kind: 'rolled-back-by-circuit-breaker',
     cause: 'breaker-rolled-back',
-    reason: `ECS circuit breaker rolled back to ${taskDefinitionName(primary.taskDefinition)} (deployment ${primary.id}): ${why}`,
+    reason: breakerReason(trigger, primary, why),
     deploymentId: primary.id,
     taskDefinition: primary.taskDefinition,
     trigger,
+    ...(trigger === 'alarm' && named ? { alarm: named } : {}),
     failedTasks: failed,
+  };
+}
+
+function breakerReason(
+  trigger: 'tasks' | 'alarm',
+  rolledBackTo: { id: string; taskDefinition: string },
+  why: string,
+): string {
+  const who = trigger === 'alarm' ? 'ECS deployment alarms' : 'ECS circuit breaker';
+  return `${who} rolled back to ${taskDefinitionName(rolledBackTo.taskDefinition)} (deployment ${rolledBackTo.id}): ${why}`;
+}
+
+export type BreakerRollback = Extract<FinalDecision, { cause: 'breaker-rolled-back' }>;
+
+/** ECS's rollback on a deployment alarm with the alarm named, when it was found only after the verdict. */
+export function nameRollbackAlarm(decision: BreakerRollback, alarm: AlarmInfo): BreakerRollback {
+  return {
+    ...decision,
+    trigger: 'alarm',
+    alarm,
+    reason: breakerReason(
+      'alarm',
+      { id: decision.deploymentId, taskDefinition: decision.taskDefinition },
+      describeFiredAlarm(alarm),
+    ),
   };
 }
 
@@ -268,9 +323,10 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
     ? tasksOfDeployment(obs.tasks, ours)
     : obs.tasks.filter((t) => t.startedBy === config.deploymentId);
   const failed = failedTasksOf(mine);
+  const alarm = config.alarms && obs.alarms ? firedAlarm(obs.alarms, config.alarms) : undefined;
 
   if (primary && primary.id !== config.deploymentId) {
-    const breaker = breakerRollback(service, ours, primary, config, failed);
+    const breaker = breakerRollback(service, ours, primary, config, failed, alarm);
     if (breaker) return { state, decision: breaker };
     return {
       state,
@@ -318,6 +374,20 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
         cause: 'task-stopped',
         reason: describeStoppedTask(firstFailure),
         task: firstFailure,
+        failedTasks: failed,
+      },
+    };
+  }
+  // An alarm going into ALARM is decisive evidence: it fails the deploy in the poll that reads it, during the rollout
+  // and stable-for alike (before rollout-failed: ECS fails a deployment on the same alarm, and the name says more).
+  if (alarm) {
+    return {
+      state,
+      decision: {
+        kind: 'failed',
+        cause: 'alarm',
+        reason: describeFiredAlarm(alarm),
+        alarm,
         failedTasks: failed,
       },
     };
@@ -415,7 +485,11 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
         decision: {
           kind: 'in-progress',
           phase: 'draining',
-          summary: `${progress}; every new task running and healthy; ${describeDrain(drain, obs.at)}`,
+          // An old deployment still listed with no task left is ECS finishing up, not a drain.
+          summary:
+            drain.tasks > 0
+              ? `${progress}; every new task running and healthy; ${describeDrain(drain, obs.at)}`
+              : `${progress}; every new task running and healthy, waiting for ECS to complete the deployment`,
           drain,
         },
       };

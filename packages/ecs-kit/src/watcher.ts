@@ -2,13 +2,17 @@
 // records a timeline, and stops on a final decision or when its AbortSignal fires. Tasks and target health are read
 // when something changed, within a call budget for routine polling — but decisive evidence (failedTasks rising,
 // rolloutState FAILED, a new event about a stopped task) is fetched in the poll that shows it, whatever the budget
-// says. An API error is logged and the poll skipped, never taken for a verdict.
+// says. Watched CloudWatch alarms are read every other poll within the same budget, and at once when the service
+// shows what an alarm can explain (our deployment FAILED or no longer PRIMARY, an `alarm detected` event); an alarm
+// going into ALARM is decisive. An API error is logged and the poll skipped, never taken for a verdict.
 import { errorMessage, type Logger } from '@hokusai/action-kit';
 import { awsErrorName, isTransientAwsError } from '@hokusai/aws-kit';
+import { alarmReasonLine } from './alarms.js';
 import type { AwsApis } from './api.js';
 import type { ApiCallLog, Clock } from './clock.js';
 import {
   shortTaskId,
+  type AlarmInfo,
   type DeploymentInfo,
   type Observation,
   type ServiceEvent,
@@ -37,6 +41,12 @@ export interface CallBudget {
 }
 
 export const DEFAULT_CALL_BUDGET: CallBudget = { calls: 20, perPolls: 6 };
+
+/** A target health read skipped for the budget is stood in for by one at most this many polls old. */
+const TARGETS_KEPT_POLLS = 3;
+
+/** Watched alarms are read every this many polls (every 20 s at the default 10 s), unless evidence calls for it. */
+export const ALARM_READ_EVERY_POLLS = 2;
 
 export interface WatchOptions {
   apis: AwsApis;
@@ -74,6 +84,8 @@ export interface WatchResult {
   polls: number;
   /** When the first abnormally stopped task of the deployment was first seen, on the watcher's clock. */
   firstFailureSeenAt?: number;
+  /** The watched alarms as last read (their states at the start until the first read); [] when none are watched. */
+  alarms: AlarmInfo[];
 }
 
 function countsSignature(service: ServiceInfo | undefined): string {
@@ -128,13 +140,29 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
   let polls = 0;
   let firstFailureSeenAt: number | undefined;
   let consecutiveErrors = 0;
+  const alarmNames = options.verdict.alarms?.names ?? [];
+  const watchesAlarms = alarmNames.length > 0 && apis.cloudwatch !== undefined;
+  const alarmStates = new Map<string, AlarmInfo>(
+    (options.verdict.alarms?.atStart ?? []).map((a) => [a.name, a]),
+  );
+  // Their states at the start were read just before the UpdateService: that counts as the first poll's read.
+  let lastAlarmPoll = options.verdict.alarms?.atStart.length ? 1 : -Infinity;
+  let lastTargets: { poll: number; targets: TargetHealthInfo[] } | undefined;
   const windowMs = budget.perPolls * options.pollIntervalMs;
   // Retries of failed calls are forced on us by faults: they do not use up the budget for evidence.
-  const withinBudget = (cost: number) =>
-    callLog.countSince(clock.now() - windowMs, { firstAttemptsOnly: true }) + cost <= budget.calls;
+  const alarmCost = Math.ceil(alarmNames.length / 100);
+  const spent = () => callLog.countSince(clock.now() - windowMs, { firstAttemptsOnly: true });
+  // Routine task reads leave room for the next alarm read, so a busy rollout does not starve the alarms; target
+  // health does not (the success verdict waits for it, an alarm read can wait a poll).
+  const withinBudget = (cost: number, reserve = watchesAlarms ? alarmCost : 0) =>
+    spent() + cost + reserve <= budget.calls;
+  const alarmWithinBudget = () => spent() + alarmCost <= budget.calls;
   const isOurs = (t: TaskInfo, ours: DeploymentInfo | undefined) =>
     tasksOfDeployment([t], { id: deploymentId, ...(ours ? { taskDefinition: ours.taskDefinition } : {}) })
       .length > 0;
+
+  const knownAlarms = () =>
+    alarmNames.map((name) => alarmStates.get(name)).filter((a): a is AlarmInfo => a !== undefined);
 
   const result = (decision: WatchResult['decision']): WatchResult => ({
     decision,
@@ -145,7 +173,25 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
     timeline,
     polls,
     ...(firstFailureSeenAt !== undefined ? { firstFailureSeenAt } : {}),
+    alarms: knownAlarms(),
   });
+
+  /** Reads the watched alarms; logs and records each change of state. */
+  const readAlarms = async () => {
+    const read = await apis.cloudwatch!.describeAlarms(alarmNames);
+    lastAlarmPoll = polls;
+    for (const alarm of read) {
+      const before = alarmStates.get(alarm.name);
+      alarmStates.set(alarm.name, alarm);
+      const changed =
+        !before || before.state !== alarm.state || before.transitionedAt !== alarm.transitionedAt;
+      if (!changed) continue;
+      const from = before?.state ?? 'unknown';
+      const move = from === alarm.state ? `${alarm.state} again` : `${from} → ${alarm.state}`;
+      logOutsideText(logger, `${label}alarm ${alarm.name}: ${move}: `, alarmReasonLine(alarm.reason));
+      timeline.push({ at: clock.now(), kind: 'alarm', label: `${label}alarm ${alarm.name} ${move}` });
+    }
+  };
 
   const fetchTasks = async (ours: DeploymentInfo) => {
     const [running, stopped] = await Promise.all([
@@ -227,6 +273,15 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
     let targets: TargetHealthInfo[] | undefined;
     let drain: Observation['drain'];
     const ours = service?.deployments.find((d) => d.id === deploymentId);
+    // What an alarm can explain is read at once, whatever the budget: ECS failed ours, or put another deployment
+    // first (its own rollback on a deployment alarm), or said `alarm detected`.
+    const alarmEvidence =
+      service !== undefined &&
+      watchesAlarms &&
+      (service.deployments.find((d) => d.status === 'PRIMARY')?.id !== deploymentId ||
+        (ours?.rolloutState === 'FAILED' && lastOurs?.rolloutState !== 'FAILED') ||
+        fresh.some((e) => /alarm detected/i.test(e.message)));
+    if (alarmEvidence) await readAlarms();
     if (service && ours) {
       const taskCost = 3;
       const othersTask = (id: string) => {
@@ -248,10 +303,21 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
         ...new Set(service.loadBalancers.map((lb) => lb.targetGroupArn).filter((g): g is string => !!g)),
       ];
       const looksDone = ours.runningCount >= ours.desiredCount && ours.pendingCount === 0;
-      if (options.verdict.checkTargetHealth && groups.length > 0 && looksDone && withinBudget(groups.length))
-        targets = (await Promise.all(groups.map((g) => apis.elb.describeTargetHealth(g)))).flat();
+      if (options.verdict.checkTargetHealth && groups.length > 0 && looksDone) {
+        if (withinBudget(groups.length, 0)) {
+          targets = (await Promise.all(groups.map((g) => apis.elb.describeTargetHealth(g)))).flat();
+          lastTargets = { poll: polls, targets };
+        } else if (lastTargets && polls - lastTargets.poll <= TARGETS_KEPT_POLLS) {
+          // Skipped for the budget: the last read stands in (at most a few polls old, as tasks may be), so a busy
+          // minute does not restart stable-for.
+          targets = lastTargets.targets;
+        }
+      }
       if (looksDone) drain = await drainOf(service, ours);
     }
+    // The routine read every other poll, after the reads the success verdict waits for (tasks leave room for it).
+    const due = polls - lastAlarmPoll >= ALARM_READ_EVERY_POLLS;
+    if (service && watchesAlarms && !alarmEvidence && due && alarmWithinBudget()) await readAlarms();
     // Only a complete poll moves the baseline: a poll that failed half-way must see the same evidence again.
     lastSignature = signature;
     lastOurs = ours;
@@ -264,6 +330,7 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
       tasks: mine,
       ...(targets ? { targets } : {}),
       ...(drain ? { drain } : {}),
+      ...(watchesAlarms ? { alarms: knownAlarms() } : {}),
     };
   };
 

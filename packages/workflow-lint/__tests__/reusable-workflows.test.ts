@@ -10,7 +10,7 @@ interface Job {
   if?: string;
   permissions?: Record<string, string>;
   environment?: { name: string };
-  steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
+  steps?: { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, string> }[];
   outputs?: Record<string, string>;
 }
 interface Workflow {
@@ -47,6 +47,12 @@ describe('deploy-ecs.yml', () => {
         'health-urls',
         'environment',
         'environment-url',
+        'monitoring',
+        'latency-threshold',
+        'error-rate-threshold',
+        'restart-threshold',
+        'alarm-actions',
+        'deployment-alarms',
       ]),
     );
     for (const [name, spec] of Object.entries(inputs)) {
@@ -85,6 +91,7 @@ describe('deploy-ecs.yml', () => {
       'hokusai/actions/actions/ecs-deploy-and-wait',
       'hokusai/actions/actions/endpoint-probe',
       'hokusai/actions/actions/auto-rollback',
+      'hokusai/actions/actions/ecs-service-monitoring',
     ]);
     const smokeInImage = deploy.jobs.build!.steps!.find((s) => s.uses?.includes('import-smoke-test'));
     expect(smokeInImage?.with?.image).toBe('${{ steps.build.outputs.image }}');
@@ -93,6 +100,36 @@ describe('deploy-ecs.yml', () => {
       rollback: 'true',
       image: '${{ needs.push.outputs.image-uri-with-digest || inputs.image }}',
       'task-definition': '${{ inputs.task-definition }}',
+    });
+  });
+
+  test('monitoring is opt-in, last in the deploy job, only after a successful deploy, with the exposed thresholds', () => {
+    const inputs = deploy.on.workflow_call!.inputs!;
+    expect(inputs.monitoring!.default).toBe('false');
+    expect(inputs['deployment-alarms']!.default).toBe('true');
+    const steps = deploy.jobs.deploy!.steps!;
+    const monitoring = steps[steps.length - 1]!;
+    expect(monitoring).toMatchObject({
+      id: 'monitoring',
+      if: "success() && inputs.monitoring == 'true'",
+      uses: 'hokusai/actions/actions/ecs-service-monitoring@v1',
+    });
+    // Every exposed threshold reaches the action under the action's own input name.
+    for (const name of [
+      'latency-threshold',
+      'error-rate-threshold',
+      'restart-threshold',
+      'alarm-actions',
+      'deployment-alarms',
+    ])
+      expect(monitoring.with?.[name]).toBe(`\${{ inputs.${name} }}`);
+    expect(monitoring.with).toMatchObject({
+      cluster: '${{ inputs.cluster }}',
+      service: '${{ inputs.service }}',
+    });
+    expect(deploy.jobs.deploy!.outputs).toMatchObject({
+      'alarm-names': '${{ steps.monitoring.outputs.alarm-names }}',
+      'dashboard-url': '${{ steps.monitoring.outputs.dashboard-url }}',
     });
   });
 

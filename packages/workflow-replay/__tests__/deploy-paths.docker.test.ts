@@ -110,10 +110,22 @@ interface Call {
   registryHost?: string;
   rerunFailedOf?: ReplayRecord;
   beforeJob?: (job: string) => Promise<void>;
+  /**
+   * The deploy job's CloudWatch, EventBridge and CloudWatch Logs on moto (ECS and ELBv2 stay on the emulator): what
+   * the monitoring step needs, as the emulator serves neither dashboards, rules nor metric filters.
+   */
+  monitoringOnMoto?: boolean;
 }
 
 /** One call of deploy-ecs.yml, as a caller's job `uses: hokusai/actions/.github/workflows/deploy-ecs.yml@v1` makes it. */
-function call({ inputs, github, registryHost, rerunFailedOf, beforeJob }: Call): Promise<ReplayRecord> {
+function call({
+  inputs,
+  github,
+  registryHost,
+  rerunFailedOf,
+  beforeJob,
+  monitoringOnMoto,
+}: Call): Promise<ReplayRecord> {
   return replayWorkflow({
     workflow: WORKFLOW,
     inputs: {
@@ -151,6 +163,13 @@ function call({ inputs, github, registryHost, rerunFailedOf, beforeJob }: Call):
               AWS_ENDPOINT_URL: emulator.endpoint,
               AWS_ACCESS_KEY_ID: 'testing',
               AWS_SECRET_ACCESS_KEY: 'testing',
+              ...(monitoringOnMoto
+                ? {
+                    AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
+                    AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
+                    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint,
+                  }
+                : {}),
             },
       ),
     },
@@ -423,5 +442,64 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
       .annotations.filter((a) => a.level === 'error')
       .map((a) => a.message);
     expect(errors).toEqual([expect.stringContaining('it is not the image that was tested; nothing pushed')]);
+  });
+
+  // Last: it leaves deployment alarms on hokusai-api-staging. A promotion of a digest (no build, no push): the emulator
+  // does not pull images, so any well-formed digest deploys.
+  test('opt-in monitoring: kept after a successful deploy, attached as deployment alarms, watched by the next deploy', async () => {
+    const image = `${registry.host}/${REPOSITORY}@sha256:${'c'.repeat(64)}`;
+    const inputs = {
+      service: 'hokusai-api-staging',
+      environment: 'staging',
+      'ecr-repository': '',
+      image,
+      'restart-threshold': '5',
+    };
+    const skipped = await call({
+      inputs,
+      github: { sha: SHA_2, run_id: '107', run_attempt: '1' },
+      monitoringOnMoto: true,
+    });
+    expect(results(skipped)).toMatchObject({ plan: 'success', deploy: 'success' });
+    expect(step(skipped, 'deploy', 'monitoring').outcome).toBe('skipped'); // opt-in: false by default
+    expect(skipped.outputs['alarm-names']).toBe('');
+
+    const first = await call({
+      inputs: { ...inputs, monitoring: 'true' },
+      github: { sha: SHA_2, run_id: '108', run_attempt: '1' },
+      monitoringOnMoto: true,
+    });
+    expect(results(first)).toMatchObject({ plan: 'success', deploy: 'success' });
+    const monitoring = step(first, 'deploy', 'monitoring');
+    expect(monitoring.outcome).toBe('success');
+    expect(monitoring.inputs).toMatchObject({
+      cluster: 'hokusai',
+      service: 'hokusai-api-staging',
+      'latency-threshold': '5s',
+      'error-rate-threshold': '1%',
+      'restart-threshold': '5',
+      'deployment-alarms': 'true',
+    });
+    const names = first.outputs['alarm-names']!.split('\n');
+    expect(names).toContain('hokusai-api-staging-restarts');
+    expect(first.outputs['dashboard-url']).toContain('#dashboards/dashboard/hokusai-hokusai-api-staging');
+    const described = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api-staging'] }),
+    );
+    const attached = described.services?.[0]?.deploymentConfiguration?.alarms;
+    expect(attached).toMatchObject({ enable: true, rollback: true });
+    expect(attached?.alarmNames).toContain('hokusai-api-staging-restarts');
+
+    // The next deploy watches them by default (not in ALARM on moto, so it succeeds). The emulator's target groups
+    // belong to no load balancer: only the restart and running-task alarms exist, the restart one a deployment alarm.
+    const next = await call({
+      inputs: { ...inputs, image: `${registry.host}/${REPOSITORY}@sha256:${'d'.repeat(64)}` },
+      github: { sha: SHA_2, run_id: '109', run_attempt: '1' },
+      monitoringOnMoto: true,
+    });
+    expect(results(next)).toMatchObject({ plan: 'success', deploy: 'success' });
+    expect(step(next, 'deploy', 'deploy').log).toMatch(
+      /watching CloudWatch alarms \(the service's deployment alarms\): .*hokusai-api-staging-restarts (OK|INSUFFICIENT_DATA)/,
+    );
   });
 });

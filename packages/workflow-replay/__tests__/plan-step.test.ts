@@ -115,6 +115,16 @@ describe('refused in one line, before anything runs', () => {
         'input aws-region is eu-west-1 but arn:aws:ecs:us-east-1:123456789012:cluster/production is in us-east-1',
     },
     {
+      name: 'monitoring neither true nor false (it would skip the monitoring step without a word)',
+      inputs: { monitoring: 'yes' },
+      error: 'input monitoring "yes" must be true or false',
+    },
+    {
+      name: 'deployment-alarms neither true nor false',
+      inputs: { monitoring: 'true', 'deployment-alarms': 'True' },
+      error: 'input deployment-alarms "True" must be true or false',
+    },
+    {
       name: 'a name ECS cannot have',
       inputs: { service: 'hokusai api' },
       error: 'input service "hokusai api" is not an ECS service name or ARN',
