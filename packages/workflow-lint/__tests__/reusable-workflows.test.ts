@@ -193,6 +193,31 @@ test('deploys of one service wait for each other, never cancelled; a rollback is
   expect((rollback.jobs.rollback as Job & { concurrency?: unknown }).concurrency).toBeUndefined();
 });
 
+test("the README's trust policy lets every job of its examples assume the role (each environment, the branch)", () => {
+  const docs = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const policy = JSON.parse(
+    [...docs.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((t) => t.includes('AssumeRoleWithWebIdentity'))!,
+  ) as { Statement: Array<{ Condition: { StringLike: Record<string, string[]> } }> };
+  const subjects = policy.Statement[0]!.Condition.StringLike['token.actions.githubusercontent.com:sub']!;
+  const needed = new Set<string>();
+  for (const block of [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Workflow)) {
+    for (const job of Object.values(block?.jobs ?? {}) as Array<{
+      uses?: string;
+      with?: Record<string, string>;
+    }>) {
+      const called = /\.github\/workflows\/(deploy|rollback)-ecs\.yml@/.exec(job.uses ?? '')?.[1];
+      if (!called) continue;
+      // The deploy (or rollback) job runs in the environment; deploy-ecs.yml's push job on the branch.
+      needed.add(`repo:acme/hokusai-api:environment:${job.with?.environment ?? 'production'}`);
+      if (called === 'deploy' && !job.with?.image) needed.add('repo:acme/hokusai-api:ref:refs/heads/main');
+    }
+  }
+  expect([...needed].sort()).toEqual(expect.arrayContaining(['repo:acme/hokusai-api:environment:staging']));
+  expect(subjects).toEqual(expect.arrayContaining([...needed]));
+});
+
 test("the docs' table of pinned third-party actions matches every workflow", () => {
   const docs = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const documented = new Set(

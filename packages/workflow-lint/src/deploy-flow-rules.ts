@@ -36,7 +36,10 @@ interface Job {
 const actionOf = (uses: string | undefined) => (uses ?? '').split('@')[0]!.toLowerCase();
 const isUpload = (step: Step) => actionOf(step.uses) === 'actions/upload-artifact';
 const isDownload = (step: Step) => actionOf(step.uses) === 'actions/download-artifact';
-const isSuite = (step: Step, name: string) => suiteActionName(step.uses ?? '') === name;
+/** This suite's action a `uses:` names: `./actions/x`, `hokusai/actions/actions/x@…`, or the published `hokusai/x@…`. */
+const suiteActionOf = (uses: string) =>
+  suiteActionName(uses) ?? /^hokusai\/([\w.-]+)(?:@.*)?$/.exec(uses)?.[1];
+const isSuite = (step: Step, name: string) => suiteActionOf(step.uses ?? '') === name;
 
 function concurrencyOf(node: Node | null): Job['concurrency'] {
   const value = valueAt(node, 'concurrency');

@@ -22,7 +22,16 @@ export {
   suiteActionName,
   type ActionInterface,
 } from './suite-action-usage.js';
-export { lintReadme, lintReadmes, codeBlocksOf, readmeFiles, type CodeBlock } from './readme-code-blocks.js';
+export {
+  lintReadme,
+  lintReadmes,
+  codeBlocksOf,
+  readmeFiles,
+  exampleKind,
+  EXAMPLE_RULES,
+  type CodeBlock,
+  type ExampleKind,
+} from './readme-code-blocks.js';
 export {
   ACTION_RUNTIMES,
   REMOVED_RUNTIMES,
