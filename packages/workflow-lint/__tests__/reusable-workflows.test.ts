@@ -103,12 +103,13 @@ describe('deploy-ecs.yml', () => {
     });
   });
 
-  test('monitoring is opt-in, last in the deploy job, only after a successful deploy, with the exposed thresholds', () => {
+  test('monitoring is opt-in, after the deploy and its probes, only after a successful deploy, with the exposed thresholds', () => {
     const inputs = deploy.on.workflow_call!.inputs!;
     expect(inputs.monitoring!.default).toBe('false');
     expect(inputs['deployment-alarms']!.default).toBe('true');
     const steps = deploy.jobs.deploy!.steps!;
-    const monitoring = steps[steps.length - 1]!;
+    const monitoring = steps.find((s) => s.id === 'monitoring')!;
+    expect(steps.indexOf(monitoring)).toBeGreaterThan(steps.findIndex((s) => s.id === 'rollback'));
     expect(monitoring).toMatchObject({
       id: 'monitoring',
       if: "success() && inputs.monitoring == 'true'",
@@ -130,6 +131,20 @@ describe('deploy-ecs.yml', () => {
     expect(deploy.jobs.deploy!.outputs).toMatchObject({
       'alarm-names': '${{ steps.monitoring.outputs.alarm-names }}',
       'dashboard-url': '${{ steps.monitoring.outputs.dashboard-url }}',
+    });
+  });
+
+  test("rolls back only on the probes' verdict; the outputs come from the last step, which always runs", () => {
+    const steps = deploy.jobs.deploy!.steps!;
+    const rollback = steps.find((s) => s.id === 'rollback')!;
+    // Not on the Probe step's failure: a probe that could not run (bad input) sets no healthy output.
+    expect(rollback.if).toBe("failure() && steps.probe.outputs.healthy == 'false'");
+    const outcome = steps[steps.length - 1]!;
+    expect(outcome).toMatchObject({ id: 'outcome', if: 'always()', shell: 'bash' });
+    expect(deploy.jobs.deploy!.outputs).toMatchObject({
+      image: '${{ steps.outcome.outputs.image }}',
+      'task-definition-arn': '${{ steps.outcome.outputs.task-definition-arn }}',
+      result: '${{ steps.outcome.outputs.result }}',
     });
   });
 
