@@ -129,6 +129,15 @@ describe('getInputs', () => {
       error: 'input "cluster" is required and was not supplied',
     },
     {
+      name: 'a service ARN in another cluster than "cluster"',
+      inputs: {
+        cluster: 'production',
+        service: 'arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api',
+        image: 'a:b',
+      },
+      error: `service "arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api" (input "service") is in cluster "staging", not in cluster "production" (input "cluster"): give the service's own cluster (nothing was changed)`,
+    },
+    {
       name: 'no source',
       inputs: {},
       error:

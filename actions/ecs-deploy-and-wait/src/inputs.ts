@@ -9,7 +9,7 @@ import {
   shorten,
   type Environment,
 } from '@hokusai/action-kit';
-import { parseContainerName, parseEcsNameOrArn } from '@hokusai/aws-kit';
+import { checkServiceInCluster, parseContainerName, parseEcsNameOrArn } from '@hokusai/aws-kit';
 import type { TaskDefinition } from '@hokusai/ecs-kit';
 
 /** Where the new revision comes from: exactly one of these. */
@@ -159,6 +159,7 @@ export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
   const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
+  checkServiceInCluster(cluster, service);
   const image = input.string('image');
   const file = input.string('task-definition');
   const reference = input.string('task-definition-arn');

@@ -240,7 +240,9 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
 
     const upload = store.artifacts.find((a) => a.runId === '101')!;
     expect(upload.name).toBe(`${run.jobs.plan!.outputs['artifact-prefix']}-1`);
-    expect(run.jobs.deploy!.concurrencyGroup).toBe('hokusai-ecs-deploy-us-east-1-hokusai-hokusai-api');
+    expect(run.jobs.deploy!.concurrencyGroup).toBe(
+      'hokusai-ecs-deploy-us-east-1-123456789012-hokusai-hokusai-api',
+    );
     expect(run.jobs.deploy!.environment).toEqual({
       name: 'production',
       url: 'https://github.com/acme/hokusai-api/actions/runs/101',
@@ -307,7 +309,9 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     });
     expect(step(promotion, 'deploy', 'deploy').inputs.image).toBe(firstDigestRef);
     expect(promotion.outputs['image-uri-with-digest']).toBe(firstDigestRef);
-    expect(promotion.jobs.deploy!.concurrencyGroup).toBe('hokusai-ecs-deploy-us-east-1-hokusai-hokusai-api');
+    expect(promotion.jobs.deploy!.concurrencyGroup).toBe(
+      'hokusai-ecs-deploy-us-east-1-123456789012-hokusai-hokusai-api',
+    );
     expect(store.artifacts.filter((a) => a.runId === '102')).toHaveLength(1); // only the staging call built
   });
 
