@@ -10,7 +10,14 @@ interface Job {
   if?: string;
   permissions?: Record<string, string>;
   environment?: { name: string };
-  steps?: { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, string> }[];
+  steps?: {
+    id?: string;
+    name?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, string>;
+  }[];
   outputs?: Record<string, string>;
 }
 interface Workflow {
@@ -148,6 +155,29 @@ describe('deploy-ecs.yml', () => {
     });
   });
 
+  test("the latest commit wins: the commit is checked against the service's last deploy before, and recorded after", () => {
+    const inputs = deploy.on.workflow_call!.inputs!;
+    expect(inputs['allow-older-commit']).toMatchObject({ type: 'string', default: 'false' });
+    const steps = deploy.jobs.deploy!.steps!;
+    const at = (id: string) => steps.findIndex((s) => s.id === id);
+    // The whole history, for git merge-base, in every deploy (not only with a task definition file).
+    expect(steps[0]).toMatchObject({
+      uses: expect.stringMatching(/^actions\/checkout@/),
+      with: { 'fetch-depth': 0, filter: 'blob:none', 'persist-credentials': false },
+    });
+    expect(steps[0]!.if).toBeUndefined();
+    expect(at('order')).toBeGreaterThan(0);
+    expect(at('order')).toBeLessThan(at('deploy'));
+    const record = steps.find((s) => s.name === 'Record the deployed commit on the service')!;
+    expect(record.if).toBe(
+      "${{ !cancelled() && steps.deploy.outputs.result == 'succeeded' && steps.rollback.outcome == 'skipped' }}",
+    );
+    expect(steps.indexOf(record)).toBeGreaterThan(at('rollback'));
+    expect(steps.indexOf(record)).toBeLessThan(at('monitoring'));
+    expect(record.run).toContain('key=hokusai:deployed-commit,value=$GITHUB_SHA');
+    expect(steps.find((s) => s.id === 'order')!.run).toContain("tags[?key=='$tag']");
+  });
+
   test('every caller path: the gate, build and push run only when building; the deploy also after a promotion', () => {
     const jobs = deploy.jobs as Record<string, Job & { if?: string }>;
     expect(jobs.gate!.if).toBe("needs.plan.outputs.build == 'true'");
@@ -203,6 +233,7 @@ test('deploys of one service wait for each other, never cancelled; a rollback is
   expect((deploy.jobs.deploy as Job & { concurrency: unknown }).concurrency).toEqual({
     group: 'hokusai-ecs-deploy-${{ needs.plan.outputs.service-key }}',
     'cancel-in-progress': false,
+    queue: 'max', // every waiting deploy kept: the default drops the pending one, whichever commit is newer
   });
   expect(rollback.concurrency).toBeUndefined();
   expect((rollback.jobs.rollback as Job & { concurrency?: unknown }).concurrency).toBeUndefined();

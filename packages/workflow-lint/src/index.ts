@@ -11,6 +11,7 @@ export { loadActionlint, type WorkflowLinter } from './actionlint.js';
 export { lintRepository, type RepositoryLint } from './lint-repository.js';
 export {
   isStaleFinding,
+  NEWER_CONCURRENCY_KEYS,
   NEWER_CONTEXTS,
   NEWER_PERMISSION_SCOPES,
   NEWER_RUNNER_LABELS,

@@ -4,13 +4,15 @@
 // local registry host for ecr-push and shorter poll/stable times for ecs-deploy-and-wait (inputOverrides below).
 //
 // Each job starts from an engine without this repository's images, as a fresh runner would (freshRunner below).
+// The caller's checkout is a git repository with two commits; the deploy job's Order and Record steps run the AWS CLI
+// against the emulator (deploy-job.python.test.ts covers their refusals).
 //
 // Paths: first deploy; "Re-run all jobs"; a second environment of a commit already in ECR plus, in the same run, a
 // promotion by digest; a task-definition template; two calls in one run where one push fails, then "Re-run failed jobs"; an image swapped
 // between the build and the push job is refused.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import {
   findPythons,
   repoRoot,
+  requireCommand,
   requireDocker,
   requirePythonBaseImage,
   startMoto,
@@ -47,8 +50,9 @@ const WORKFLOW = path.join(repoRoot, '.github', 'workflows', 'deploy-ecs.yml');
 const TIME_SCALE = 20;
 const REGION = 'us-east-1';
 const REPOSITORY = `hokusai-replay-${randomBytes(4).toString('hex')}`;
-const SHA_1 = randomBytes(20).toString('hex');
-const SHA_2 = randomBytes(20).toString('hex');
+/** Two commits of the caller's repository, SHA_1 <- SHA_2: the deploy job's Order step reads their history. */
+let SHA_1 = '';
+let SHA_2 = '';
 
 let scratch: string;
 let checkout: string;
@@ -62,11 +66,23 @@ let store: ArtifactStore;
 beforeAll(async () => {
   requireDocker();
   requirePythonBaseImage();
+  requireCommand('aws', "pip install awscli (GitHub's ubuntu runners have the AWS CLI)");
   scratch = mkdtempSync(path.join(tmpdir(), 'hokusai-deploy-paths-'));
   // The caller's repository: the demo's example API (the fixed commit), with its Dockerfile.api.
   checkout = path.join(scratch, 'repository');
   cpSync(path.join(repoRoot, 'packages', 'demo', 'example-api'), checkout, { recursive: true });
   rmSync(path.join(checkout, 'src', 'services', 'model_registry.py.broken'));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
+      cwd: checkout,
+      encoding: 'utf8',
+    }).trim();
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '--all');
+  git('commit', '--quiet', '-m', 'the fixed API');
+  SHA_1 = git('rev-parse', 'HEAD');
+  git('commit', '--quiet', '--allow-empty', '-m', 'the next commit');
+  SHA_2 = git('rev-parse', 'HEAD');
   python = findPythons('3.12', '3.12')[0]!.executable;
   store = new ArtifactStore(path.join(scratch, 'artifacts'));
   [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
@@ -266,6 +282,9 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     expect(push.outputs).toMatchObject({ pushed: 'false', reused: 'true' });
     expect(run.outputs['image-uri-with-digest']).toBe(firstDigestRef);
     expect(run.outputs.reused).toBe('true');
+    expect(step(run, 'deploy', 'order').log).toContain(
+      `the service's last deploy was this commit, ${SHA_1.slice(0, 12)}: deploying it again`,
+    );
     // Both attempts' artifacts are in the run, under different names.
     expect(store.artifacts.filter((a) => a.runId === '101').map((a) => a.attempt)).toEqual([1, 2]);
     expect(await runningImage('hokusai-api')).toBe(firstDigestRef);
