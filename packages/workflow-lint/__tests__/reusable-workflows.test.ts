@@ -69,6 +69,15 @@ describe('deploy-ecs.yml', () => {
     expect(inputs.imports!.default).toBe('from src.api.main import app');
     expect(inputs['ecr-repository']!.required).toBe(false); // not needed to promote
     expect(deploy.on.workflow_call!.secrets).toHaveProperty('probe-headers');
+    expect(deploy.on.workflow_call!.secrets).toHaveProperty('smoke-test-env');
+    // Both import smoke tests (runner, image) get it as import-smoke-test's env input.
+    const smokeTests = [deploy.jobs.gate!, deploy.jobs.build!].flatMap((job) =>
+      (job.steps ?? []).filter((s) => s.uses?.includes('import-smoke-test')),
+    );
+    expect(smokeTests.map((s) => s.with?.env)).toEqual([
+      '${{ secrets.smoke-test-env }}',
+      '${{ secrets.smoke-test-env }}',
+    ]);
   });
 
   test('runs plan -> gate -> build -> push -> deploy', () => {

@@ -77,6 +77,11 @@ beforeAll(async () => {
       cwd: checkout,
       encoding: 'utf8',
     }).trim();
+  // Configuration read at import time, as many apps do: the import smoke test needs it (input smoke-test-env).
+  writeFileSync(
+    path.join(checkout, 'src', 'settings.py'),
+    'import os\n\nDATABASE_URL = os.environ["DATABASE_URL"]\n',
+  );
   git('init', '--quiet', '--initial-branch=main');
   git('add', '--all');
   git('commit', '--quiet', '-m', 'the fixed API');
@@ -126,6 +131,7 @@ interface Call {
   registryHost?: string;
   rerunFailedOf?: ReplayRecord;
   beforeJob?: (job: string) => Promise<void>;
+  secrets?: Record<string, string>;
   /**
    * The deploy job's CloudWatch, EventBridge and CloudWatch Logs on moto (ECS and ELBv2 stay on the emulator): what
    * the monitoring step needs, as the emulator serves neither dashboards, rules nor metric filters.
@@ -140,6 +146,7 @@ function call({
   registryHost,
   rerunFailedOf,
   beforeJob,
+  secrets,
   monitoringOnMoto,
 }: Call): Promise<ReplayRecord> {
   return replayWorkflow({
@@ -157,6 +164,7 @@ function call({
     checkout,
     scratch,
     rerunFailedOf,
+    ...(secrets ? { secrets } : {}),
     beforeJob: async (job) => {
       await beforeJob?.(job);
       freshRunner(job);
@@ -218,6 +226,9 @@ const results = (record: ReplayRecord) =>
   Object.fromEntries(Object.entries(record.jobs).map(([id, job]) => [id, job.result]));
 const step = (record: ReplayRecord, job: string, id: string) =>
   record.jobs[job]!.steps.find((s) => s.id === id)!;
+/** Imports of an app that reads required configuration at import time, and the placeholder it gets. */
+const NEEDS_CONFIG = 'from src.api.main import app\nfrom src.settings import DATABASE_URL';
+const SMOKE_TEST_ENV = 'DATABASE_URL=postgres://placeholder:placeholder@localhost/app';
 const DIGEST_REF = new RegExp(`^127\\.0\\.0\\.1:\\d+/${REPOSITORY}@sha256:[0-9a-f]{64}$`);
 
 /** The image the service's current task definition runs, read back from ECS (the emulator) with the AWS SDK. */
@@ -233,7 +244,8 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
 
   test('first deploy: built once, the loaded image checked to be the tested one, deployed by digest', async () => {
     const run = await call({
-      inputs: { service: 'hokusai-api' },
+      inputs: { service: 'hokusai-api', imports: NEEDS_CONFIG },
+      secrets: { 'smoke-test-env': SMOKE_TEST_ENV },
       github: { sha: SHA_1, run_id: '101', run_attempt: '1' },
     });
     expect(results(run)).toEqual({
@@ -253,6 +265,14 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     expect(step(run, 'deploy', 'deploy').inputs.image).toBe(run.outputs['image-uri-with-digest']);
     expect(await runningImage('hokusai-api')).toBe(run.outputs['image-uri-with-digest']);
     expect(run.outputs.result).toBe('succeeded');
+    // The app reads DATABASE_URL at import: smoke-test-env reached both smoke tests (runner and image).
+    for (const [job, name] of [
+      ['gate', 'Import smoke test (runner)'],
+      ['build', 'Import smoke test (inside the image)'],
+    ] as const) {
+      const smoke = run.jobs[job]!.steps.find((s) => s.name === name)!;
+      expect([name, smoke.outcome, smoke.inputs.env]).toEqual([name, 'success', SMOKE_TEST_ENV]);
+    }
 
     const upload = store.artifacts.find((a) => a.runId === '101')!;
     expect(upload.name).toBe(`${run.jobs.plan!.outputs['artifact-prefix']}-1`);
@@ -264,6 +284,23 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
       url: 'https://github.com/acme/hokusai-api/actions/runs/101',
     });
     firstDigestRef = run.outputs['image-uri-with-digest']!;
+  });
+
+  test('without smoke-test-env the gate stops an app that reads required configuration at import; nothing is built', async () => {
+    const run = await call({
+      inputs: { service: 'hokusai-api', imports: NEEDS_CONFIG },
+      github: { sha: SHA_1, run_id: '110', run_attempt: '1' },
+    });
+    expect(results(run)).toEqual({
+      plan: 'success',
+      gate: 'failure',
+      build: 'skipped',
+      push: 'skipped',
+      deploy: 'skipped',
+    });
+    const smoke = run.jobs.gate!.steps.find((s) => s.name === 'Import smoke test (runner)')!;
+    expect(smoke.outcome).toBe('failure');
+    expect(smoke.annotations.map((a) => a.message).join('\n')).toContain('DATABASE_URL');
   });
 
   test('"Re-run all jobs": the rebuild is a new image, the IMMUTABLE tag keeps the first, that digest is deployed', async () => {
