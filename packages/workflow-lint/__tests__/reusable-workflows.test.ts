@@ -194,6 +194,9 @@ describe('deploy-ecs.yml', () => {
     expect(jobs.deploy!.if).toBe(
       "${{ !cancelled() && needs.plan.result == 'success' && (needs.push.result == 'success' || needs.plan.outputs.build == 'false') }}",
     );
+    // "Re-run failed jobs" of the push job needs the build job's artifact: kept a week, not a day.
+    const upload = jobs.build!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ 'retention-days': 7, 'if-no-files-found': 'error' });
     const push = jobs.push!.steps!.find((s) => s.uses?.includes('ecr-push'))!;
     expect(push.with).toMatchObject({
       'reuse-existing': 'true',
