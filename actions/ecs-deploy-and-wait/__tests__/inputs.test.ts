@@ -53,6 +53,11 @@ describe('getInputs', () => {
       expected: { alarms: ['api-5xx', 'api latency, p95', '#team-alarm'] },
     },
     {
+      name: 'alarms: none (watch no alarm, not even the deployment alarms), with or without waiting',
+      inputs: { image: 'a:b', alarms: ' none ', wait: 'false' },
+      expected: { alarms: 'none', wait: false },
+    },
+    {
       name: 'an alarm name of 255 characters',
       inputs: { image: 'a:b', alarms: 'a'.repeat(255) },
       expected: { alarms: ['a'.repeat(255)] },
