@@ -76,6 +76,14 @@ describe('getInputs', () => {
       env: { INPUT_CLUSTER: 'a b' },
       error: 'invalid cluster "a b" for input "cluster"',
     },
+    {
+      name: 'a service ARN in another cluster than "cluster"',
+      env: {
+        INPUT_CLUSTER: 'production',
+        INPUT_SERVICE: 'arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api',
+      },
+      error: 'is in cluster "staging", not in cluster "production" (input "cluster")',
+    },
     { name: 'to: abc', env: { INPUT_TO: 'abc' }, error: 'invalid value "abc" for input "to"' },
     {
       name: 'bad duration',

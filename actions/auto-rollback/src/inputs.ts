@@ -1,7 +1,7 @@
 // Reads and validates the action's inputs (names exactly as in action.yml); everything is checked here, before the
 // first AWS call.
 import { ConfigurationError, createInputReader, type Environment } from '@hokusai/action-kit';
-import { parseEcsNameOrArn, resolveRegion } from '@hokusai/aws-kit';
+import { checkServiceInCluster, parseEcsNameOrArn, resolveRegion } from '@hokusai/aws-kit';
 import { parseRollbackTo, type RollbackTo } from './rollback-to.js';
 
 export interface Inputs {
@@ -28,6 +28,7 @@ export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
   const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
+  checkServiceInCluster(cluster, service);
   const to = parseRollbackTo(input.string('to'));
   const timeout = input.duration('timeout', '10m', { min: 1000 });
   const stableFor = input.duration('stable-for', '1m', { max: 6 * 3_600_000 });

@@ -201,4 +201,15 @@ describe('bad alarm inputs change nothing', () => {
     ]);
     expect(changes(deploy)).toEqual([]);
   });
+
+  test('alarms: none, the escape hatch for that role: deploys without reading an alarm, and says so in one warning', async () => {
+    const s = scenario(`${FIXTURES}deployment-alarms.yaml`);
+    s.faults = [{ operation: 'DescribeAlarms', error: 'AccessDenied', message: 'not authorized', rate: 1 }];
+    deploy = await deployVirtual(s, { image: `${REPO}:v2`, alarms: 'none' });
+    expect(deploy.run.outputs.result).toBe('succeeded');
+    expect(describeAlarmsCalls(deploy)).toEqual([]);
+    expect(warnings(deploy)).toEqual([
+      'alarms: none — this deploy watches no CloudWatch alarms (not the service\'s deployment alarms "hokusai-api-5xx": ECS itself still rolls back on them)',
+    ]);
+  });
 });

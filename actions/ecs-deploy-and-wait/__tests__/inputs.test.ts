@@ -53,6 +53,11 @@ describe('getInputs', () => {
       expected: { alarms: ['api-5xx', 'api latency, p95', '#team-alarm'] },
     },
     {
+      name: 'alarms: none (watch no alarm, not even the deployment alarms), with or without waiting',
+      inputs: { image: 'a:b', alarms: ' none ', wait: 'false' },
+      expected: { alarms: 'none', wait: false },
+    },
+    {
       name: 'an alarm name of 255 characters',
       inputs: { image: 'a:b', alarms: 'a'.repeat(255) },
       expected: { alarms: ['a'.repeat(255)] },
@@ -127,6 +132,15 @@ describe('getInputs', () => {
       name: 'no cluster',
       inputs: { cluster: '', image: 'a:b' },
       error: 'input "cluster" is required and was not supplied',
+    },
+    {
+      name: 'a service ARN in another cluster than "cluster"',
+      inputs: {
+        cluster: 'production',
+        service: 'arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api',
+        image: 'a:b',
+      },
+      error: `service "arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api" (input "service") is in cluster "staging", not in cluster "production" (input "cluster"): give the service's own cluster (nothing was changed)`,
     },
     {
       name: 'no source',

@@ -41,6 +41,13 @@ export async function planAlarms(
   logger: Logger,
 ): Promise<PlannedAlarms | undefined> {
   const configured = service.deploymentAlarms;
+  if (inputs.alarms === 'none') {
+    const ignored = configured?.enable ? [...new Set(configured.alarmNames)] : [];
+    logger.warning(
+      `alarms: none — this deploy watches no CloudWatch alarms${ignored.length > 0 ? ` (not the service's deployment alarms ${ignored.map((n) => shorten(n, 60)).join(', ')}: ECS itself still rolls back on them)` : ''}`,
+    );
+    return undefined;
+  }
   const source = inputs.alarms.length > 0 ? 'input' : 'deployment-alarms';
   const names =
     source === 'input' ? inputs.alarms : configured?.enable ? [...new Set(configured.alarmNames)] : [];

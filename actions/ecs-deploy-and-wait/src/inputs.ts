@@ -9,7 +9,7 @@ import {
   shorten,
   type Environment,
 } from '@hokusai/action-kit';
-import { parseContainerName, parseEcsNameOrArn } from '@hokusai/aws-kit';
+import { checkServiceInCluster, parseContainerName, parseEcsNameOrArn } from '@hokusai/aws-kit';
 import type { TaskDefinition } from '@hokusai/ecs-kit';
 
 /** Where the new revision comes from: exactly one of these. */
@@ -34,8 +34,11 @@ export interface Inputs {
   rollback: boolean;
   wait: boolean;
   'force-new-deployment': boolean;
-  /** CloudWatch alarm names to watch; [] = the service's deployment alarms (deploymentConfiguration.alarms). */
-  alarms: string[];
+  /**
+   * CloudWatch alarm names to watch; [] = the service's deployment alarms (deploymentConfiguration.alarms); 'none' =
+   * no alarm at all (for a role without cloudwatch:DescribeAlarms; ECS still acts on its deployment alarms).
+   */
+  alarms: string[] | 'none';
 }
 
 /** DescribeAlarms reads up to 100 names a call; more would take more than one call of the poll budget each read. */
@@ -159,6 +162,7 @@ export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const cluster = parseEcsNameOrArn(input.required('cluster'), 'cluster', 'cluster');
   const service = parseEcsNameOrArn(input.required('service'), 'service', 'service');
+  checkServiceInCluster(cluster, service);
   const image = input.string('image');
   const file = input.string('task-definition');
   const reference = input.string('task-definition-arn');
@@ -193,9 +197,9 @@ export function getInputs(env: Environment): Inputs {
     throw new ConfigurationError('input "container-name" has no effect with "task-definition-arn"');
 
   const durations = readDurations(input);
-  const alarms = parseAlarmNames(input.raw('alarms'), 'alarms');
+  const alarms = input.string('alarms') === 'none' ? 'none' : parseAlarmNames(input.raw('alarms'), 'alarms');
   const wait = input.boolean('wait', true);
-  if (alarms.length > 0 && !wait)
+  if (alarms !== 'none' && alarms.length > 0 && !wait)
     throw new ConfigurationError('input "alarms" has no effect with "wait: false" (nothing is watched)');
   let source: RevisionSource;
   if (reference) source = { kind: 'task-definition-arn', reference };

@@ -131,6 +131,14 @@ describe('getInputs', () => {
       error: 'invalid value "a b" for input "service"',
     },
     {
+      name: 'a service ARN in another cluster than "cluster" (trial A: it reported "no change" on the wrong service)',
+      env: {
+        INPUT_CLUSTER: 'production',
+        INPUT_SERVICE: 'arn:aws:ecs:us-east-1:123456789012:service/staging/hokusai-api',
+      },
+      error: 'is in cluster "staging", not in cluster "production" (input "cluster")',
+    },
+    {
       name: 'a negative latency',
       env: { 'INPUT_LATENCY-THRESHOLD': '-1s' },
       error: 'for input "latency-threshold": must not be negative',

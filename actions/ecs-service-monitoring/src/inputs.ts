@@ -1,7 +1,7 @@
 // Reads and validates the action's inputs (names exactly as in action.yml). Every check is here, before the first
 // AWS call: a bad value is one line naming the input and the (shortened) value.
 import { ConfigurationError, createInputReader, parseDuration, type Environment } from '@hokusai/action-kit';
-import { resolveRegion } from '@hokusai/aws-kit';
+import { checkServiceInCluster, resolveRegion } from '@hokusai/aws-kit';
 
 export interface Inputs {
   /** Cluster name or ARN, as given. */
@@ -172,6 +172,7 @@ export function getInputs(env: Environment): Inputs {
   const input = createInputReader(env);
   const cluster = nameOrArn(input.required('cluster'), 'cluster');
   const service = nameOrArn(input.required('service'), 'service');
+  checkServiceInCluster(cluster, service);
   const targetGroup = input.string('target-group');
   if (targetGroup !== '' && !TARGET_GROUP.test(targetGroup)) {
     throw invalid(

@@ -2,76 +2,28 @@
 // that demands Basic auth x-access-token:<token>, as github.com does): the token from PUBLISH_TOKEN is accepted,
 // a wrong one fails with one clear error instead of a prompt, and the token is left nowhere on disk or in errors.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { requireCommand } from '@hokusai/action-harness';
 import { publishAction } from '../src/index.js';
+import { bareRepository, startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 
 const TOKEN = 'ghs_publishTestToken0123456789abcdef';
-const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 const temp = mkdtempSync(path.join(tmpdir(), 'hokusai-publish-https-'));
-let server: Server;
+let server: GitHttpServer;
 let remote = '';
 
 beforeAll(async () => {
-  requireCommand('git', 'apt-get install git');
-  if (!existsSync(HTTP_BACKEND))
-    throw new Error(`prerequisite missing: ${HTTP_BACKEND} (apt-get install git)`);
-  execFileSync('git', [
-    'init',
-    '--quiet',
-    '--bare',
-    '--initial-branch=main',
-    path.join(temp, 'repos', 'a.git'),
-  ]);
-  const expected = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
-  server = createServer((request, response) => {
-    if (request.headers.authorization !== expected) {
-      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="test"' }).end();
-      return;
-    }
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const cgi = spawn(HTTP_BACKEND, [], {
-      env: {
-        GIT_PROJECT_ROOT: path.join(temp, 'repos'),
-        GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: request.method ?? 'GET',
-        PATH_INFO: url.pathname,
-        QUERY_STRING: url.search.slice(1),
-        CONTENT_TYPE: request.headers['content-type'] ?? '',
-        REMOTE_USER: 'x-access-token',
-        REMOTE_ADDR: '127.0.0.1',
-        ...(request.headers['content-encoding']
-          ? { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] }
-          : {}),
-      },
-    });
-    request.pipe(cgi.stdin);
-    const chunks: Buffer[] = [];
-    cgi.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    cgi.on('close', () => {
-      const output = Buffer.concat(chunks);
-      const split = output.indexOf('\r\n\r\n');
-      const headers: Record<string, string> = {};
-      let status = 200;
-      for (const line of output.subarray(0, split).toString('latin1').split('\r\n')) {
-        const [name = '', ...rest] = line.split(':');
-        if (name.toLowerCase() === 'status') status = Number.parseInt(rest.join(':').trim(), 10);
-        else if (name) headers[name] = rest.join(':').trim();
-      }
-      response.writeHead(status, headers).end(output.subarray(split + 4));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  remote = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/a.git`;
+  bareRepository(path.join(temp, 'repos'), 'a.git');
+  server = await startGitHttpServer(path.join(temp, 'repos'), (repository) =>
+    repository === 'a.git' ? TOKEN : undefined,
+  );
+  remote = `${server.base}/a.git`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   rmSync(temp, { recursive: true, force: true });
 });
 

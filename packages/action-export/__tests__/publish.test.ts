@@ -102,6 +102,25 @@ describe('publishAction', () => {
     expect(git(remote, 'show-ref')).toBe(heads);
   });
 
+  test('an action repository holding a workflow file is refused before anything is committed (the token cannot change workflows)', async () => {
+    // Someone added CI to the published repository by hand: the release would delete it, which its contents-only
+    // token may not do; it stops with one line instead of GitHub's refusal half-way through the push.
+    const work = path.join(temp, 'hand-edit');
+    git(temp, 'clone', '--quiet', remote, work);
+    mkdirSync(path.join(work, '.github', 'workflows'), { recursive: true });
+    writeFileSync(path.join(work, '.github', 'workflows', 'ci.yml'), 'on: push\n');
+    git(work, 'add', '--all');
+    git(work, '-c', 'user.name=dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'CI');
+    git(work, 'push', '--quiet', 'origin', 'main');
+    const heads = git(remote, 'show-ref');
+    await expect(publish(second, 'v1.2.0', 'clone-6')).rejects.toThrow(
+      new PublishError(
+        `${remote} has .github/workflows/ci.yml: an action repository holds only action.yml, README.md and dist/, and the release's token for it may not change workflows; remove it there by hand, then re-run the release`,
+      ),
+    );
+    expect(git(remote, 'show-ref')).toBe(heads);
+  });
+
   test('an unreachable remote is one clear error', async () => {
     await expect(
       publishAction({

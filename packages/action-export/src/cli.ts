@@ -4,7 +4,9 @@
 //   tsx packages/action-export/src/cli.ts release <vX.Y.Z> --source <sha> --owner <owner> --repository <name>
 //        [--remote-base https://github.com] [--date YYYY-MM-DD]
 // publish exports actions/<action> to a temp folder, checks its bundle, and pushes it; release does the whole
-// release (release.ts). Token: env PUBLISH_TOKEN (git, through a credential helper; the GitHub API, a header).
+// release (release.ts). Tokens (git, through a credential helper; the GitHub API, a header): for `release`,
+// REPOSITORY_TOKEN (this repository: contents and workflows write) and ACTIONS_TOKEN (the action repositories:
+// contents write), as release.yml mints them; or PUBLISH_TOKEN for every repository (`publish`, local use).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { findOutsideReferences } from './bundle-references.js';
 import { exportAction } from './published-tree.js';
 import { majorOf, publishAction } from './publish.js';
-import { releaseAll } from './release.js';
+import { releaseAll, releaseTokens } from './release.js';
 import { describePlan } from './release-plan.js';
 import { appendFile } from 'node:fs/promises';
 
@@ -75,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     const owner = option('owner');
     const repository = option('repository');
     if (!source || !owner || !repository) throw new Error(USAGE);
-    const token = process.env.PUBLISH_TOKEN;
+    const tokens = releaseTokens(process.env);
     const report = await releaseAll({
       repoRoot,
       version: action,
@@ -84,7 +86,10 @@ async function main(argv: string[]): Promise<void> {
       repository,
       remoteBase: option('remote-base') ?? process.env.GITHUB_SERVER_URL ?? 'https://github.com',
       date: option('date') ?? new Date().toISOString().slice(0, 10),
-      github: token ? { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com', token } : undefined,
+      ...(tokens ? { tokens } : {}),
+      github: tokens
+        ? { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com', token: tokens.repository }
+        : undefined,
       log: (line) => console.log(line),
     });
     if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, report.summary);

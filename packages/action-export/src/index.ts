@@ -51,7 +51,7 @@ export {
   type MonorepoRelease,
   type MonorepoReleaseOptions,
 } from './release-git.js';
-export { releaseAll, type ReleaseOptions, type ReleaseReport } from './release.js';
+export { releaseAll, releaseTokens, type ReleaseOptions, type ReleaseReport } from './release.js';
 export { remoteTagsOf } from './publish.js';
 export {
   rewriteReadmeLinks,

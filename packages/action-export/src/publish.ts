@@ -81,6 +81,19 @@ export async function publishAction(options: PublishOptions): Promise<PublishRes
     path.dirname(workDir),
   );
   const branch = await git(['symbolic-ref', '--short', 'HEAD']);
+  // The release replaces the whole tree, and its token for the action repositories has contents permission only:
+  // GitHub refuses a push that adds, changes or removes a workflow file without the workflows permission. Say so
+  // before anything is committed (and keep the published repositories free of workflows).
+  const workflows = (
+    await git(['ls-tree', '-r', '--name-only', 'HEAD', '--', '.github/workflows']).catch(() => '')
+  )
+    .split('\n')
+    .filter(Boolean);
+  if (workflows.length > 0) {
+    throw new PublishError(
+      `${remote} has ${workflows.join(', ')}: an action repository holds only action.yml, README.md and dist/, and the release's token for it may not change workflows; remove ${workflows.length > 1 ? 'them' : 'it'} there by hand, then re-run the release`,
+    );
+  }
   const hasHistory = await git(['rev-parse', '--verify', '--quiet', 'HEAD']).then(
     () => true,
     () => false,

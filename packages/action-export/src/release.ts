@@ -33,6 +33,13 @@ export interface ReleaseOptions {
   github?: GitHubApi;
   /** PUBLISH_TOKEN and the rest of git's environment. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * One token per kind of repository (release.yml mints two): `repository` for this one (contents and workflows
+   * write: the release commit changes .github/workflows), `actions` for each hokusai/<action> (contents write: what
+   * they get has no workflow). Each reaches git as PUBLISH_TOKEN of its own pushes only, and the GitHub API for its
+   * own repositories' releases. Without it, env's PUBLISH_TOKEN and github.token serve every repository.
+   */
+  tokens?: { repository: string; actions: string };
   actions?: readonly string[];
   log?: (line: string) => void;
 }
@@ -55,7 +62,13 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
     source: options.source,
     version: options.version,
     date: options.date,
-    env: options.env,
+    env: options.tokens ? { ...options.env, PUBLISH_TOKEN: options.tokens.repository } : options.env,
+  };
+  const actionsEnv = options.tokens ? { ...options.env, PUBLISH_TOKEN: options.tokens.actions } : options.env;
+  const apiFor = (repo: string): GitHubApi | undefined => {
+    if (!options.github || !options.tokens) return options.github;
+    const token = repo === options.repository ? options.tokens.repository : options.tokens.actions;
+    return { ...options.github, token };
   };
 
   const planned = await releaseMonorepo({ ...monorepoOptions, dryRun: true });
@@ -75,7 +88,7 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
         version: options.version,
         source: `${options.owner}/${options.repository}@${options.source}`,
         workDir: path.join(temp, 'clone'),
-        env: options.env,
+        env: actionsEnv,
       });
       actions.push({ action, result, files: tree.files });
       log(`${options.owner}/${action}: ${describePlan(result.plan).join('; ')}`);
@@ -91,7 +104,7 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
   if (options.github) {
     const source = `${options.owner}/${options.repository}@${options.source.slice(0, 12)}`;
     for (const repo of [...actions.map((a) => a.action), options.repository]) {
-      const release = await ensureRelease(options.github, {
+      const release = await ensureRelease(apiFor(repo)!, {
         owner: options.owner,
         repo,
         tag: options.version,
@@ -107,6 +120,24 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
     }
   }
   return { monorepo, actions, releases, summary: summaryOf(options, monorepo, actions, releases) };
+}
+
+/**
+ * The release's tokens from the environment, removed from it so git's child processes see only the PUBLISH_TOKEN of
+ * their own push: REPOSITORY_TOKEN and ACTIONS_TOKEN (both, or neither), else PUBLISH_TOKEN for both; undefined when
+ * none is set (nothing can be pushed to an authenticated remote, no GitHub release is made).
+ */
+export function releaseTokens(env: NodeJS.ProcessEnv): { repository: string; actions: string } | undefined {
+  const repository = env.REPOSITORY_TOKEN;
+  const actions = env.ACTIONS_TOKEN;
+  const shared = env.PUBLISH_TOKEN;
+  delete env.REPOSITORY_TOKEN;
+  delete env.ACTIONS_TOKEN;
+  delete env.PUBLISH_TOKEN;
+  if (repository && actions) return { repository, actions };
+  if (repository || actions)
+    throw new Error('set both REPOSITORY_TOKEN and ACTIONS_TOKEN (or PUBLISH_TOKEN for every repository)');
+  return shared ? { repository: shared, actions: shared } : undefined;
 }
 
 async function exportChecked(repoRoot: string, action: string, outDir: string, options: ExportOptions) {

@@ -3,6 +3,7 @@
 export { resolveRegion, resolveEndpoint, awsClientConfig, type AwsClientConfig } from './client-config.js';
 export { explainAwsError, isTransientAwsError, awsErrorName } from './aws-errors.js';
 export { parseEcsNameOrArn, parseContainerName } from './ecs-names.js';
+export { checkServiceInCluster, parseEcsArn, type EcsArn } from './service-in-cluster.js';
 export {
   withRetries,
   backoffDelays,

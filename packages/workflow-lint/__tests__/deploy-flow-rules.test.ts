@@ -68,7 +68,7 @@ function workflow(parts: {
     '    needs: [plan, push]',
     '    runs-on: ubuntu-latest',
     parts.deployConcurrency ??
-      '    concurrency:\n      group: deploy-${{ needs.plan.outputs.key }}\n      cancel-in-progress: false',
+      '    concurrency:\n      group: deploy-${{ needs.plan.outputs.key }}\n      cancel-in-progress: false\n      queue: max',
     '    steps:',
     '      - uses: hokusai/actions/actions/ecs-deploy-and-wait@v1',
     '        with:',
@@ -177,13 +177,36 @@ describe('concurrency', () => {
       name: 'a deploy group that cancels in progress',
       parts: {
         deployConcurrency:
-          '    concurrency:\n      group: d-${{ needs.plan.outputs.key }}\n      cancel-in-progress: true',
+          '    concurrency:\n      group: d-${{ needs.plan.outputs.key }}\n      cancel-in-progress: true\n      queue: max',
       },
       expected: [['deploy-concurrency', expect.stringContaining('cancel-in-progress: true')]],
     },
     {
+      name: 'a deploy group that keeps one pending job (the default queue: single): the newest can be dropped',
+      parts: {
+        deployConcurrency:
+          '    concurrency:\n      group: d-${{ needs.plan.outputs.key }}\n      cancel-in-progress: false',
+      },
+      expected: [
+        [
+          'deploy-concurrency',
+          'job "deploy" deploys in the group "d-${{ needs.plan.outputs.key }}" without queue: max: GitHub keeps one pending job per group and cancels it when another queues, whichever commit is newer, so the newest deploy can be dropped; add queue: max (every waiting deploy kept, in the order they came)',
+        ],
+      ],
+    },
+    {
+      name: 'queue: single said out loud',
+      parts: {
+        deployConcurrency:
+          '    concurrency:\n      group: d-${{ needs.plan.outputs.key }}\n      queue: single',
+      },
+      expected: [['deploy-concurrency', expect.stringContaining('without queue: max')]],
+    },
+    {
       name: 'a deploy group from the raw inputs (name vs ARN)',
-      parts: { deployConcurrency: '    concurrency: deploy-${{ inputs.service }}' },
+      parts: {
+        deployConcurrency: '    concurrency:\n      group: deploy-${{ inputs.service }}\n      queue: max',
+      },
       expected: [
         [
           'deploy-concurrency',
@@ -195,7 +218,7 @@ describe('concurrency', () => {
       name: 'a job in the group its workflow holds',
       parts: {
         top: 'concurrency: deploy-x',
-        deployConcurrency: '    concurrency:\n      group: deploy-x',
+        deployConcurrency: '    concurrency:\n      group: deploy-x\n      queue: max',
       },
       expected: [['concurrency-deadlock', expect.stringContaining('GitHub cancels the run as a deadlock')]],
     },
@@ -243,6 +266,7 @@ test('the reusable workflows as they were before issue 13: every fault it lists 
     'deploy:219 rerun-push', // no reuse of the commit's IMMUTABLE tag
     'deploy:219 rerun-push', // the loaded image not checked
     'deploy:251 deploy-image', // the short-SHA tag deployed
+    'deploy:100 deploy-concurrency', // a pending deploy dropped by the next, whichever is newer
     'deploy:100 deploy-concurrency', // name vs ARN
     'deploy:100 rollback-concurrency', // probe-failure rollback in the shared group
     'rollback:89 rollback-concurrency', // the manual rollback droppable by a deploy

@@ -10,7 +10,14 @@ interface Job {
   if?: string;
   permissions?: Record<string, string>;
   environment?: { name: string };
-  steps?: { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, string> }[];
+  steps?: {
+    id?: string;
+    name?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, string>;
+  }[];
   outputs?: Record<string, string>;
 }
 interface Workflow {
@@ -62,6 +69,15 @@ describe('deploy-ecs.yml', () => {
     expect(inputs.imports!.default).toBe('from src.api.main import app');
     expect(inputs['ecr-repository']!.required).toBe(false); // not needed to promote
     expect(deploy.on.workflow_call!.secrets).toHaveProperty('probe-headers');
+    expect(deploy.on.workflow_call!.secrets).toHaveProperty('smoke-test-env');
+    // Both import smoke tests (runner, image) get it as import-smoke-test's env input.
+    const smokeTests = [deploy.jobs.gate!, deploy.jobs.build!].flatMap((job) =>
+      (job.steps ?? []).filter((s) => s.uses?.includes('import-smoke-test')),
+    );
+    expect(smokeTests.map((s) => s.with?.env)).toEqual([
+      '${{ secrets.smoke-test-env }}',
+      '${{ secrets.smoke-test-env }}',
+    ]);
   });
 
   test('runs plan -> gate -> build -> push -> deploy', () => {
@@ -103,12 +119,13 @@ describe('deploy-ecs.yml', () => {
     });
   });
 
-  test('monitoring is opt-in, last in the deploy job, only after a successful deploy, with the exposed thresholds', () => {
+  test('monitoring is opt-in, after the deploy and its probes, only after a successful deploy, with the exposed thresholds', () => {
     const inputs = deploy.on.workflow_call!.inputs!;
     expect(inputs.monitoring!.default).toBe('false');
     expect(inputs['deployment-alarms']!.default).toBe('true');
     const steps = deploy.jobs.deploy!.steps!;
-    const monitoring = steps[steps.length - 1]!;
+    const monitoring = steps.find((s) => s.id === 'monitoring')!;
+    expect(steps.indexOf(monitoring)).toBeGreaterThan(steps.findIndex((s) => s.id === 'rollback'));
     expect(monitoring).toMatchObject({
       id: 'monitoring',
       if: "success() && inputs.monitoring == 'true'",
@@ -133,6 +150,43 @@ describe('deploy-ecs.yml', () => {
     });
   });
 
+  test("rolls back only on the probes' verdict; the outputs come from the last step, which always runs", () => {
+    const steps = deploy.jobs.deploy!.steps!;
+    const rollback = steps.find((s) => s.id === 'rollback')!;
+    // Not on the Probe step's failure: a probe that could not run (bad input) sets no healthy output.
+    expect(rollback.if).toBe("failure() && steps.probe.outputs.healthy == 'false'");
+    const outcome = steps[steps.length - 1]!;
+    expect(outcome).toMatchObject({ id: 'outcome', if: 'always()', shell: 'bash' });
+    expect(deploy.jobs.deploy!.outputs).toMatchObject({
+      image: '${{ steps.outcome.outputs.image }}',
+      'task-definition-arn': '${{ steps.outcome.outputs.task-definition-arn }}',
+      result: '${{ steps.outcome.outputs.result }}',
+    });
+  });
+
+  test("the latest commit wins: the commit is checked against the service's last deploy before, and recorded after", () => {
+    const inputs = deploy.on.workflow_call!.inputs!;
+    expect(inputs['allow-older-commit']).toMatchObject({ type: 'string', default: 'false' });
+    const steps = deploy.jobs.deploy!.steps!;
+    const at = (id: string) => steps.findIndex((s) => s.id === id);
+    // The whole history, for git merge-base, in every deploy (not only with a task definition file).
+    expect(steps[0]).toMatchObject({
+      uses: expect.stringMatching(/^actions\/checkout@/),
+      with: { 'fetch-depth': 0, filter: 'blob:none', 'persist-credentials': false },
+    });
+    expect(steps[0]!.if).toBeUndefined();
+    expect(at('order')).toBeGreaterThan(0);
+    expect(at('order')).toBeLessThan(at('deploy'));
+    const record = steps.find((s) => s.name === 'Record the deployed commit on the service')!;
+    expect(record.if).toBe(
+      "${{ !cancelled() && steps.deploy.outputs.result == 'succeeded' && steps.rollback.outcome == 'skipped' }}",
+    );
+    expect(steps.indexOf(record)).toBeGreaterThan(at('rollback'));
+    expect(steps.indexOf(record)).toBeLessThan(at('monitoring'));
+    expect(record.run).toContain('key=hokusai:deployed-commit,value=$GITHUB_SHA');
+    expect(steps.find((s) => s.id === 'order')!.run).toContain("tags[?key=='$tag']");
+  });
+
   test('every caller path: the gate, build and push run only when building; the deploy also after a promotion', () => {
     const jobs = deploy.jobs as Record<string, Job & { if?: string }>;
     expect(jobs.gate!.if).toBe("needs.plan.outputs.build == 'true'");
@@ -140,6 +194,9 @@ describe('deploy-ecs.yml', () => {
     expect(jobs.deploy!.if).toBe(
       "${{ !cancelled() && needs.plan.result == 'success' && (needs.push.result == 'success' || needs.plan.outputs.build == 'false') }}",
     );
+    // "Re-run failed jobs" of the push job needs the build job's artifact: kept a week, not a day.
+    const upload = jobs.build!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ 'retention-days': 7, 'if-no-files-found': 'error' });
     const push = jobs.push!.steps!.find((s) => s.uses?.includes('ecr-push'))!;
     expect(push.with).toMatchObject({
       'reuse-existing': 'true',
@@ -188,9 +245,35 @@ test('deploys of one service wait for each other, never cancelled; a rollback is
   expect((deploy.jobs.deploy as Job & { concurrency: unknown }).concurrency).toEqual({
     group: 'hokusai-ecs-deploy-${{ needs.plan.outputs.service-key }}',
     'cancel-in-progress': false,
+    queue: 'max', // every waiting deploy kept: the default drops the pending one, whichever commit is newer
   });
   expect(rollback.concurrency).toBeUndefined();
   expect((rollback.jobs.rollback as Job & { concurrency?: unknown }).concurrency).toBeUndefined();
+});
+
+test("the README's trust policy lets every job of its examples assume the role (each environment, the branch)", () => {
+  const docs = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const policy = JSON.parse(
+    [...docs.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((t) => t.includes('AssumeRoleWithWebIdentity'))!,
+  ) as { Statement: Array<{ Condition: { StringLike: Record<string, string[]> } }> };
+  const subjects = policy.Statement[0]!.Condition.StringLike['token.actions.githubusercontent.com:sub']!;
+  const needed = new Set<string>();
+  for (const block of [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Workflow)) {
+    for (const job of Object.values(block?.jobs ?? {}) as Array<{
+      uses?: string;
+      with?: Record<string, string>;
+    }>) {
+      const called = /\.github\/workflows\/(deploy|rollback)-ecs\.yml@/.exec(job.uses ?? '')?.[1];
+      if (!called) continue;
+      // The deploy (or rollback) job runs in the environment; deploy-ecs.yml's push job on the branch.
+      needed.add(`repo:acme/hokusai-api:environment:${job.with?.environment ?? 'production'}`);
+      if (called === 'deploy' && !job.with?.image) needed.add('repo:acme/hokusai-api:ref:refs/heads/main');
+    }
+  }
+  expect([...needed].sort()).toEqual(expect.arrayContaining(['repo:acme/hokusai-api:environment:staging']));
+  expect(subjects).toEqual(expect.arrayContaining([...needed]));
 });
 
 test("the docs' table of pinned third-party actions matches every workflow", () => {

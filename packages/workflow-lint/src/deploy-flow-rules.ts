@@ -5,8 +5,9 @@
 // - rerun-push: ecr-push in a reusable workflow reuses the commit's IMMUTABLE tag on a re-run and checks the loaded
 //   image against the tested one;
 // - deploy-image: ecs-deploy-and-wait deploys ecr-push's image-uri-with-digest (or a caller's input), never a tag;
-// - deploy-concurrency: a deploy job sits in a group per service, never cancelled in progress, named from a
-//   normalised service (a name and an ARN of one service must share it);
+// - deploy-concurrency: a deploy job sits in a group per service, never cancelled in progress, with queue: max (by
+//   default GitHub keeps one pending job per group and cancels it when another queues, whichever commit is newer),
+//   named from a normalised service (a name and an ARN of one service must share it);
 // - rollback-concurrency: a rollback is in no group another run can queue in (a pending run is cancelled by the next);
 // - concurrency-deadlock: a job in the group its own workflow holds is cancelled by GitHub as a deadlock.
 import type { Node } from 'yaml';
@@ -29,21 +30,34 @@ interface Job {
   needs: string[];
   outputs: Map<string, string>;
   steps: Step[];
-  concurrency?: { group: string; cancelInProgress: string | undefined; node: Node };
+  concurrency?: {
+    group: string;
+    cancelInProgress: string | undefined;
+    queue: string | undefined;
+    node: Node;
+  };
 }
 
 /** `actions/upload-artifact@…` -> `actions/upload-artifact`, lower case. */
 const actionOf = (uses: string | undefined) => (uses ?? '').split('@')[0]!.toLowerCase();
 const isUpload = (step: Step) => actionOf(step.uses) === 'actions/upload-artifact';
 const isDownload = (step: Step) => actionOf(step.uses) === 'actions/download-artifact';
-const isSuite = (step: Step, name: string) => suiteActionName(step.uses ?? '') === name;
+/** This suite's action a `uses:` names: `./actions/x`, `hokusai/actions/actions/x@…`, or the published `hokusai/x@…`. */
+const suiteActionOf = (uses: string) =>
+  suiteActionName(uses) ?? /^hokusai\/([\w.-]+)(?:@.*)?$/.exec(uses)?.[1];
+const isSuite = (step: Step, name: string) => suiteActionOf(step.uses ?? '') === name;
 
 function concurrencyOf(node: Node | null): Job['concurrency'] {
   const value = valueAt(node, 'concurrency');
   if (!value) return undefined;
   const group = stringOf(value) ?? stringOf(valueAt(value, 'group'));
   if (group === undefined) return undefined;
-  return { group, cancelInProgress: stringOf(valueAt(value, 'cancel-in-progress')), node: value };
+  return {
+    group,
+    cancelInProgress: stringOf(valueAt(value, 'cancel-in-progress')),
+    queue: stringOf(valueAt(value, 'queue')),
+    node: value,
+  };
 }
 
 function readJobs(source: YamlSource): Job[] {
@@ -252,7 +266,7 @@ export function lintDeployFlow(text: string, file: string): Finding[] {
       if (!concurrency) {
         add(
           job.keyNode,
-          `job "${job.id}" deploys with no concurrency group: two deploys of one service could run at once; add a group per service with cancel-in-progress: false`,
+          `job "${job.id}" deploys with no concurrency group: two deploys of one service could run at once; add a group per service with cancel-in-progress: false and queue: max`,
           'deploy-concurrency',
         );
         return;
@@ -261,6 +275,13 @@ export function lintDeployFlow(text: string, file: string): Finding[] {
         add(
           concurrency.node,
           `job "${job.id}" deploys in a group with cancel-in-progress: ${concurrency.cancelInProgress}: a deploy cancelled half-way can leave the service between revisions`,
+          'deploy-concurrency',
+        );
+      }
+      if (concurrency.queue !== 'max') {
+        add(
+          concurrency.node,
+          `job "${job.id}" deploys in the group "${concurrency.group}" without queue: max: GitHub keeps one pending job per group and cancels it when another queues, whichever commit is newer, so the newest deploy can be dropped; add queue: max (every waiting deploy kept, in the order they came)`,
           'deploy-concurrency',
         );
       }

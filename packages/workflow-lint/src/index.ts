@@ -11,6 +11,7 @@ export { loadActionlint, type WorkflowLinter } from './actionlint.js';
 export { lintRepository, type RepositoryLint } from './lint-repository.js';
 export {
   isStaleFinding,
+  NEWER_CONCURRENCY_KEYS,
   NEWER_CONTEXTS,
   NEWER_PERMISSION_SCOPES,
   NEWER_RUNNER_LABELS,
@@ -22,7 +23,16 @@ export {
   suiteActionName,
   type ActionInterface,
 } from './suite-action-usage.js';
-export { lintReadme, lintReadmes, codeBlocksOf, readmeFiles, type CodeBlock } from './readme-code-blocks.js';
+export {
+  lintReadme,
+  lintReadmes,
+  codeBlocksOf,
+  readmeFiles,
+  exampleKind,
+  EXAMPLE_RULES,
+  type CodeBlock,
+  type ExampleKind,
+} from './readme-code-blocks.js';
 export {
   ACTION_RUNTIMES,
   REMOVED_RUNTIMES,

@@ -1,14 +1,20 @@
-// Examples in READMEs are copied into workflows as they are, so they follow the workflow rules too: no `${{ }}` in a
-// `run:` script (a step output such as failure-reason carries text from container logs; inside `run:` it is
-// executed as shell). Fenced yaml/yml blocks of every README.md are parsed (marked finds the fences) and every
-// `run:` at any depth is checked; a block that is not valid YAML is a finding as well.
+// Examples in READMEs are copied into workflows as they are, so they follow the workflow rules too. Fenced yaml/yml
+// blocks of every README.md are parsed (marked finds the fences); a block that is not valid YAML is a finding.
+// - every block: no `${{ }}` in a `run:` script at any depth (a step output such as failure-reason carries text from
+//   container logs; inside `run:` it is executed as shell);
+// - a whole workflow, a `jobs:` fragment or one job: the workflow rules that make sense for an example (third-party
+//   actions pinned by SHA to a node24 release, job permissions, pipefail, no cache beside credentials) and the deploy
+//   rules (deploy by digest, concurrency groups, artifact flow);
+// - a list of steps: the pins and the deploy-by-digest rule (the job around them is not in the example).
+// A job or a list of steps is linted inside a made-up workflow around it; findings point at the README's lines.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { isMap, isSeq, type Node, type Pair } from 'yaml';
+import { lintDeployFlow } from './deploy-flow-rules.js';
 import type { Finding } from './findings.js';
-import { expressionsInRun } from './workflow-rules.js';
-import { YamlSource } from './yaml-source.js';
+import { expressionsInRun, lintWorkflow } from './workflow-rules.js';
+import { YamlSource, hasKey, itemsOf } from './yaml-source.js';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'output', 'coverage']);
 
@@ -77,7 +83,68 @@ function runNodes(node: unknown, found: Node[] = []): Node[] {
   return found;
 }
 
-/** The findings for one README: expressions in `run:` scripts and YAML that does not parse, at README lines. */
+/** What a README example is: the workflow rules that apply depend on how much of a workflow it shows. */
+export type ExampleKind = 'workflow' | 'job' | 'steps' | 'other';
+
+/**
+ * A map with `jobs:` is a workflow (or a `jobs:` fragment); one with `runs-on:` a job; a list of maps with `uses:` or
+ * `run:`, or a map of nothing but `steps:`, a list of steps. Anything else (a `with:` fragment, an emulator
+ * scenario) is other.
+ */
+export function exampleKind(root: unknown): ExampleKind {
+  if (hasKey(root, 'jobs')) return 'workflow';
+  if (hasKey(root, 'runs-on')) return 'job';
+  if (hasKey(root, 'steps')) return 'steps';
+  const items = itemsOf(root);
+  if (items.length > 0 && items.every((item) => hasKey(item, 'uses') || hasKey(item, 'run'))) return 'steps';
+  return 'other';
+}
+
+/** Rules of lintWorkflow and lintDeployFlow an example of each kind goes through (run-expression is checked apart). */
+export const EXAMPLE_RULES: Record<Exclude<ExampleKind, 'other'>, ReadonlySet<string>> = {
+  workflow: new Set([
+    'pinned-uses',
+    'action-runtime',
+    'job-permissions',
+    'shell-pipefail',
+    'credentials-cache',
+    'artifact-flow',
+    'rerun-push',
+    'deploy-image',
+    'deploy-concurrency',
+    'rollback-concurrency',
+    'concurrency-deadlock',
+  ]),
+  job: new Set([
+    'pinned-uses',
+    'action-runtime',
+    'job-permissions',
+    'shell-pipefail',
+    'credentials-cache',
+    'artifact-flow',
+    'deploy-image',
+    'deploy-concurrency',
+    'rollback-concurrency',
+  ]),
+  steps: new Set(['pinned-uses', 'action-runtime', 'shell-pipefail', 'deploy-image']),
+};
+
+/**
+ * The example as a workflow text, and how many lines were put above it: a job (or a map of `steps:`) indented under
+ * `jobs: example:`, a list of steps under `jobs: example: steps:`.
+ */
+function asWorkflow(text: string, root: unknown, kind: Exclude<ExampleKind, 'other'>) {
+  if (kind === 'workflow') return { text, above: 0 };
+  const header = isSeq(root) ? ['jobs:', '  example:', '    steps:'] : ['jobs:', '  example:'];
+  const indent = ' '.repeat(header.length * 2);
+  const body = text
+    .split('\n')
+    .map((line) => (line.trim() === '' ? line : `${indent}${line}`))
+    .join('\n');
+  return { text: `${header.join('\n')}\n${body}`, above: header.length };
+}
+
+/** The findings for one README: YAML that does not parse, expressions in `run:`, the workflow rules above. */
 export function lintReadme(markdown: string, file: string): Finding[] {
   const findings: Finding[] = [];
   for (const block of codeBlocksOf(markdown)) {
@@ -98,6 +165,19 @@ export function lintReadme(markdown: string, file: string): Finding[] {
       for (const finding of expressionsInRun(source, run, file)) {
         findings.push({ ...finding, line: at(finding.line), rule: 'readme-run-expression' });
       }
+    }
+    const kind = exampleKind(source.root);
+    if (kind === 'other') continue;
+    const workflow = asWorkflow(block.text, source.root, kind);
+    const rules = EXAMPLE_RULES[kind];
+    for (const finding of [...lintWorkflow(workflow.text, file), ...lintDeployFlow(workflow.text, file)]) {
+      if (!rules.has(finding.rule)) continue;
+      findings.push({
+        ...finding,
+        line: at(finding.line - workflow.above),
+        message: `example: ${finding.message}`,
+        rule: `readme-${finding.rule}`,
+      });
     }
   }
   return findings;

@@ -4,13 +4,15 @@
 // local registry host for ecr-push and shorter poll/stable times for ecs-deploy-and-wait (inputOverrides below).
 //
 // Each job starts from an engine without this repository's images, as a fresh runner would (freshRunner below).
+// The caller's checkout is a git repository with two commits; the deploy job's Order and Record steps run the AWS CLI
+// against the emulator (deploy-job.python.test.ts covers their refusals).
 //
 // Paths: first deploy; "Re-run all jobs"; a second environment of a commit already in ECR plus, in the same run, a
 // promotion by digest; a task-definition template; two calls in one run where one push fails, then "Re-run failed jobs"; an image swapped
 // between the build and the push job is refused.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import {
   findPythons,
   repoRoot,
+  requireCommand,
   requireDocker,
   requirePythonBaseImage,
   startMoto,
@@ -47,8 +50,9 @@ const WORKFLOW = path.join(repoRoot, '.github', 'workflows', 'deploy-ecs.yml');
 const TIME_SCALE = 20;
 const REGION = 'us-east-1';
 const REPOSITORY = `hokusai-replay-${randomBytes(4).toString('hex')}`;
-const SHA_1 = randomBytes(20).toString('hex');
-const SHA_2 = randomBytes(20).toString('hex');
+/** Two commits of the caller's repository, SHA_1 <- SHA_2: the deploy job's Order step reads their history. */
+let SHA_1 = '';
+let SHA_2 = '';
 
 let scratch: string;
 let checkout: string;
@@ -62,11 +66,28 @@ let store: ArtifactStore;
 beforeAll(async () => {
   requireDocker();
   requirePythonBaseImage();
+  requireCommand('aws', "pip install awscli (GitHub's ubuntu runners have the AWS CLI)");
   scratch = mkdtempSync(path.join(tmpdir(), 'hokusai-deploy-paths-'));
   // The caller's repository: the demo's example API (the fixed commit), with its Dockerfile.api.
   checkout = path.join(scratch, 'repository');
   cpSync(path.join(repoRoot, 'packages', 'demo', 'example-api'), checkout, { recursive: true });
   rmSync(path.join(checkout, 'src', 'services', 'model_registry.py.broken'));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
+      cwd: checkout,
+      encoding: 'utf8',
+    }).trim();
+  // Configuration read at import time, as many apps do: the import smoke test needs it (input smoke-test-env).
+  writeFileSync(
+    path.join(checkout, 'src', 'settings.py'),
+    'import os\n\nDATABASE_URL = os.environ["DATABASE_URL"]\n',
+  );
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '--all');
+  git('commit', '--quiet', '-m', 'the fixed API');
+  SHA_1 = git('rev-parse', 'HEAD');
+  git('commit', '--quiet', '--allow-empty', '-m', 'the next commit');
+  SHA_2 = git('rev-parse', 'HEAD');
   python = findPythons('3.12', '3.12')[0]!.executable;
   store = new ArtifactStore(path.join(scratch, 'artifacts'));
   [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
@@ -110,6 +131,7 @@ interface Call {
   registryHost?: string;
   rerunFailedOf?: ReplayRecord;
   beforeJob?: (job: string) => Promise<void>;
+  secrets?: Record<string, string>;
   /**
    * The deploy job's CloudWatch, EventBridge and CloudWatch Logs on moto (ECS and ELBv2 stay on the emulator): what
    * the monitoring step needs, as the emulator serves neither dashboards, rules nor metric filters.
@@ -124,6 +146,7 @@ function call({
   registryHost,
   rerunFailedOf,
   beforeJob,
+  secrets,
   monitoringOnMoto,
 }: Call): Promise<ReplayRecord> {
   return replayWorkflow({
@@ -141,6 +164,7 @@ function call({
     checkout,
     scratch,
     rerunFailedOf,
+    ...(secrets ? { secrets } : {}),
     beforeJob: async (job) => {
       await beforeJob?.(job);
       freshRunner(job);
@@ -202,6 +226,9 @@ const results = (record: ReplayRecord) =>
   Object.fromEntries(Object.entries(record.jobs).map(([id, job]) => [id, job.result]));
 const step = (record: ReplayRecord, job: string, id: string) =>
   record.jobs[job]!.steps.find((s) => s.id === id)!;
+/** Imports of an app that reads required configuration at import time, and the placeholder it gets. */
+const NEEDS_CONFIG = 'from src.api.main import app\nfrom src.settings import DATABASE_URL';
+const SMOKE_TEST_ENV = 'DATABASE_URL=postgres://placeholder:placeholder@localhost/app';
 const DIGEST_REF = new RegExp(`^127\\.0\\.0\\.1:\\d+/${REPOSITORY}@sha256:[0-9a-f]{64}$`);
 
 /** The image the service's current task definition runs, read back from ECS (the emulator) with the AWS SDK. */
@@ -217,7 +244,8 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
 
   test('first deploy: built once, the loaded image checked to be the tested one, deployed by digest', async () => {
     const run = await call({
-      inputs: { service: 'hokusai-api' },
+      inputs: { service: 'hokusai-api', imports: NEEDS_CONFIG },
+      secrets: { 'smoke-test-env': SMOKE_TEST_ENV },
       github: { sha: SHA_1, run_id: '101', run_attempt: '1' },
     });
     expect(results(run)).toEqual({
@@ -237,15 +265,42 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     expect(step(run, 'deploy', 'deploy').inputs.image).toBe(run.outputs['image-uri-with-digest']);
     expect(await runningImage('hokusai-api')).toBe(run.outputs['image-uri-with-digest']);
     expect(run.outputs.result).toBe('succeeded');
+    // The app reads DATABASE_URL at import: smoke-test-env reached both smoke tests (runner and image).
+    for (const [job, name] of [
+      ['gate', 'Import smoke test (runner)'],
+      ['build', 'Import smoke test (inside the image)'],
+    ] as const) {
+      const smoke = run.jobs[job]!.steps.find((s) => s.name === name)!;
+      expect([name, smoke.outcome, smoke.inputs.env]).toEqual([name, 'success', SMOKE_TEST_ENV]);
+    }
 
     const upload = store.artifacts.find((a) => a.runId === '101')!;
     expect(upload.name).toBe(`${run.jobs.plan!.outputs['artifact-prefix']}-1`);
-    expect(run.jobs.deploy!.concurrencyGroup).toBe('hokusai-ecs-deploy-us-east-1-hokusai-hokusai-api');
+    expect(run.jobs.deploy!.concurrencyGroup).toBe(
+      'hokusai-ecs-deploy-us-east-1-123456789012-hokusai-hokusai-api',
+    );
     expect(run.jobs.deploy!.environment).toEqual({
       name: 'production',
       url: 'https://github.com/acme/hokusai-api/actions/runs/101',
     });
     firstDigestRef = run.outputs['image-uri-with-digest']!;
+  });
+
+  test('without smoke-test-env the gate stops an app that reads required configuration at import; nothing is built', async () => {
+    const run = await call({
+      inputs: { service: 'hokusai-api', imports: NEEDS_CONFIG },
+      github: { sha: SHA_1, run_id: '110', run_attempt: '1' },
+    });
+    expect(results(run)).toEqual({
+      plan: 'success',
+      gate: 'failure',
+      build: 'skipped',
+      push: 'skipped',
+      deploy: 'skipped',
+    });
+    const smoke = run.jobs.gate!.steps.find((s) => s.name === 'Import smoke test (runner)')!;
+    expect(smoke.outcome).toBe('failure');
+    expect(smoke.annotations.map((a) => a.message).join('\n')).toContain('DATABASE_URL');
   });
 
   test('"Re-run all jobs": the rebuild is a new image, the IMMUTABLE tag keeps the first, that digest is deployed', async () => {
@@ -264,6 +319,9 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     expect(push.outputs).toMatchObject({ pushed: 'false', reused: 'true' });
     expect(run.outputs['image-uri-with-digest']).toBe(firstDigestRef);
     expect(run.outputs.reused).toBe('true');
+    expect(step(run, 'deploy', 'order').log).toContain(
+      `the service's last deploy was this commit, ${SHA_1.slice(0, 12)}: deploying it again`,
+    );
     // Both attempts' artifacts are in the run, under different names.
     expect(store.artifacts.filter((a) => a.runId === '101').map((a) => a.attempt)).toEqual([1, 2]);
     expect(await runningImage('hokusai-api')).toBe(firstDigestRef);
@@ -307,7 +365,9 @@ describe('deploy-ecs.yml, every caller path, on the real bundled actions', () =>
     });
     expect(step(promotion, 'deploy', 'deploy').inputs.image).toBe(firstDigestRef);
     expect(promotion.outputs['image-uri-with-digest']).toBe(firstDigestRef);
-    expect(promotion.jobs.deploy!.concurrencyGroup).toBe('hokusai-ecs-deploy-us-east-1-hokusai-hokusai-api');
+    expect(promotion.jobs.deploy!.concurrencyGroup).toBe(
+      'hokusai-ecs-deploy-us-east-1-123456789012-hokusai-hokusai-api',
+    );
     expect(store.artifacts.filter((a) => a.runId === '102')).toHaveLength(1); // only the staging call built
   });
 

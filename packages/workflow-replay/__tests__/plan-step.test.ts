@@ -63,13 +63,27 @@ describe('one service, one key, whatever form it is named in', () => {
     const result = await plan({ ...BASE, ...names });
     expect(result.errors).toEqual([]);
     expect(result.outputs).toEqual({
-      'service-key': 'eu-west-1-production-hokusai-api',
+      'service-key': 'eu-west-1-123456789012-production-hokusai-api',
       'artifact-prefix': expect.stringMatching(/^hokusai-image-hokusai-api-[0-9a-f]{12}$/),
       build: 'true',
     });
     const reference = await plan(BASE);
     expect(result.outputs['artifact-prefix']).toBe(reference.outputs['artifact-prefix']);
   });
+});
+
+test("the account is in the key (the role's, or an ARN's): the same service name in two accounts is two groups", async () => {
+  const other = await plan({ ...BASE, 'role-to-assume': 'arn:aws:iam::210987654321:role/deploy' });
+  expect(other.outputs['service-key']).toBe('eu-west-1-210987654321-production-hokusai-api');
+  const byCluster = await plan({
+    ...BASE,
+    'role-to-assume': 'deploy', // not an ARN: the cluster's ARN gives the account
+    cluster: 'arn:aws:ecs:eu-west-1:210987654321:cluster/production',
+  });
+  expect(byCluster.errors).toEqual([]);
+  expect(byCluster.outputs['service-key']).toBe('eu-west-1-210987654321-production-hokusai-api');
+  const none = await plan({ ...BASE, 'role-to-assume': 'deploy' });
+  expect(none.outputs['service-key']).toBe('eu-west-1-production-hokusai-api');
 });
 
 test('two calls in one run get different artifact names: other environment, other service, other cluster', async () => {
@@ -113,6 +127,28 @@ describe('refused in one line, before anything runs', () => {
       inputs: { cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/production' },
       error:
         'input aws-region is eu-west-1 but arn:aws:ecs:us-east-1:123456789012:cluster/production is in us-east-1',
+    },
+    {
+      name: 'a service ARN in another cluster (trial A: it was deployed under the key of production/hokusai-api)',
+      inputs: { service: 'arn:aws:ecs:eu-west-1:123456789012:service/staging/hokusai-api' },
+      error:
+        'input service "arn:aws:ecs:eu-west-1:123456789012:service/staging/hokusai-api" is in cluster staging, not in cluster "production": give the service\'s own cluster',
+    },
+    {
+      name: 'a service ARN in another account than the role',
+      inputs: { service: 'arn:aws:ecs:eu-west-1:210987654321:service/production/hokusai-api' },
+      error:
+        'arn:aws:ecs:eu-west-1:210987654321:service/production/hokusai-api is in account 210987654321 but input role-to-assume is in account 123456789012',
+    },
+    {
+      name: 'a cluster ARN and a service ARN in two accounts (the role named by name)',
+      inputs: {
+        'role-to-assume': 'deploy',
+        cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/production',
+        service: 'arn:aws:ecs:eu-west-1:210987654321:service/production/hokusai-api',
+      },
+      error:
+        'arn:aws:ecs:eu-west-1:210987654321:service/production/hokusai-api is in account 210987654321 but arn:aws:ecs:eu-west-1:123456789012:cluster/production is in account 123456789012',
     },
     {
       name: 'monitoring neither true nor false (it would skip the monitoring step without a word)',
