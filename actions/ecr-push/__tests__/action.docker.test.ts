@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -226,7 +227,7 @@ describe('ecr-push against moto and a real registry', () => {
     expect(run.exitCode).toBe(1);
     expect(failure(run)).toMatch(
       new RegExp(
-        `tag ${SHORT_SHA} \\(now ${before}\\) already point at a different image in the IMMUTABLE repository`,
+        `tag ${SHORT_SHA} \\(now ${before}\\) already points at a different image in the IMMUTABLE repository`,
       ),
     );
     expect(await registry.manifestDigest(repository, SHORT_SHA)).toBe(before);
@@ -305,34 +306,68 @@ describe('ecr-push against moto and a real registry', () => {
     expect(failure(run)).toMatch(new RegExp(`^${expected.replace('{host}', closed)}$`));
   });
 
-  test.each([
-    { signal: 'SIGTERM' as const, exitCode: 143 },
-    { signal: 'SIGINT' as const, exitCode: 130 },
-  ])('cancelling mid-push ($signal) still removes the docker credential', async ({ signal, exitCode }) => {
-    let hung!: () => void;
-    const hangs = new Promise<void>((resolve) => (hung = resolve));
-    const stuck = await proxy(() => 'hang', { onHang: () => hung() });
-    const startedAt = Date.now();
-    const local = image('cancel');
-    const running = push({
-      image: local,
-      repository: uniqueName('api'),
-      registry: stuck.host,
-      'create-repository': 'true',
-    });
-    await hangs;
-    // The runner cancels a step with SIGINT, then SIGTERM: send it to this test's action process only.
-    const pid = Number(
-      execFileSync('pgrep', ['-n', '-P', String(process.pid), '-f', 'actions/ecr-push/dist/index.js'], {
-        encoding: 'utf8',
-      }).trim(),
-    );
-    process.kill(pid, signal);
-    const run = await running;
-    expect(run.exitCode).toBe(exitCode);
-    expectNoCredentialLeft(run, startedAt);
-    expect(imageTags(local)).toEqual([local]);
-  });
+  // The suite's convention on cancel: one line, a summary, exit code 1 (as a failure), for SIGINT and SIGTERM alike.
+  test.each([{ signal: 'SIGTERM' as const }, { signal: 'SIGINT' as const }])(
+    'cancelling mid-push ($signal) still removes the docker credential, says so in one line and a summary',
+    async ({ signal }) => {
+      let hung!: () => void;
+      const hangs = new Promise<void>((resolve) => (hung = resolve));
+      const stuck = await proxy(() => 'hang', { onHang: () => hung() });
+      const startedAt = Date.now();
+      const local = image('cancel');
+      const running = push({
+        image: local,
+        repository: uniqueName('api'),
+        registry: stuck.host,
+        'create-repository': 'true',
+      });
+      await hangs;
+      // The runner cancels a step with SIGINT, then SIGTERM: send it to this test's action process only.
+      const pid = Number(
+        execFileSync('pgrep', ['-n', '-P', String(process.pid), '-f', 'actions/ecr-push/dist/index.js'], {
+          encoding: 'utf8',
+        }).trim(),
+      );
+      process.kill(pid, signal);
+      const run = await running;
+      expect(run.exitCode).toBe(1);
+      expect(failure(run)).toBe(
+        `cancelled (${signal}): 0 tag(s) pushed before it (none); the temporary docker credential and tags were removed`,
+      );
+      expect(run.summary).toContain(`⏹️ Cancelled (${signal})`);
+      expect(run.outputs.pushed).toBe('false');
+      expectNoCredentialLeft(run, startedAt);
+      expect(imageTags(local)).toEqual([local]);
+    },
+  );
+});
+
+describe('an AWS endpoint that accepts connections and never answers', () => {
+  // The SDK had no timeout: the step hung until the runner killed it, with nothing in the log. Each request now
+  // times out (20 s), the one retry policy tries 3 times, and the step ends with one line naming the call. Only the
+  // outcome is asserted; the wait is real (a request timeout is wall time) and bounded.
+  test('fails with one line naming the ECR call, before anything is created or pushed', async () => {
+    const held = new Set<net.Socket>();
+    const blackHole = net.createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(blackHole.address() as net.AddressInfo).port}`;
+      const run = await push(
+        { image: image('blackhole'), repository: uniqueName('api'), 'create-repository': 'true' },
+        { env: { AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_ECR: endpoint }, timeoutMs: 230_000 },
+      );
+      expect(run.timedOut).toBe(false);
+      expect(run.exitCode).toBe(1);
+      expect(failure(run)).toBe(
+        'getting an ECR authorization token in us-east-1: ECR GetAuthorizationToken failed after 3 attempts (it timed out again and again): no answer within the 20s request timeout',
+      );
+      expect(run.summary).toContain('❌ Failed: getting an ECR authorization token');
+      expect(held.size).toBeGreaterThanOrEqual(3);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
+  }, 240_000);
 });
 
 describe('ecr-push refuses bad input and faults with one clear line, before changing anything', () => {
@@ -346,11 +381,15 @@ describe('ecr-push refuses bad input and faults with one clear line, before chan
 
   test('repository missing and create-repository false names the account and region', async () => {
     const repository = uniqueName('api');
-    const run = await push({ image: image('norepo'), repository });
+    const local = image('norepo');
+    const run = await push({ image: local, repository });
     expect(run.exitCode).toBe(1);
     expect(failure(run)).toBe(
       `ECR repository "${repository}" does not exist in account 123456789012 region us-east-1: create it, or set create-repository: true`,
     );
+    // A failure has its summary and the outputs that are true: the image checked, the registry, nothing pushed.
+    expect(run.summary).toContain(`❌ Failed: ECR repository "${repository}" does not exist`);
+    expect(run.outputs).toMatchObject({ 'image-id': imageId(local), pushed: 'false', 'image-uris': '' });
   });
 
   test('with registry-id, the missing repository is named in that account', async () => {

@@ -44,12 +44,12 @@ test.each([
   {
     name: 'a tag at another image without overwrite',
     options: { overwrite: false, tagMutability: 'MUTABLE' },
-    error: `tag latest (now ${B}) already point at a different image in "api": refusing to overwrite (set overwrite: true to move the tag, or reuse-existing: true to use the image already there)`,
+    error: `tag latest (now ${B}) already points at a different image in "api": refusing to overwrite (set overwrite: true to move the tag, or reuse-existing: true to use the image already there)`,
   },
   {
     name: 'overwrite in an IMMUTABLE repository',
     options: { overwrite: true, tagMutability: 'IMMUTABLE' },
-    error: `tag latest (now ${B}) already point at a different image in the IMMUTABLE repository "api": ECR will not overwrite them; push under a new tag`,
+    error: `tag latest (now ${B}) already points at a different image in the IMMUTABLE repository "api": ECR will not overwrite it; push under a new tag`,
   },
 ])('fails on $name', ({ options, error }) => {
   const states = [
@@ -57,6 +57,16 @@ test.each([
     { tag: 'latest', state: { kind: 'other-image', digest: B } as RemoteTagState },
   ];
   expect(() => planTags(states, { ...options, repository: 'api' })).toThrow(error);
+});
+
+test('several tags: "point at" them', () => {
+  const states = [
+    { tag: 'v1', state: { kind: 'other-image', digest: B } as RemoteTagState },
+    { tag: 'latest', state: { kind: 'other-image', digest: B } as RemoteTagState },
+  ];
+  expect(() => planTags(states, { overwrite: true, tagMutability: 'IMMUTABLE', repository: 'api' })).toThrow(
+    `tags v1 (now ${B}), latest (now ${B}) already point at a different image in the IMMUTABLE repository "api": ECR will not overwrite them;`,
+  );
 });
 
 const REV = '1cdcfc3f0a5b9e8d7c6b5a4f3e2d1c0b9a8f7e6d';
@@ -74,8 +84,13 @@ test.each([
     expected: [{ tag: '1cdcfc3', action: 'reuse', digest: B, revision: REV }],
   },
   {
-    name: 'without a label on one side it is reused, unverified',
-    states: [{ tag: '1cdcfc3', state: other({ local: REV }) }],
+    name: 'an unlabelled local image: reused, unverified (nothing says which commit it is)',
+    states: [{ tag: '1cdcfc3', state: other({ remote: REV }) }],
+    expected: [{ tag: '1cdcfc3', action: 'reuse', digest: B }],
+  },
+  {
+    name: 'no label on either side: reused, unverified',
+    states: [{ tag: '1cdcfc3', state: other({}) }],
     expected: [{ tag: '1cdcfc3', action: 'reuse', digest: B }],
   },
   {
@@ -103,6 +118,12 @@ test.each([
     name: 'an image of another revision',
     states: [{ tag: '1cdcfc3', state: other({ local: REV, remote: 'f00ba47' }) }],
     error: `tag 1cdcfc3 in "api" holds an image built from revision f00ba47 (${B}), but the local image is from ${REV}: refusing to reuse it`,
+  },
+  {
+    // The outputs would name bytes never smoke-tested: the local image says its commit, the remote one cannot.
+    name: 'an unlabelled remote image when the local image is labelled',
+    states: [{ tag: '1cdcfc3', state: other({ local: REV }) }],
+    error: `tag 1cdcfc3 in "api" holds an image without an org.opencontainers.image.revision label (${B}), so it cannot be shown to be built from revision ${REV} like the local image: refusing to reuse it; push under a new tag`,
   },
   {
     name: 'a reused tag beside a tag that would get the local image',

@@ -120,6 +120,22 @@ describe('reuse-existing', () => {
     expect(await registry.manifestDigest(repository, SHORT_SHA)).toBe(before);
   });
 
+  test('an unlabelled image under the tag is refused when the local image is labelled: nothing moved', async () => {
+    const repository = uniqueName('api');
+    expect(
+      (await push({ image: build('unlabelled', undefined), repository, 'create-repository': 'true' }))
+        .exitCode,
+    ).toBe(0);
+    const before = await registry.manifestDigest(repository, SHORT_SHA);
+    const run = await push({ image: build('mine', GITHUB_SHA), repository, 'reuse-existing': 'true' });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toEqual([
+      `tag ${SHORT_SHA} in "${repository}" holds an image without an ${REVISION} label (${before}), so it cannot be shown to be built from revision ${GITHUB_SHA} like the local image: refusing to reuse it; push under a new tag`,
+    ]);
+    expect(run.outputs.reused ?? '').not.toBe('true');
+    expect(await registry.manifestDigest(repository, SHORT_SHA)).toBe(before);
+  });
+
   test('images without the label are reused with a warning that the revision was not checked', async () => {
     const repository = uniqueName('api');
     expect(

@@ -1,5 +1,5 @@
 // The step's own DOCKER_CONFIG: a fresh folder under RUNNER_TEMP that holds the login while the step runs and is
-// removed when it ends, also on failure and on cancellation (SIGINT/SIGTERM from the runner).
+// removed when it ends, also on failure and on cancellation (the push stops and main's finally removes it).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,25 +26,4 @@ export class TemporaryDockerConfig {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Runs `cleanup` (synchronously) when the runner cancels the step, then exits as a signalled process would.
- * Returns a function that removes the handlers.
- */
-export function onCancel(cleanup: () => void): () => void {
-  const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM'] as const).map((signal) => [
-    signal,
-    () => {
-      try {
-        cleanup();
-      } finally {
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      }
-    },
-  ]);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
-  return () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
 }

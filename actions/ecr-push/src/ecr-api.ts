@@ -1,4 +1,5 @@
-// The three ECR API calls the push needs, with AWS errors a user can fix turned into one-line messages.
+// The three ECR API calls the push needs (the client retries them with the suite's one policy: see main.ts), with
+// AWS errors turned into one line naming the call.
 import {
   CreateRepositoryCommand,
   DescribeRepositoriesCommand,

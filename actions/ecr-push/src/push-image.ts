@@ -46,6 +46,32 @@ export interface PushDependencies {
   maskSecret(value: string): void;
   sleep(ms: number): Promise<void>;
   logger: Logger;
+  /** The step's cancellation: no push starts or is retried after it (the running one is killed by the caller). */
+  signal?: AbortSignal;
+  /** Filled in as the push goes, so a failure can still say (and output) what was done. */
+  progress?: PushProgress;
+}
+
+/** What a push had done when it stopped: for the outputs and the summary of a failed or cancelled step. */
+export interface PushProgress {
+  /** The local image's ID, once inspected. */
+  localId?: string;
+  /** The registry host, once ECR named it. */
+  registry?: string;
+  /** Image URIs pushed (and verified) before the end. */
+  pushed: string[];
+}
+
+/** Thrown at the first point where the step notices it was cancelled. */
+export class PushCancelled extends Error {
+  constructor(readonly signalName: string) {
+    super(`cancelled (${signalName})`);
+    this.name = 'PushCancelled';
+  }
+}
+
+function stopIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PushCancelled(String(signal.reason));
 }
 
 export interface TagResult {
@@ -91,6 +117,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     ecr.getAuthorizationToken(request.registryId),
     ecr.describeRepository(request.repository, request.registryId),
   ]);
+  stopIfCancelled(deps.signal);
   const local = settled(inspected);
   if (!local) {
     throw new ConfigurationError(
@@ -98,6 +125,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
     );
   }
   logger.info(`Local image ${request.image}: ${local.id}`);
+  if (deps.progress) deps.progress.localId = local.id;
   if (request.expectedImageId !== undefined && local.id !== request.expectedImageId) {
     throw new ConfigurationError(
       `local image ${request.image} is ${local.id}, not the expected ${request.expectedImageId} (input "expected-image-id"): it is not the image that was tested; nothing pushed`,
@@ -110,6 +138,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
   deps.maskSecret(credentials.password);
   const ecrHost = parseRegistryHost(authorization.proxyEndpoint, 'proxyEndpoint from ECR');
   const registry = request.registry ?? ecrHost;
+  if (deps.progress) deps.progress.registry = registry;
   const account = request.registryId ?? accountOfEcrHost(ecrHost) ?? 'unknown';
   logger.info(`ECR registry ${ecrHost} (account ${account}, ${request.region}); pushing to ${registry}`);
 
@@ -170,7 +199,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
         );
       } else {
         logger.warning(
-          `${uri} already names ${p.digest}; without an ${REVISION_LABEL} label on both images it cannot be checked that it was built from the same commit. Reusing it (reuse-existing); the local image ${local.id} is not pushed`,
+          `${uri} already names ${p.digest}; the local image has no ${REVISION_LABEL} label, so it cannot be checked that it was built from the same commit. Reusing it (reuse-existing); the local image ${local.id} is not pushed`,
         );
       }
     }
@@ -183,6 +212,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
       loggedIn = true;
       logger.info(`Logged in to ${registry} (password on stdin, in this step's own DOCKER_CONFIG)`);
       for (const p of toPush) {
+        stopIfCancelled(deps.signal);
         const target = imageUri(registry, request.repository, p.tag);
         await docker.tag(request.image, target, { temporary: !local.repoTags.includes(target) });
         const { digest, attempts } = await pushWithRetries(target, p.tag, request, deps);
@@ -198,6 +228,7 @@ export async function pushImage(request: PushRequest, deps: PushDependencies): P
           );
         }
         after.set(p.tag, remote);
+        deps.progress?.pushed.push(target);
         logger.info(`Pushed ${target} (${digest}), verified with the registry`);
         results.push({
           tag: p.tag,
@@ -293,6 +324,8 @@ async function pushWithRetries(
       `docker push ${target} (attempt ${attempt} of ${attempts})`,
       () => deps.docker.push(target, (line) => deps.logger.info(line)),
     );
+    // A push the cancellation killed is not a fault to retry.
+    stopIfCancelled(deps.signal);
     if (result.code === 0) {
       const digest = pushedDigest(result.output, tag);
       if (!digest) throw new Error(`docker push ${target} succeeded but printed no digest for tag ${tag}`);
@@ -328,6 +361,7 @@ async function pushWithRetries(
     const delay = request.retryDelayMs * 2 ** (attempt - 1);
     deps.logger.warning(`docker push ${target} failed (${line}); retrying in ${Math.round(delay / 1000)}s`);
     await deps.sleep(delay);
+    stopIfCancelled(deps.signal);
   }
 }
 

@@ -49,14 +49,16 @@ export function planTags(
   );
   if (conflicts.length > 0) {
     const list = conflicts.map((c) => `${c.tag} (now ${c.state.digest})`).join(', ');
+    const several = conflicts.length > 1;
+    const pointAt = `${several ? 'tags' : 'tag'} ${list} already ${several ? 'point' : 'points'} at a different image`;
     if (options.tagMutability === 'IMMUTABLE') {
       throw new ConfigurationError(
-        `tag${conflicts.length > 1 ? 's' : ''} ${list} already point at a different image in the IMMUTABLE repository "${options.repository}": ECR will not overwrite them; push under a new tag, or set reuse-existing: true to use the image already there`,
+        `${pointAt} in the IMMUTABLE repository "${options.repository}": ECR will not overwrite ${several ? 'them' : 'it'}; push under a new tag, or set reuse-existing: true to use the image already there`,
       );
     }
     if (!options.overwrite) {
       throw new ConfigurationError(
-        `tag${conflicts.length > 1 ? 's' : ''} ${list} already point at a different image in "${options.repository}": refusing to overwrite (set overwrite: true to move the tag, or reuse-existing: true to use the image already there)`,
+        `${pointAt} in "${options.repository}": refusing to overwrite (set overwrite: true to move the tag, or reuse-existing: true to use the image already there)`,
       );
     }
   }
@@ -79,6 +81,13 @@ function planReuse(states: Array<{ tag: string; state: RemoteTagState }>, option
     if (local !== undefined && remote !== undefined && local !== remote) {
       throw new ConfigurationError(
         `tag ${tag} in "${options.repository}" holds an image built from revision ${remote} (${state.digest}), but the local image is from ${local}: refusing to reuse it; push under a new tag`,
+      );
+    }
+    // The local image says which commit it is; one without the label cannot be shown to be that commit, and the
+    // outputs would name bytes that were never smoke-tested.
+    if (local !== undefined && remote === undefined) {
+      throw new ConfigurationError(
+        `tag ${tag} in "${options.repository}" holds an image without an ${REVISION_LABEL} label (${state.digest}), so it cannot be shown to be built from revision ${local} like the local image: refusing to reuse it; push under a new tag`,
       );
     }
     return {

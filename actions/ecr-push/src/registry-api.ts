@@ -1,7 +1,7 @@
 // Registry HTTP API v2 client (ECR speaks it too): reads a tag's manifest and digest with basic auth, so the digest
 // we report is the registry's own answer, not docker's.
 import { createHash } from 'node:crypto';
-import { ConfigurationError, errorMessage } from '@hokusai/action-kit';
+import { ConfigurationError, errorMessage, redactSecrets } from '@hokusai/action-kit';
 import { withRetries } from '@hokusai/aws-kit';
 import { MANIFEST_MEDIA_TYPES, parseManifest, type RemoteManifest } from './manifest.js';
 import { registryBaseUrl } from './image-reference.js';
@@ -23,6 +23,8 @@ export interface HttpRegistryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** When the token stops being valid, for the message of a 401. */
   tokenExpiresAt?: Date;
+  /** The step's cancellation: aborts a request in flight and the retries. */
+  signal?: AbortSignal;
 }
 
 export class HttpRegistryApi implements RegistryApi {
@@ -50,7 +52,10 @@ export class HttpRegistryApi implements RegistryApi {
       );
     }
     if (!response.ok) {
-      const text = (await response.text()).slice(0, 300).replace(/\s+/g, ' ');
+      // Redacted before it is cut: a cut token would no longer match the runner's mask.
+      const text = this.redact(await response.text())
+        .slice(0, 300)
+        .replace(/\s+/g, ' ');
       throw new ConfigurationError(
         `registry ${this.options.host} answered ${response.status} while ${what}: ${text}`,
       );
@@ -97,6 +102,19 @@ export class HttpRegistryApi implements RegistryApi {
     return body;
   }
 
+  /** The token and the password inside it, as `***` (for registry error bodies, which the log quotes). */
+  private redact(text: string): string {
+    const password = Buffer.from(this.options.basicToken, 'base64')
+      .toString('utf8')
+      .split(':')
+      .slice(1)
+      .join(':');
+    return redactSecrets(
+      text,
+      [this.options.basicToken, password].filter((s) => s.length >= 4),
+    );
+  }
+
   private async fetchWithRetry(
     url: string,
     what: string,
@@ -115,7 +133,9 @@ export class HttpRegistryApi implements RegistryApi {
               accept: MANIFEST_MEDIA_TYPES.join(', '),
             },
             redirect,
-            signal: AbortSignal.timeout(30_000),
+            signal: this.options.signal
+              ? AbortSignal.any([AbortSignal.timeout(30_000), this.options.signal])
+              : AbortSignal.timeout(30_000),
           });
           // The last 5xx is answered as it is: the caller says what the registry said.
           if (response.status >= 500 && attempt < attempts) {
@@ -127,6 +147,7 @@ export class HttpRegistryApi implements RegistryApi {
         { attempts, baseDelayMs: this.options.retryDelayMs ?? 1000, maxDelayMs: 8000 },
         {
           clock: { now: () => Date.now(), sleep: (ms) => sleep(ms) },
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
           isRetryable: (error) =>
             error instanceof RegistryServerError || !(error instanceof ConfigurationError),
         },

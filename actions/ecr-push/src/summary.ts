@@ -1,6 +1,6 @@
 // The job summary: where the image went, its digest and size, and per tag whether it was pushed or already there.
-import { blocks, heading, inlineCode, table } from '@hokusai/action-kit';
-import type { PushResult } from './push-image.js';
+import { blocks, escapeMarkdown, heading, inlineCode, table } from '@hokusai/action-kit';
+import type { PushProgress, PushResult } from './push-image.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -59,4 +59,25 @@ export function renderSummary(result: PushResult): string {
     { raw: [0, 1, 2, 3] },
   );
   return blocks(heading('ECR push'), verdict, overview, tags);
+}
+
+/**
+ * The summary of a step that failed or was cancelled: the one line, and what had been done by then (the local
+ * image, the registry, the tags already pushed — they stay in the registry).
+ */
+export function renderFailureSummary(
+  outcome: { cancelled?: string; message: string },
+  progress: PushProgress,
+): string {
+  const verdict = outcome.cancelled
+    ? `⏹️ Cancelled (${outcome.cancelled}): ${escapeMarkdown(outcome.message)}`
+    : `❌ Failed: ${escapeMarkdown(outcome.message)}`;
+  const rows: string[][] = [];
+  if (progress.localId) rows.push(['Local image', inlineCode(progress.localId)]);
+  if (progress.registry) rows.push(['Registry', inlineCode(progress.registry)]);
+  rows.push([
+    'Pushed before the end',
+    progress.pushed.length > 0 ? progress.pushed.map(inlineCode).join('<br>') : 'nothing',
+  ]);
+  return blocks(heading('ECR push'), verdict, table(['', ''], rows, { raw: [1] }));
 }

@@ -61,6 +61,7 @@ let cloudwatch: CloudWatchClient;
 let logs: CloudWatchLogsClient;
 let events: EventBridgeClient;
 let targetGroupArn = '';
+let secondTargetGroupArn = '';
 let loadBalancerArn = '';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hokusai-oncall';
 
@@ -169,6 +170,17 @@ beforeAll(async () => {
       DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
     }),
   );
+  secondTargetGroupArn = (
+    await elb.send(
+      new CreateTargetGroupCommand({
+        Name: 'hokusai-api-2',
+        Protocol: 'HTTP',
+        Port: 8001,
+        VpcId: vpc,
+        TargetType: 'ip',
+      }),
+    )
+  ).TargetGroups![0]!.TargetGroupArn!;
   elb.destroy();
   await ecs.send(
     new CreateClusterCommand({
@@ -187,6 +199,18 @@ beforeAll(async () => {
   await createService('hokusai', 'worker', false);
   await createService('hokusai', 'taken', true);
   await createService('plain', 'api', true);
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: 'hokusai',
+      serviceName: 'two-tg',
+      taskDefinition: 'hokusai-api',
+      desiredCount: 1,
+      loadBalancers: [
+        { targetGroupArn, containerName: 'api', containerPort: 8000 },
+        { targetGroupArn: secondTargetGroupArn, containerName: 'api', containerPort: 8001 },
+      ],
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -668,6 +692,14 @@ describe('ecs-service-monitoring against moto', () => {
       inputs: { 'target-group': 'no-such-group' },
       error: 'target group "no-such-group" not found (input "target-group") in us-east-1',
     },
+    {
+      // A target group ARN ends in its id: the message names the group by its name, x.
+      name: 'an unknown target group ARN',
+      inputs: {
+        'target-group': 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/0123456789abcdef',
+      },
+      error: 'target group "x" not found (input "target-group") in us-east-1',
+    },
   ];
   test.each(bad)('bad input ($name): one line, before any change', async ({ inputs, error }) => {
     proxy.clear();
@@ -678,6 +710,20 @@ describe('ecs-service-monitoring against moto', () => {
     expect(lines[0]).toContain(error);
     expect(lines[0]).not.toContain('\n');
     expect(result.log).not.toMatch(/^\s+at /m);
+    expect(writesMade()).toEqual([]);
+    // A failure has a summary too: the line, and that nothing was changed.
+    expect(result.summary).toContain('❌ **Failed:**');
+    expect(result.summary).toContain('No change was made.');
+    expect(result.outputs.changed).toBe('false');
+  });
+
+  test('a service with two target groups: both named by their names, not their ids', async () => {
+    proxy.clear();
+    const result = await monitor({ service: 'two-tg' });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      'service "two-tg" has 2 target groups (hokusai-api, hokusai-api-2): set target-group to the one its API serves',
+    ]);
     expect(writesMade()).toEqual([]);
   });
 });

@@ -60,6 +60,17 @@ describe('names', () => {
     expect(nameOf('arn:aws:ecs:eu-west-1:123456789012:service/production/hokusai-api')).toBe('hokusai-api');
     expect(nameOf('hokusai-api')).toBe('hokusai-api');
   });
+  test.each([
+    ['arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/two-tg/138eb743b0b990a8', 'two-tg'],
+    ['arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/0123456789abcdef', 'x'],
+    [
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/api-alb/50dc6c495c0c9188',
+      'api-alb',
+    ],
+    ['arn:aws:ecs:eu-west-1:123456789012:cluster/production', 'production'],
+  ])('an ELB ARN is named by its name, not its id: %s', (arn, name) => {
+    expect(nameOf(arn)).toBe(name);
+  });
 
   test('console links per partition', () => {
     expect(alarmConsoleUrl('aws', 'eu-west-1', 'a/b c')).toBe(

@@ -1,12 +1,19 @@
-// The five SDK v3 clients the action uses, configured once (region, endpoint overrides, adaptive retries from
-// aws-kit) and each request counted for the log; plus the small helpers the adapters share.
+// The five SDK v3 clients the action uses, configured once by aws-kit (region, endpoint overrides, timeouts), every
+// send() retried by the suite's one policy and counted for the log; plus the small helpers the adapters share.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Environment } from '@hokusai/action-kit';
-import { awsClientConfig, awsErrorName, explainAwsError } from '@hokusai/aws-kit';
+import type { Clock, Environment } from '@hokusai/action-kit';
+import {
+  awsClientConfig,
+  awsErrorName,
+  DEFAULT_RETRY_POLICY,
+  explainAwsError,
+  nameAwsCalls,
+  retryAwsCalls,
+} from '@hokusai/aws-kit';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -27,19 +34,30 @@ const READ_OPERATION = /^(Describe|Get|List)/;
 export interface ClientOptions {
   region: string;
   env: Environment;
-  /** Called once per command sent (the SDK's own retries of it are not counted again). */
+  /** Called once per command sent (its retries are not counted again). */
   onCall?: (call: ApiCallRecord) => void;
+  /** Sleeps between retries (default: the system clock). */
+  clock?: Pick<Clock, 'now' | 'sleep'>;
+  /** The step's cancellation: ends retries. */
+  signal?: AbortSignal;
 }
 
 export function createClients(options: ClientOptions): AwsClients {
   const config = (serviceId: string) =>
     awsClientConfig(serviceId, { region: options.region, env: options.env });
+  // One request per send (awsClientConfig), retried by DEFAULT_RETRY_POLICY (throttling, 5xx, network faults,
+  // timeouts); errors remember their call so a failure names it.
+  const retried = <T extends { middlewareStack: unknown }>(client: T): T =>
+    retryAwsCalls(nameAwsCalls(client), DEFAULT_RETRY_POLICY, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   const clients: AwsClients = {
-    ecs: new ECSClient(config('ECS')),
-    elb: new ElasticLoadBalancingV2Client(config('ELASTIC_LOAD_BALANCING_V2')),
-    cloudwatch: new CloudWatchClient(config('CLOUDWATCH')),
-    events: new EventBridgeClient(config('EVENTBRIDGE')),
-    logs: new CloudWatchLogsClient(config('CLOUDWATCH_LOGS')),
+    ecs: retried(new ECSClient(config('ECS'))),
+    elb: retried(new ElasticLoadBalancingV2Client(config('ELASTIC_LOAD_BALANCING_V2'))),
+    cloudwatch: retried(new CloudWatchClient(config('CLOUDWATCH'))),
+    events: retried(new EventBridgeClient(config('EVENTBRIDGE'))),
+    logs: retried(new CloudWatchLogsClient(config('CLOUDWATCH_LOGS'))),
   };
   type Next = (args: unknown) => Promise<unknown>;
   for (const [service, client] of Object.entries(clients)) {
@@ -63,7 +81,10 @@ export function destroyClients(clients: AwsClients): void {
   for (const client of Object.values(clients)) (client as AwsClients['ecs']).destroy();
 }
 
-/** Runs one call; AWS errors a user can fix (credentials, access denied) become one line. */
+/**
+ * Runs one call; AWS errors become one line: those a user can fix (credentials, access denied), and faults that
+ * outlasted the retries (naming the call and what AWS said).
+ */
 export async function call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

@@ -2,7 +2,14 @@
 // pipeline it wants, diffs them against AWS, makes only the writes that differ, then sets the outputs and writes the
 // job summary. Every refusal (bad input, unknown target group, a resource it did not make) comes before any write.
 import * as core from '@actions/core';
-import { ConfigurationError, actionsLogger, writeSummary } from '@hokusai/action-kit';
+import {
+  ConfigurationError,
+  actionClock,
+  actionsLogger,
+  cancellationSignal,
+  errorMessage,
+  writeSummary,
+} from '@hokusai/action-kit';
 import { createMonitoringApi, type ApiCallRecord, type MonitoringApi } from './aws.js';
 import { readCurrentState } from './current.js';
 import { desiredState } from './desired.js';
@@ -11,7 +18,7 @@ import { getInputs, type Inputs } from './inputs.js';
 import type { CurrentState, DesiredState, ServiceContext } from './model.js';
 import { alarmArn, dashboardConsoleUrl } from './names.js';
 import { describeWrite, planMonitoring, type Plan, type Write } from './plan.js';
-import { changedSomething, summaryMarkdown, type AlarmReport } from './summary.js';
+import { changedSomething, failureSummaryMarkdown, summaryMarkdown, type AlarmReport } from './summary.js';
 
 const logger = actionsLogger;
 
@@ -27,8 +34,17 @@ function refuseConflicts(plan: Plan, desired: DesiredState): void {
   );
 }
 
-async function applyPlan(api: MonitoringApi, writes: Write[], done: Write[]): Promise<void> {
+/** Thrown where the step notices the runner cancelled it: no write starts after that. */
+class Cancelled extends Error {}
+
+async function applyPlan(
+  api: MonitoringApi,
+  writes: Write[],
+  done: Write[],
+  signal: AbortSignal,
+): Promise<void> {
   for (const write of writes) {
+    if (signal.aborted) throw new Cancelled();
     logger.info(describeWrite(write));
     await api.apply(write);
     done.push(write);
@@ -124,27 +140,56 @@ async function report(
 }
 
 export async function main(): Promise<void> {
+  // A cancel stops before the next write; the step then says what was changed, in one line and the summary, and
+  // fails with exit code 1 as every action here does.
+  const cancellation = cancellationSignal();
+  const done: Write[] = [];
+  let where: { cluster: string; service: string } | undefined;
+  try {
+    await monitor(cancellation.signal, done, (inputs) => (where = inputs));
+  } catch (error) {
+    const signal = cancellation.signal;
+    // A failure part-way: say what was already changed, so a re-run (which picks up from there) is no surprise.
+    core.setOutput('changed', String(done.length > 0));
+    const made = `${done.length} change${done.length === 1 ? ' was' : 's were'} made before ${signal.aborted ? 'it' : 'the failure'}`;
+    const message = signal.aborted
+      ? `cancelled (${String(signal.reason)}): ${made}${done.length > 0 ? '; a re-run completes the rest' : '; nothing was changed'}`
+      : errorMessage(error);
+    if (!signal.aborted && done.length > 0) logger.warning(`${made}; a re-run completes the rest`);
+    await writeSummary(
+      failureSummaryMarkdown({
+        ...(where ? { where } : {}),
+        message,
+        cancelled: signal.aborted ? String(signal.reason) : undefined,
+        writes: done,
+      }),
+    );
+    throw signal.aborted ? new ConfigurationError(message) : error;
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+async function monitor(
+  signal: AbortSignal,
+  done: Write[],
+  started: (where: { cluster: string; service: string }) => void,
+): Promise<void> {
   const inputs = getInputs(process.env);
+  started({ cluster: inputs.cluster, service: inputs.service });
   const calls: ApiCallRecord[] = [];
   const api = createMonitoringApi({
     region: inputs['aws-region'],
     env: process.env,
     onCall: (c) => calls.push(c),
+    clock: actionClock(),
+    signal,
   });
-  const done: Write[] = [];
   try {
     const planned = await planStep(api, inputs);
-    await applyPlan(api, planned.plan.writes, done);
+    if (signal.aborted) throw new Cancelled();
+    await applyPlan(api, planned.plan.writes, done, signal);
     await report(api, planned, done, calls);
-  } catch (error) {
-    // A failure part-way: say what was already changed, so a re-run (which picks up from there) is no surprise.
-    core.setOutput('changed', String(done.length > 0));
-    if (done.length > 0) {
-      logger.warning(
-        `${done.length} change${done.length === 1 ? ' was' : 's were'} made before the failure; a re-run completes the rest`,
-      );
-    }
-    throw error;
   } finally {
     api.close();
   }

@@ -101,9 +101,16 @@ export function parseArn(arn: string): ArnParts | undefined {
   return { partition: match[1]!, region: match[2]!, account: match[3]!, resource: match[4]! };
 }
 
-/** The last path segment of an ECS ARN (or the name itself). */
+/**
+ * The name in an ARN (or the name itself): the last path segment of an ECS ARN (`…:service/prod/hokusai-api`), the
+ * name of an ELB target group or load balancer, whose ARNs end in an id (`…:targetgroup/<name>/<id>`,
+ * `…:loadbalancer/app/<name>/<id>`: Elastic Load Balancing API reference, TargetGroupArn / LoadBalancerArn).
+ */
 export function nameOf(nameOrArn: string): string {
-  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+  if (!nameOrArn.startsWith('arn:')) return nameOrArn;
+  const elb = /:(?:targetgroup|loadbalancer\/(?:app|net|gwy))\/([^/]+)\/[^/]+$/.exec(nameOrArn);
+  if (elb) return elb[1]!;
+  return nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 }
 
 export function alarmArn(where: Pick<ArnParts, 'partition' | 'region' | 'account'>, name: string): string {

@@ -119,3 +119,29 @@ export function summaryMarkdown(report: MonitoringReport): string {
     `AWS requests: ${report.calls.reads + report.calls.writes} (${report.calls.writes} write${report.calls.writes === 1 ? '' : 's'}).`,
   );
 }
+
+/**
+ * The summary of a step that failed or was cancelled: the one line, and the changes already made (a re-run
+ * picks up from there). Outside text (AWS's words in the message) is escaped.
+ */
+export function failureSummaryMarkdown(outcome: {
+  where?: { cluster: string; service: string };
+  message: string;
+  cancelled?: string;
+  writes: Write[];
+}): string {
+  const title = outcome.where
+    ? `ECS service monitoring: ${escapeMarkdown(outcome.where.service)} on ${escapeMarkdown(outcome.where.cluster)}`
+    : 'ECS service monitoring';
+  const verdict = outcome.cancelled
+    ? `⏹️ **Cancelled (${escapeMarkdown(outcome.cancelled)}):** ${escapeMarkdown(outcome.message)}`
+    : `❌ **Failed:** ${escapeMarkdown(outcome.message)}`;
+  const changes =
+    outcome.writes.length > 0
+      ? blocks(
+          heading('Changes made before the end', 3),
+          outcome.writes.map((w) => `- ${escapeMarkdown(describeWrite(w))}`).join('\n'),
+        )
+      : 'No change was made.';
+  return blocks(heading(title, 2), verdict, changes);
+}

@@ -122,6 +122,110 @@ describe('the incident plan', () => {
   });
 });
 
+describe('a server that echoes request headers', () => {
+  // Returns the request's headers as JSON, as debugging endpoints do; the probe quotes the first 117 characters.
+  const echoServer = () => serve(startHttpServer((req, res) => sendJson(res, 200, { headers: req.headers })));
+  const prefixOf = (secret: string) => secret.slice(0, 12);
+
+  test('a long header value is redacted before the quoted body is cut: not even its start shows', async () => {
+    const server = await echoServer();
+    const key = `sk_live_${'Q'.repeat(100)}`;
+    const run = await probe({
+      urls: `${server.origin}/echo`,
+      headers: `X-Api-Key: ${key}`,
+      'expect-body': 'nomatch',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    expect(run.summary).toContain('body does not contain');
+    expectNowhere(run, prefixOf(key));
+  });
+
+  test('URL credentials (sent as Basic) are redacted before the cut too', async () => {
+    const server = await echoServer();
+    const password = 's3cret-passw0rd-that-is-long-enough';
+    const run = await probe({
+      urls: `http://admin:${password}@127.0.0.1:${server.port}/echo`,
+      'expect-body': 'nomatch',
+    });
+    expect(run.exitCode).toBe(1);
+    const token = Buffer.from(`admin:${password}`).toString('base64');
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${token}`);
+    expectNowhere(run, prefixOf(token));
+    expectNowhere(run, prefixOf(password));
+  });
+});
+
+describe('expect-body regular expressions', () => {
+  // /^(.*?)*x$/ backtracks for minutes on a backtracking engine, blocking the event loop so that neither `wait`
+  // nor `timeout` can end the step; the harness would kill it at 60 s. On a linear-time engine it is a miss.
+  test('a catastrophic-backtracking pattern is a plain miss within wait', async () => {
+    const server = await serve(startHttpServer((_req, res) => res.end('a'.repeat(34))));
+    const run = await probe({
+      urls: `${server.origin}/health`,
+      'expect-body': '/^(.*?)*x$/',
+      wait: '5s',
+      timeout: '3s',
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    expect(run.summary).toContain('body does not contain /^(.\\*?)\\*x$/');
+  });
+
+  test('lookahead is refused in one line naming the input: the engine has none', async () => {
+    const run = await probe({ urls: 'http://127.0.0.1:9/health', 'expect-body': '/(?=ok)o/' });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message)).toEqual([
+      'invalid regex "/(?=ok)o/" for input "expect-body": invalid or unsupported Perl syntax: `(?=` (patterns run on a linear-time engine, RE2 syntax: no lookahead, lookbehind or backreferences)',
+    ]);
+  });
+});
+
+describe('ends other than a verdict', () => {
+  test('a bad input: one line, a summary saying nothing was probed, healthy unset', async () => {
+    const run = await probe({ urls: 'http://127.0.0.1:9/health', headers: 'Bad Header: x' });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
+    expect(run.summary).toMatch(
+      /^## ❌ endpoint-probe: nothing probed\n\nThe step stopped before any request: /,
+    );
+    expect(run.outputs.healthy).toBeUndefined();
+  });
+
+  test('cancelled while waiting: one line, the probes so far in the summary and results, healthy unset', async () => {
+    let seen!: () => void;
+    const twoProbes = new Promise<void>((resolve) => (seen = resolve));
+    const server = await serve(
+      startHttpServer((_req, res, hit) => {
+        if (hit === 2) seen();
+        sendJson(res, 503, { status: 'starting' });
+      }),
+    );
+    const run = await runAction({
+      action: 'endpoint-probe',
+      inputs: { urls: `${server.origin}/health`, wait: '10m', interval: '50ms' },
+      timeoutMs: 60_000,
+      signal: 'SIGTERM',
+      signalWhen: twoProbes,
+    });
+    cleanups.push(() => run.cleanup());
+    expect(run.timedOut).toBe(false);
+    // The suite's convention on cancel: one line, exit code 1.
+    expect(run.exitCode).toBe(1);
+    const errors = run.annotations.filter((a) => a.level === 'error');
+    expect(errors.map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^cancelled \(SIGTERM\) after \d+s of probing: no verdict; what was seen is in the job summary and the results file$/,
+      ),
+    ]);
+    expect(run.summary).toMatch(/^## ⏹️ endpoint-probe: cancelled after /);
+    expect(run.outputs.healthy).toBeUndefined();
+    const results = JSON.parse(readFileSync(run.outputs.results!, 'utf8')) as { cancelled: boolean };
+    expect(results.cancelled).toBe(true);
+  });
+});
+
 describe('waiting', () => {
   test('connection refused until the server starts, then healthy', async () => {
     const port = await freePort();

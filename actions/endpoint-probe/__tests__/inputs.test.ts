@@ -66,7 +66,7 @@ describe('getInputs: valid', () => {
       'status == "ok"',
       'length(experiments) >= 1',
     ]);
-    expect(endpoint!.expect.body).toEqual({ kind: 'regex', pattern: /ok/i });
+    expect(endpoint!.expect.body).toMatchObject({ kind: 'regex', pattern: { source: '/ok/i' } });
     expect(endpoint!.timeoutMs).toBe(2000);
     expect(endpoint!.expect.maxLatencyMs).toBe(750);
     expect(probePlanOf(inputs)).toMatchObject({
@@ -207,7 +207,7 @@ describe('getInputs: one clear line for each mistake', () => {
       name: 'bad expect-body regex',
       inputs: { urls: 'https://a.example/', 'expect-body': '/(/' },
       error:
-        'invalid regex "/(/" for input "expect-body": Invalid regular expression: /(/: Unterminated group',
+        'invalid regex "/(/" for input "expect-body": missing closing ): `(` (patterns run on a linear-time engine, RE2 syntax: no lookahead, lookbehind or backreferences)',
     },
     {
       name: 'header line without colon: the value is not shown',

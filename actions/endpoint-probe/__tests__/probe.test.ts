@@ -47,7 +47,7 @@ function plan(endpoints: EndpointPlan[], extra: Partial<ProbePlan> = {}): ProbeP
   };
 }
 
-async function probe(p: ProbePlan) {
+async function probe(p: ProbePlan, signal?: AbortSignal) {
   const http = createHttpClient({ insecure: false, now: () => performance.now() });
   const logger = new MemoryLogger();
   const clock = new VirtualClock(0);
@@ -55,9 +55,10 @@ async function probe(p: ProbePlan) {
     const report = await probeEndpoints(p, {
       http,
       now: () => clock.now(),
-      sleep: (ms) => clock.sleep(ms),
+      sleep: (ms, abort) => clock.sleep(ms, abort),
       random: () => 0.5,
       logger,
+      ...(signal ? { signal } : {}),
     });
     return { report, logger };
   } finally {
@@ -143,6 +144,39 @@ describe('waiting to become healthy', () => {
     expect(report.healthy).toBe(false);
     expect(report.endpoints.map((e) => e.healthy)).toEqual([true, false]);
     expect(report.endpoints[1]!.verdict).toMatch(/^unhealthy: status 404/);
+  });
+});
+
+describe('cancellation', () => {
+  test('no request starts after the cancel; the report says cancelled, with no verdict', async () => {
+    const controller = new AbortController();
+    const server = await serve((_req, res, hit) => {
+      // The runner cancels while the third probe is in flight.
+      if (hit === 3) controller.abort('SIGTERM');
+      sendJson(res, 503, { status: 'starting' });
+    });
+    const { report } = await probe(plan([endpoint(`${server.origin}/health`)]), controller.signal);
+    expect(report.cancelled).toBe(true);
+    expect(report.healthy).toBe(false);
+    expect(report.endpoints[0]!.verdict).toBe('cancelled before a verdict');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test('cancelled during the soak', async () => {
+    const controller = new AbortController();
+    const server = await serve((_req, res, hit) => {
+      if (hit === 4) controller.abort('SIGINT');
+      sendJson(res, 200, { status: 'ok' });
+    });
+    const { report } = await probe(
+      plan([endpoint(`${server.origin}/health`)], { soakMs: 10_000, intervalMs: 50, requests: 10 }),
+      controller.signal,
+    );
+    expect(report).toMatchObject({ cancelled: true, healthy: false });
+    expect(report.endpoints[0]!.verdict).toMatch(/^cancelled before a verdict \(cancelled during the soak/);
+    // No load check after a cancel.
+    expect(report.endpoints[0]!.load).toBeNull();
+    expect(server.requests).toHaveLength(4);
   });
 });
 

@@ -1,7 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { summarizeLatency } from '../src/latency-stats.js';
 import type { EndpointReport, ProbePlan, ProbeReport } from '../src/probe.js';
-import { latencyChart, renderSummary, resultsDocument } from '../src/summary.js';
+import { SUMMARY_MAX_BYTES } from '@hokusai/action-kit';
+import {
+  latencyChart,
+  PROBES_SHOWN,
+  refusedSummary,
+  renderSummary,
+  resultsDocument,
+} from '../src/summary.js';
 import { createRedactor } from '../src/redaction.js';
 
 const SECRET = 'k-secret-123';
@@ -77,6 +84,7 @@ const failing = endpoint('https://api.example.com/api/mlflow/health', {
 
 const report: ProbeReport = {
   healthy: false,
+  cancelled: false,
   durationMs: 1300,
   endpoints: [endpoint('https://api.example.com/health'), failing],
   overall: { ...summarizeLatency([]), source: 'probes' },
@@ -150,4 +158,43 @@ test('the results document shows header names with *** for values', () => {
   expect(doc.endpoints.map((e) => e.headers)).toEqual([{}, { 'X-Api-Key': '***' }]);
   // The raw report still holds what the server said; main redacts the serialized file.
   expect(createRedactor([SECRET])(JSON.stringify(doc))).not.toContain(SECRET);
+});
+
+describe('summary size', () => {
+  test('an hour of soak every second on four endpoints stays under 1 MiB; the first and last probes are listed', () => {
+    const failure = `status 503, expected 200 (body: ${'x'.repeat(117)}...)`;
+    const probes = Array.from({ length: 3600 }, (_, i) => ({
+      phase: 'soak' as const,
+      atMs: i * 1000,
+      status: 503,
+      latencyMs: 12,
+      ok: false,
+      failures: [failure, 'took 1200ms, over max-latency 1000ms'],
+    }));
+    const endpoints = ['a', 'b', 'c', 'd'].map((n) => endpoint(`https://api.example.com/${n}`, { probes }));
+    const markdown = renderSummary({ ...report, endpoints }, { ...plan, endpoints: [] });
+    expect(Buffer.byteLength(markdown, 'utf8')).toBeLessThan(SUMMARY_MAX_BYTES);
+    const shown = PROBES_SHOWN.first + PROBES_SHOWN.last;
+    expect(markdown).toContain(
+      `${3600 - shown} probe(s) between #${PROBES_SHOWN.first} and #${3600 - PROBES_SHOWN.last + 1} are not shown here`,
+    );
+    expect(markdown).toContain('| 3600 | soak |');
+    expect(markdown).not.toContain('| 21 | soak |');
+  });
+});
+
+describe('the summary of a step that stopped early', () => {
+  test('refused before any request: the reason, escaped', () => {
+    expect(refusedSummary('invalid header line 1 in input "headers": <b>')).toBe(
+      '## ❌ endpoint-probe: nothing probed\n\nThe step stopped before any request: invalid header line 1 in input "headers": &lt;b&gt;\n',
+    );
+  });
+  test('cancelled: no verdict in the headline', () => {
+    const markdown = renderSummary({ ...report, cancelled: true, durationMs: 12_000 }, plan);
+    expect(
+      markdown.startsWith(
+        '## ⏹️ endpoint-probe: cancelled after 12.0s, no verdict (1 of 2 endpoint(s) healthy by then)\n',
+      ),
+    ).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 // What a good response looks like (status, body, JSON, latency) and the check of one response against it.
 import { evaluateJsonAssertion, type JsonAssertion } from './json-assertion.js';
+import { compileUserRegex, UserRegexError, type UserRegex } from './user-regex.js';
 
 /** One accepted status or class: `200`, or `2xx` as {from: 200, to: 299}. */
 export interface StatusRange {
@@ -7,7 +8,7 @@ export interface StatusRange {
   to: number;
 }
 
-export type BodyExpectation = { kind: 'substring'; text: string } | { kind: 'regex'; pattern: RegExp };
+export type BodyExpectation = { kind: 'substring'; text: string } | { kind: 'regex'; pattern: UserRegex };
 
 export interface Expectations {
   status: StatusRange[];
@@ -38,14 +39,18 @@ export function formatStatusSpec(ranges: StatusRange[]): string {
   return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from / 100}xx`)).join(',');
 }
 
-/** `/regex/flags` is a regular expression; anything else is a substring. Null when the regex is invalid. */
+/**
+ * `/regex/flags` is a regular expression (run on a linear-time engine: see user-regex.ts); anything else is a
+ * substring. `{ error }` says why the regex cannot be used.
+ */
 export function parseBodyExpectation(text: string): BodyExpectation | { error: string } {
   const regex = /^\/(.+)\/([dgimsuvy]*)$/s.exec(text);
   if (!regex) return { kind: 'substring', text };
   try {
-    return { kind: 'regex', pattern: new RegExp(regex[1]!, regex[2]!.replace('g', '')) };
+    return { kind: 'regex', pattern: compileUserRegex(regex[1]!, regex[2]!) };
   } catch (error) {
-    return { error: (error as Error).message };
+    if (error instanceof UserRegexError) return { error: error.message };
+    throw error;
   }
 }
 
@@ -67,19 +72,34 @@ export interface ResponseVerdict {
   transient: boolean;
 }
 
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
+/** Makes secrets in outside text `***` (the probe's header values, URL credentials); identity when none. */
+export type Redact = (text: string) => string;
+
+/**
+ * The start of a body for a failure message, secrets redacted BEFORE it is cut: cutting first would leave the
+ * start of a secret the server echoed (`sk_live_QQQQ…`) that no longer matches the secret whole.
+ */
+export function excerpt(body: string, redact: Redact = (text) => text): string {
+  const flat = redact(body).replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
-export function checkResponse(response: ObservedResponse, expected: Expectations): ResponseVerdict {
+/**
+ * Checks one response against `expected`. `redact` is applied to every piece of the body the failures quote,
+ * before it is shortened.
+ */
+export function checkResponse(
+  response: ObservedResponse,
+  expected: Expectations,
+  redact: Redact = (text) => text,
+): ResponseVerdict {
   const failures: string[] = [];
   const statusOk = expected.status.some((r) => response.status >= r.from && response.status <= r.to);
   const retryableStatus = response.status >= 500 || response.status === 408 || response.status === 429;
   if (!statusOk) {
     failures.push(
       `status ${response.status}, expected ${formatStatusSpec(expected.status)}` +
-        (response.body.trim() === '' ? '' : ` (body: ${excerpt(response.body)})`),
+        (response.body.trim() === '' ? '' : ` (body: ${excerpt(response.body, redact)})`),
     );
     // A body check on an error page says nothing new.
     return { ok: false, failures, transient: retryableStatus };
@@ -89,8 +109,8 @@ export function checkResponse(response: ObservedResponse, expected: Expectations
     const found =
       body.kind === 'substring' ? response.body.includes(body.text) : body.pattern.test(response.body);
     if (!found) {
-      const what = body.kind === 'substring' ? JSON.stringify(body.text) : String(body.pattern);
-      failures.push(`body does not contain ${what} (body: ${excerpt(response.body)})`);
+      const what = body.kind === 'substring' ? JSON.stringify(body.text) : body.pattern.source;
+      failures.push(`body does not contain ${what} (body: ${excerpt(response.body, redact)})`);
     }
   }
   if (expected.json.length > 0) {
@@ -100,11 +120,11 @@ export function checkResponse(response: ObservedResponse, expected: Expectations
       document = JSON.parse(response.body) as unknown;
     } catch {
       parsed = false;
-      failures.push(`body is not JSON (body: ${excerpt(response.body)})`);
+      failures.push(`body is not JSON (body: ${excerpt(response.body, redact)})`);
     }
     if (parsed) {
       for (const assertion of expected.json) {
-        const why = evaluateJsonAssertion(assertion, document);
+        const why = evaluateJsonAssertion(assertion, document, redact);
         if (why !== null) failures.push(`expect-json "${assertion.source}" failed: ${why}`);
       }
     }

@@ -11,6 +11,8 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   followRedirects: boolean;
+  /** The step's cancellation: aborts the request in flight. */
+  signal?: AbortSignal;
 }
 
 export type HttpResult =
@@ -92,6 +94,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timedOut = true;
       controller.abort();
     }, req.timeoutMs);
+    const cancel = () => controller.abort();
+    if (req.signal?.aborted) controller.abort();
+    req.signal?.addEventListener('abort', cancel, { once: true });
     const origin = new URL(req.url).origin;
     let url = req.url;
     let method = req.method;
@@ -158,6 +163,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       };
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', cancel);
     }
   }
 

@@ -9,6 +9,8 @@
 //   literal   := a JSON value ("ok", 1, 1.5, true, false, null, [..], {..}) or a 'single-quoted' string
 // Examples: `status == "ok"`, `experiments exists`, `length(experiments) >= 1`, `a.b[0].c != null`.
 
+import { compileUserRegex, UserRegexError, type UserRegex } from './user-regex.js';
+
 export type PathStep = { key: string } | { index: number };
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'contains';
@@ -17,7 +19,7 @@ export type JsonAssertion =
   | { source: string; path: PathStep[]; length: boolean; kind: 'exists' }
   | { source: string; path: PathStep[]; length: boolean; kind: 'not-exists' }
   | { source: string; path: PathStep[]; length: boolean; kind: 'compare'; op: Operator; value: unknown }
-  | { source: string; path: PathStep[]; length: boolean; kind: 'matches'; pattern: RegExp };
+  | { source: string; path: PathStep[]; length: boolean; kind: 'matches'; pattern: UserRegex };
 
 /** Thrown for an assertion that does not parse; the caller adds the input name. */
 export class AssertionSyntaxError extends Error {
@@ -78,13 +80,15 @@ function parseLiteral(text: string): unknown {
   }
 }
 
-function parseRegex(text: string): RegExp {
+/** A regex on RE2JS's linear-time engine (see user-regex.ts), so no pattern can freeze the action. */
+function parseRegex(text: string): UserRegex {
   const match = /^\/(.*)\/([a-z]*)$/s.exec(text.trim());
   if (!match) throw new AssertionSyntaxError('expected /regex/ after "matches"');
   try {
-    return new RegExp(match[1]!, match[2]);
+    return compileUserRegex(match[1]!, match[2]);
   } catch (error) {
-    throw new AssertionSyntaxError(`bad regex: ${(error as Error).message}`);
+    if (error instanceof UserRegexError) throw new AssertionSyntaxError(`bad regex: ${error.message}`);
+    throw error;
   }
 }
 
@@ -167,13 +171,24 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** A value for a message: redacted, then cut (the other way round would leave the start of a secret). */
+function describeWith(redact: (text: string) => string): (value: unknown) => string {
+  return (value) => {
+    const text = redact(JSON.stringify(value) ?? String(value));
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  };
 }
 
-/** Evaluates an assertion; returns null when it holds, otherwise why it does not. */
-export function evaluateJsonAssertion(assertion: JsonAssertion, document: unknown): string | null {
+/**
+ * Evaluates an assertion; returns null when it holds, otherwise why it does not. `redact` is applied to every value
+ * the message quotes, before it is shortened.
+ */
+export function evaluateJsonAssertion(
+  assertion: JsonAssertion,
+  document: unknown,
+  redact: (text: string) => string = (text) => text,
+): string | null {
+  const describe = describeWith(redact);
   const where = formatPath(assertion.path);
   let value = resolvePath(document, assertion.path);
   if (assertion.kind === 'not-exists') {
@@ -191,7 +206,7 @@ export function evaluateJsonAssertion(assertion: JsonAssertion, document: unknow
     if (typeof value !== 'string') return `${shown} is ${describe(value)}, not a string`;
     return assertion.pattern.test(value)
       ? null
-      : `${shown} is ${describe(value)}, does not match ${assertion.pattern}`;
+      : `${shown} is ${describe(value)}, does not match ${assertion.pattern.source}`;
   }
   const expected = assertion.value;
   switch (assertion.op) {

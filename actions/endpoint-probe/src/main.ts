@@ -5,13 +5,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as core from '@actions/core';
-import { actionsLogger, failStep, writeSummary, type Logger } from '@hokusai/action-kit';
+import {
+  actionsLogger,
+  cancellationSignal,
+  errorMessage,
+  failStep,
+  isConfigurationError,
+  systemClock,
+  writeSummary,
+  type Logger,
+} from '@hokusai/action-kit';
 import { createHttpClient } from './http-client.js';
 import { getInputs, probePlanOf, secretsOf, shownUrl } from './inputs.js';
 import { formatRate } from './latency-stats.js';
 import { probeEndpoints } from './probe.js';
 import { createRedactor, type Redactor } from './redaction.js';
-import { renderSummary, resultsDocument } from './summary.js';
+import { refusedSummary, renderSummary, resultsDocument } from './summary.js';
 
 /** Every line the core logs passes through the redactor as well as the runner's masks. */
 function redactingLogger(logger: Logger, redact: Redactor): Logger {
@@ -27,6 +36,20 @@ function redactingLogger(logger: Logger, redact: Redactor): Logger {
 }
 
 export async function main(): Promise<void> {
+  // A cancelled step stops probing, writes what it saw, and fails in one line (exit code 1, as every action here).
+  const cancellation = cancellationSignal();
+  try {
+    await probeStep(cancellation.signal);
+  } catch (error) {
+    // Nothing was probed (a bad input): say so in the summary too; `healthy` stays unset, it was not judged.
+    if (isConfigurationError(error)) await writeSummary(refusedSummary(errorMessage(error)));
+    throw error;
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+async function probeStep(signal: AbortSignal): Promise<void> {
   const inputs = getInputs(process.env);
   const secrets = secretsOf(inputs);
   for (const secret of secrets) core.setSecret(secret);
@@ -52,9 +75,11 @@ export async function main(): Promise<void> {
     report = await probeEndpoints(plan, {
       http,
       now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms, abort) => systemClock.sleep(ms, abort),
       random: Math.random,
       logger,
+      redact,
+      signal,
     });
   } finally {
     await http.close();
@@ -62,8 +87,16 @@ export async function main(): Promise<void> {
 
   const resultsPath = path.join(process.env.RUNNER_TEMP || tmpdir(), `endpoint-probe-${randomUUID()}.json`);
   await writeFile(resultsPath, redact(JSON.stringify(resultsDocument(report, plan), null, 2)) + '\n');
-  core.setOutput('healthy', String(report.healthy));
   core.setOutput('results', resultsPath);
+  if (report.cancelled) {
+    // No verdict: `healthy` stays unset, so a workflow step on `healthy == 'false'` does not read a cancel as one.
+    await writeSummary(redact(renderSummary(report, plan, redact)));
+    failStep(
+      `cancelled (${String(signal.reason)}) after ${Math.round(report.durationMs / 1000)}s of probing: no verdict; what was seen is in the job summary and the results file`,
+    );
+    return;
+  }
+  core.setOutput('healthy', String(report.healthy));
   core.setOutput('p50-ms', report.overall.p50 === null ? '' : String(Math.round(report.overall.p50)));
   core.setOutput('p95-ms', report.overall.p95 === null ? '' : String(Math.round(report.overall.p95)));
   core.setOutput('error-rate', String(Number(report.overall.errorRate.toFixed(4))));

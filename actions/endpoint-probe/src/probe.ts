@@ -1,7 +1,7 @@
 // Runs the probe plan: wait for each endpoint to become healthy (in parallel), soak it, then load-check it.
 // Decisions come from retry-schedule, expectations and latency-stats; time, sleep and randomness are injected.
 import { formatDuration, type Logger } from '@hokusai/action-kit';
-import { checkResponse, type Expectations } from './expectations.js';
+import { checkResponse, type Expectations, type Redact } from './expectations.js';
 import type { HttpClient, HttpRequest } from './http-client.js';
 import { loadCheckFailures, summarizeLatency, type LatencySummary, type Sample } from './latency-stats.js';
 import {
@@ -43,10 +43,21 @@ export interface ProbeEnvironment {
   http: HttpClient;
   /** Monotonic milliseconds. */
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** A number in [0, 1) for backoff jitter. */
   random: () => number;
   logger: Logger;
+  /**
+   * Replaces the probe's secrets (header values, URL credentials) in response text before the failures quote and
+   * shorten it: a server may echo a header back. Identity when absent.
+   */
+  redact?: Redact;
+  /**
+   * The step's cancellation: no request starts after it, the one in flight is aborted, and the report says
+   * `cancelled` with no verdict on the endpoints that had none yet.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ProbeRecord {
@@ -89,6 +100,8 @@ export interface EndpointReport {
 
 export interface ProbeReport {
   healthy: boolean;
+  /** The step was cancelled before every endpoint had its verdict. */
+  cancelled: boolean;
   durationMs: number;
   endpoints: EndpointReport[];
   /** What the p50-ms / p95-ms / error-rate outputs report: load-check requests if any ran, else every probe. */
@@ -103,7 +116,10 @@ interface Attempt {
   failures: string[];
 }
 
-function requestOf(endpoint: EndpointPlan, followRedirects: boolean): HttpRequest {
+/** The verdict of an endpoint the cancellation stopped before it had one. */
+export const CANCELLED_VERDICT = 'cancelled before a verdict';
+
+function requestOf(endpoint: EndpointPlan, followRedirects: boolean, signal?: AbortSignal): HttpRequest {
   const named = Object.keys(endpoint.headers).some((h) => h.toLowerCase() === 'content-type');
   return {
     url: endpoint.url,
@@ -115,6 +131,7 @@ function requestOf(endpoint: EndpointPlan, followRedirects: boolean): HttpReques
     body: endpoint.body,
     timeoutMs: endpoint.timeoutMs,
     followRedirects,
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -129,7 +146,7 @@ async function attempt(env: ProbeEnvironment, req: HttpRequest, expect: Expectat
       failures: [result.failure.message],
     };
   }
-  const verdict = checkResponse(result, expect);
+  const verdict = checkResponse(result, expect, env.redact);
   return { ...verdict, status: result.status, latencyMs: result.latencyMs };
 }
 
@@ -140,7 +157,8 @@ async function waitAndSoak(
   startedAt: number,
 ) {
   const probes: ProbeRecord[] = [];
-  const req = requestOf(endpoint, plan.followRedirects);
+  const req = requestOf(endpoint, plan.followRedirects, env.signal);
+  const cancelled = () => env.signal?.aborted === true;
   const record = (phase: ProbeRecord['phase'], a: Attempt) => {
     probes.push({ phase, atMs: Math.round(env.now() - startedAt), ...a, latencyMs: Math.round(a.latencyMs) });
     const what = a.status === null ? 'no answer' : `status ${a.status}`;
@@ -154,6 +172,10 @@ async function waitAndSoak(
   let last: Attempt | null = null;
   for (;;) {
     last = await attempt(env, req, endpoint.expect);
+    if (cancelled()) {
+      verdict = CANCELLED_VERDICT;
+      break;
+    }
     record('wait', last);
     const step = decideAfterProbe({
       state,
@@ -168,7 +190,11 @@ async function waitAndSoak(
     state = step.state;
     const decision = step.decision;
     if (decision.kind === 'probe') {
-      await env.sleep(decision.delayMs);
+      await env.sleep(decision.delayMs, env.signal);
+      if (cancelled()) {
+        verdict = CANCELLED_VERDICT;
+        break;
+      }
       continue;
     }
     if (decision.kind === 'healthy') {
@@ -194,8 +220,13 @@ async function waitAndSoak(
     for (;;) {
       const remaining = soakEnd - env.now();
       if (remaining <= 0 && soak.probes > 0) break;
-      await env.sleep(Math.max(0, Math.min(plan.intervalMs, remaining)));
-      last = await attempt(env, req, endpoint.expect);
+      await env.sleep(Math.max(0, Math.min(plan.intervalMs, remaining)), env.signal);
+      if (!cancelled()) last = await attempt(env, req, endpoint.expect);
+      if (cancelled()) {
+        healthy = false;
+        verdict = `${CANCELLED_VERDICT} (cancelled during the soak, ${soak.probes} soak probe(s) ok)`;
+        break;
+      }
       record('soak', last);
       soak.probes++;
       if (!last.ok) {
@@ -223,16 +254,17 @@ async function loadCheck(
   endpoint: EndpointPlan,
   env: ProbeEnvironment,
 ): Promise<{ report: LoadReport; samples: Sample[] }> {
-  const req = requestOf(endpoint, plan.followRedirects);
+  const req = requestOf(endpoint, plan.followRedirects, env.signal);
   // Slowness is judged on the p95, not per request: a load request fails only on status, body, JSON or network.
   const expect = { ...endpoint.expect, maxLatencyMs: Number.POSITIVE_INFINITY };
   const samples: Sample[] = [];
   const failureCounts = new Map<string, number>();
   let next = 0;
   const worker = async () => {
-    while (next < plan.requests) {
+    while (next < plan.requests && !env.signal?.aborted) {
       next++;
       const a = await attempt(env, req, expect);
+      if (env.signal?.aborted) break;
       samples.push({ latencyMs: a.latencyMs, ok: a.ok });
       for (const f of a.failures) failureCounts.set(f, (failureCounts.get(f) ?? 0) + 1);
     }
@@ -272,14 +304,17 @@ export async function probeEndpoints(plan: ProbePlan, env: ProbeEnvironment): Pr
     };
     // Loading an endpoint that is not healthy measures nothing useful; endpoints are loaded one at a time so
     // their numbers do not disturb each other.
-    if (phase.healthy && plan.requests > 0) {
+    if (phase.healthy && plan.requests > 0 && !env.signal?.aborted) {
       env.logger.info(
         `${endpoint.name}: load check, ${plan.requests} requests, concurrency ${plan.concurrency}`,
       );
       const load = await loadCheck(plan, endpoint, env);
       report.load = load.report;
       loadSamples.push(...load.samples);
-      if (report.load.failures.length > 0) {
+      if (env.signal?.aborted) {
+        report.healthy = false;
+        report.verdict = `${CANCELLED_VERDICT} (cancelled during the load check)`;
+      } else if (report.load.failures.length > 0) {
         report.healthy = false;
         report.verdict = `load check failed: ${report.load.failures.join('; ')}`;
       } else {
@@ -296,8 +331,10 @@ export async function probeEndpoints(plan: ProbePlan, env: ProbeEnvironment): Pr
         ),
         source: 'probes' as const,
       };
+  const cancelled = env.signal?.aborted === true;
   return {
-    healthy: reports.every((r) => r.healthy),
+    healthy: !cancelled && reports.every((r) => r.healthy),
+    cancelled,
     durationMs: Math.round(env.now() - startedAt),
     endpoints: reports,
     overall,

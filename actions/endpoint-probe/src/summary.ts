@@ -3,6 +3,7 @@
 import {
   blocks,
   details,
+  escapeMarkdown,
   formatDuration,
   heading,
   inlineCode,
@@ -66,9 +67,11 @@ export function renderSummary(
 ): string {
   const healthyCount = report.endpoints.filter((e) => e.healthy).length;
   const total = report.endpoints.length;
-  const title = report.healthy
-    ? `✅ endpoint-probe: ${total} of ${total} endpoint(s) healthy`
-    : `❌ endpoint-probe: ${total - healthyCount} of ${total} endpoint(s) unhealthy`;
+  const title = report.cancelled
+    ? `⏹️ endpoint-probe: cancelled after ${formatDuration(report.durationMs)}, no verdict (${healthyCount} of ${total} endpoint(s) healthy by then)`
+    : report.healthy
+      ? `✅ endpoint-probe: ${total} of ${total} endpoint(s) healthy`
+      : `❌ endpoint-probe: ${total - healthyCount} of ${total} endpoint(s) unhealthy`;
   const endpointTable = table(
     ['endpoint', 'result', 'status', 'attempts', 'time to healthy', 'p50', 'p95', 'headers', 'verdict'],
     report.endpoints.map((e, i) => {
@@ -129,22 +132,28 @@ export function renderSummary(
         )
         .join('');
   const chart = latencyChart(report.endpoints);
-  const probeLogs = report.endpoints.map((e) =>
-    details(
+  const probeLogs = report.endpoints.map((e) => {
+    const { shown, hidden } = probesShown(e.probes.length);
+    const rows = shown.map((i) => {
+      const p = e.probes[i]!;
+      return [
+        i + 1,
+        p.phase,
+        ms(p.atMs),
+        p.status ?? 'no answer',
+        ms(p.latencyMs),
+        p.ok ? 'ok' : redact(p.failures.join('; ')),
+      ];
+    });
+    const note =
+      hidden > 0
+        ? `\n\n${hidden} probe(s) between #${PROBES_SHOWN.first} and #${e.probes.length - PROBES_SHOWN.last + 1} are not shown here: every probe is in the results file.`
+        : '';
+    return details(
       `${redact(e.name)}: ${e.probes.length} probe(s)`,
-      table(
-        ['#', 'phase', 'at', 'status', 'latency', 'result'],
-        e.probes.map((p, i) => [
-          i + 1,
-          p.phase,
-          ms(p.atMs),
-          p.status ?? 'no answer',
-          ms(p.latencyMs),
-          p.ok ? 'ok' : redact(p.failures.join('; ')),
-        ]),
-      ),
-    ),
-  );
+      table(['#', 'phase', 'at', 'status', 'latency', 'result'], rows) + note,
+    );
+  });
   return blocks(
     heading(title, 2),
     endpointTable,
@@ -155,10 +164,34 @@ export function renderSummary(
   );
 }
 
+/**
+ * Probe rows listed per endpoint: the first and the last ones (a long soak makes thousands, and a step's summary
+ * must stay under GitHub's 1 MiB or it is dropped whole).
+ */
+export const PROBES_SHOWN = { first: 20, last: 80 };
+
+function probesShown(count: number): { shown: number[]; hidden: number } {
+  const all = Array.from({ length: count }, (_, i) => i);
+  if (count <= PROBES_SHOWN.first + PROBES_SHOWN.last) return { shown: all, hidden: 0 };
+  return {
+    shown: [...all.slice(0, PROBES_SHOWN.first), ...all.slice(count - PROBES_SHOWN.last)],
+    hidden: count - PROBES_SHOWN.first - PROBES_SHOWN.last,
+  };
+}
+
+/** The summary of a step that failed before any request: why, in one line. */
+export function refusedSummary(message: string): string {
+  return blocks(
+    heading('❌ endpoint-probe: nothing probed', 2),
+    `The step stopped before any request: ${escapeMarkdown(message)}`,
+  );
+}
+
 /** The results file: the report plus the settings it was judged by, with header names but never values. */
 export function resultsDocument(report: ProbeReport, plan: ProbePlan): unknown {
   return {
     healthy: report.healthy,
+    cancelled: report.cancelled,
     durationMs: report.durationMs,
     p50Ms: report.overall.p50,
     p95Ms: report.overall.p95,

@@ -150,6 +150,107 @@ describe('threads', () => {
   });
 });
 
+/** Whether `pid` is a live process (a zombie awaiting its reaper counts as ended). */
+async function alive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The pid an import wrote to `file` in the workspace; it is killed at the end of the tests whatever happens. */
+async function leftoverPid(workspace: string, file: string): Promise<number> {
+  const pid = Number(await readFile(path.join(workspace, file), 'utf8'));
+  cleanups.push(async () => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  return pid;
+}
+
+describe('processes an import leaves running', () => {
+  test('one in another session does not hold the step: it ends with the interpreter and says so', async () => {
+    const workspace = await workspaceWithApp();
+    // The process sleeps an hour: the step waiting for its pipes would run into the harness's 90 s kill.
+    const result = await run({ imports: 'src.leftover.new_session:READY', timeout: '5s' }, workspace);
+    const pid = await leftoverPid(workspace, 'leftover-new-session.pid');
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '0' });
+    const warnings = result.annotations.filter((a) => a.title === 'import-smoke-test: process left running');
+    expect(warnings.map((a) => a.message)).toEqual([
+      'src.leftover.new_session:READY started a process in another session (start_new_session=True, a daemon) that outlived the interpreter; it could not be killed and is still running on the runner',
+    ]);
+    expect((await reportOf(result)).imports[0]).toMatchObject({ ok: true, leftovers: ['out-of-reach'] });
+    // Out of the process group's reach, as said.
+    expect(await alive(pid)).toBe(true);
+  });
+
+  test('one in its process group is killed when the interpreter ends, and that is said', async () => {
+    const workspace = await workspaceWithApp();
+    const result = await run({ imports: 'src.leftover.same_group:READY', timeout: '30s' }, workspace);
+    const pid = await leftoverPid(workspace, 'leftover-same-group.pid');
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '0' });
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      "src.leftover.same_group:READY left processes running in its interpreter's process group when the interpreter ended; they were killed",
+    ]);
+    const report = await reportOf(result);
+    expect(report.imports[0]).toMatchObject({ ok: true, timedOut: false, leftovers: ['killed'] });
+    expect(await alive(pid)).toBe(false);
+  });
+});
+
+describe("the runner's credentials and files", () => {
+  test('imported code sees none of the runner tokens or file-command files, so cannot rewrite the summary', async () => {
+    const result = await runAction({
+      action: 'import-smoke-test',
+      workspace: await workspaceWithApp(),
+      inputs: { imports: 'src.runner_env:READY' },
+      env: {
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token-0000',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token-0000',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.invalid/token',
+        ACTIONS_CACHE_URL: 'https://cache.invalid/',
+        ACTIONS_RESULTS_URL: 'https://results.invalid/',
+        GITHUB_TOKEN: 'ghs_example_not_a_token',
+      },
+      timeoutMs: 90_000,
+    });
+    cleanups.push(() => result.cleanup());
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ imported: '1', failed: '0' });
+    expect(result.summary).not.toContain('<!--');
+    expect(result.summary).toContain('✅ all 1 imports succeeded');
+  });
+});
+
+describe('env values that cannot be secrets', () => {
+  test('DEBUG=1 and WORKERS=4 are not masked (one warning says so); real secrets are', async () => {
+    const result = await run({
+      imports: 'src.short_env',
+      env: 'DEBUG=1\nWORKERS=4\nSECRET_KEY=import-smoke-s3cret',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.masks).toContain('import-smoke-s3cret');
+    expect(result.masks).not.toContain('1');
+    expect(result.masks).not.toContain('4');
+    const warnings = result.annotations.filter((a) => a.level === 'warning');
+    expect(warnings.map((a) => a.message)).toEqual([
+      'env: the values of DEBUG, WORKERS are not masked — too short, or a boolean or number, to be a secret (masking them would hide those characters in every later log line)',
+    ]);
+    // Neither the log as shown nor the summary garbles "line 13".
+    expect(result.log).toContain('failed on line 13 with WORKERS=4');
+    expect(result.summary).toContain('failed on line 13 with WORKERS=4');
+    expect(result.summary).not.toContain('***');
+  });
+});
+
 describe('timeout', () => {
   test('a hang fails and says so at its line; an import slower than half the timeout warns', async () => {
     const result = await run({ imports: 'from src.slow import hang\nsrc.slow.sluggish', timeout: '4s' });
@@ -215,7 +316,12 @@ describe('cancellation', () => {
     cancel();
     const result = await pending;
     cleanups.push(() => result.cleanup());
+    // The suite's convention on cancel: one line, the summary of what had finished, exit code 1.
     expect(result.exitCode).toBe(1);
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'cancelled (SIGTERM): 0 of 2 imports had finished (0 failed); every interpreter it started was killed',
+    ]);
+    expect(result.summary).toContain('⏹️ cancelled (SIGTERM) after 0 of 2 imports finished');
     // Killed processes leave /proc once reaped: look until they are gone (the bound only guards a hang).
     let left = await processesIn(workspace);
     for (let i = 0; i < 100 && left.length > 0; i++) {

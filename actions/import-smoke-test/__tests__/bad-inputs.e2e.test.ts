@@ -113,3 +113,26 @@ describe('import-smoke-test: one line per bad input', () => {
     }
   });
 });
+
+describe('import-smoke-test: a Docker daemon that does not answer', () => {
+  test('is said as such, not as a missing image', async () => {
+    const run = await runAction({
+      action: 'import-smoke-test',
+      workspace,
+      inputs: { ...IMPORTS, image: 'api:1' },
+      env: { DOCKER_HOST: `unix://${path.join(root, 'no-docker.sock')}` },
+      timeoutMs: 60_000,
+    });
+    try {
+      expect(run.exitCode).toBe(1);
+      const errors = run.annotations.filter((a) => a.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(
+        /^input "image" needs the Docker daemon, which is not answering \(is it running\? DOCKER_HOST ".*no-docker\.sock"\): /,
+      );
+      expect(errors[0]!.message).not.toContain('is not available');
+    } finally {
+      await run.cleanup();
+    }
+  });
+});

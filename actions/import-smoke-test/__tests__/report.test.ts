@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { buildReport, summaryMarkdown, type RunContext } from '../src/report.js';
-import type { ImportOutcome } from '../src/smoke-test.js';
+import { SUMMARY_MAX_BYTES } from '@hokusai/action-kit';
+import { buildReport, cancelledSummaryMarkdown, summaryMarkdown, type RunContext } from '../src/report.js';
+import { cancelledOutcome, type ImportOutcome } from '../src/smoke-test.js';
 
 const ok: ImportOutcome = {
   import: 'src.api.health:router',
@@ -77,6 +78,8 @@ describe('buildReport', () => {
       traceback: null,
       file: null,
       line: null,
+      cancelled: false,
+      leftovers: [],
     });
     expect(second).toMatchObject({
       ok: false,
@@ -132,5 +135,49 @@ describe('summaryMarkdown', () => {
     expect(markdown.startsWith('## Import smoke test\n')).toBe(true);
     for (const text of contains) expect(markdown).toContain(text);
     for (const text of absent) expect(markdown).not.toContain(text);
+  });
+});
+
+describe('summary size', () => {
+  // 150 failing imports whose messages are 20 KB each (an exception quoting a large config) made a 9 MB summary,
+  // which GitHub drops whole.
+  const huge = (i: number): ImportOutcome => ({
+    ...broken,
+    import: `import src.big${i}`,
+    error: {
+      type: 'RuntimeError',
+      message: `bad config ${'x'.repeat(20_000)}`,
+      traceback: `Traceback (most recent call last):\n${'  File "/app/src/big.py", line 1, in <module>\n'.repeat(500)}RuntimeError: ${'x'.repeat(20_000)}\n`,
+      location: { file: `src/big${i}.py`, line: 1 },
+    },
+  });
+  test('150 failures with 20 KB messages stay under 1 MiB, every import listed', () => {
+    const outcomes = Array.from({ length: 150 }, (_, i) => huge(i));
+    const markdown = summaryMarkdown(outcomes, onRunner);
+    expect(Buffer.byteLength(markdown, 'utf8')).toBeLessThan(SUMMARY_MAX_BYTES);
+    expect(markdown).toContain('❌ 150 of 150 imports failed');
+    for (const o of outcomes) expect(markdown).toContain(`| \`${o.import}\` | ❌ failed |`);
+    expect(markdown).toContain('(20025 characters; all in the report file)');
+  });
+  test('past the row limit the rest is counted, not listed', () => {
+    const outcomes = Array.from({ length: 1000 }, (_, i) => huge(i));
+    const markdown = summaryMarkdown(outcomes, onRunner);
+    expect(Buffer.byteLength(markdown, 'utf8')).toBeLessThan(SUMMARY_MAX_BYTES);
+    expect(markdown).toContain(
+      '…and 700 more imports (700 of them failed): all of them are in the report file',
+    );
+    expect(markdown).toContain('more tracebacks are not shown here');
+  });
+});
+
+describe('cancellation', () => {
+  test('a cancelled import is neither imported nor failed; the summary says what had finished', () => {
+    const stopped = cancelledOutcome({ text: 'src.slow.hang', steps: [] } as never);
+    const report = buildReport([ok, broken, stopped], onRunner);
+    expect(report).toMatchObject({ imported: 1, failed: 1 });
+    expect(report.imports[2]).toMatchObject({ cancelled: true, ok: false });
+    const markdown = cancelledSummaryMarkdown([ok, broken, stopped], onRunner, 'SIGTERM');
+    expect(markdown).toContain('⏹️ cancelled (SIGTERM) after 2 of 3 imports finished (1 failed)');
+    expect(markdown).toContain('| `src.slow.hang` | ⏹️ cancelled | 0ms |  |  |');
   });
 });

@@ -1,6 +1,5 @@
 // Reads the inputs, starts the interpreters (on the runner or in the image), runs the smoke test, then writes the
 // outputs, the report file and the job summary. The step fails when any import failed.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -10,17 +9,17 @@ import * as core from '@actions/core';
 import {
   ConfigurationError,
   actionsLogger,
+  cancellationSignal,
   confinePath,
-  maskSecret,
-  secretMasksOf,
-  shorten,
   writeSummary,
 } from '@hokusai/action-kit';
+import { envMasks } from './env-masks.js';
+import type { HarnessResult } from './harness-result.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { parseHarnessOutput, type HarnessResult } from './harness-result.js';
 import { dockerLauncher, hostLauncher, type Launcher } from './launchers.js';
-import { buildReport, summaryMarkdown, type RunContext } from './report.js';
-import { redact, runSmokeTest } from './smoke-test.js';
+import { ensureImage, probe } from './prerequisites.js';
+import { buildReport, cancelledSummaryMarkdown, summaryMarkdown, type RunContext } from './report.js';
+import { runSmokeTest } from './smoke-test.js';
 import { pathRootsFor } from './source-location.js';
 
 /** The working directory, confined to the workspace (in an image it only maps the container's paths back). */
@@ -31,69 +30,38 @@ function workingDirectoryOf(inputs: Inputs, workspace: string): string {
   return path.join(workspace, path.relative(realpathSync(workspace), real));
 }
 
-/** The image must be present before the parallel runs start (they use --pull never); pulled once if missing. */
-function ensureImage(image: string): void {
-  const inspect = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], {
-    encoding: 'utf8',
-  });
-  if (inspect.error) {
-    throw new ConfigurationError(
-      `input "image" needs the docker CLI, which could not be run: ${inspect.error.message}`,
-    );
-  }
-  if (inspect.status === 0) return;
-  actionsLogger.info(`pulling ${image} (not present locally)`);
-  const pull = spawnSync('docker', ['pull', '--quiet', image], { encoding: 'utf8' });
-  if (pull.status !== 0) {
-    const why = (pull.stderr || inspect.stderr).trim().split('\n').pop();
-    throw new ConfigurationError(`image ${shorten(image)} (input "image") is not available: ${why}`);
-  }
-}
-
-/** The line of stderr that says what went wrong (docker adds a "Run 'docker run --help'" line after it). */
-function lastMeaningfulLine(stderr: string): string | undefined {
-  return stderr
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^Run 'docker .*--help'/.test(line))
-    .pop();
-}
-
-/** Runs the harness with nothing to import: proves the interpreter works and learns its version and cwd. */
-async function probe(launcher: Launcher, inputs: Inputs): Promise<HarnessResult> {
-  const outcome = await launcher.launch([], inputs.timeout);
-  const { result } = parseHarnessOutput(outcome.stdout);
-  if (result?.ok) return result;
-  const why =
-    outcome.spawnError ??
-    (outcome.timedOut
-      ? 'it did not start within the timeout'
-      : (lastMeaningfulLine(outcome.stderr) ?? `exit code ${outcome.exitCode}`));
-  // docker refuses an unknown network before the interpreter is ever started: that is the network's fault.
-  if (inputs.image !== '' && /network .* not found/i.test(why)) {
-    throw new ConfigurationError(
-      `network ${shorten(inputs.network)} (input "network") does not exist on this Docker engine (docker network ls lists them; "none" means no network)`,
-    );
-  }
-  throw new ConfigurationError(
-    `interpreter "${inputs.python}" (input "python") could not be run ${launcher.where}: ` +
-      redact(
-        why,
-        inputs.env.flatMap(([, value]) => secretMasksOf(value)),
-      ),
-  );
-}
-
 /** Where the summary links source locations to, when the runner says which commit this is. */
 function sourceUrl(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
   return server && repository && sha ? `${server}/${repository}/blob/${sha}/` : undefined;
 }
 
+/** Thrown when the runner cancelled the step; main() reports it in one line and fails the step. */
+class Cancelled extends ConfigurationError {}
+
 export async function main(): Promise<void> {
+  // A cancelled step must not leave interpreters or containers behind; it ends in one line, exit code 1.
+  let launcher: Launcher | undefined;
+  const cancellation = cancellationSignal(() => launcher?.killAll());
+  try {
+    await smokeTest(cancellation.signal, (started) => (launcher = started));
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+async function smokeTest(signal: AbortSignal, started: (launcher: Launcher) => void): Promise<void> {
   const inputs = getInputs(process.env);
-  // Every value, and every credential inside one (a database URL's password), is masked before first use.
-  for (const [, value] of inputs.env) maskSecret(value);
+  // Every value, and every credential inside one (a database URL's password), is masked before first use; values
+  // that cannot be secrets (DEBUG=1) are not, or every later "1" of the job would read "***".
+  const masks = envMasks(inputs.env);
+  for (const mask of masks.masks) core.setSecret(mask);
+  if (masks.unmasked.length > 0) {
+    actionsLogger.warning(
+      `env: the values of ${masks.unmasked.join(', ')} are not masked — too short, or a boolean or number, to be a secret (masking them would hide those characters in every later log line)`,
+    );
+  }
+  const secrets = masks.masks;
 
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const workingDirectory = workingDirectoryOf(inputs, workspace);
@@ -118,15 +86,18 @@ export async function main(): Promise<void> {
       parentEnv: process.env,
     });
   }
-  // A cancelled step must not leave interpreters or containers behind.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      launcher.killAll();
-      process.exit(1);
-    });
-  }
+  started(launcher);
+  const cancelled = (what: string) =>
+    new Cancelled(`cancelled (${String(signal.reason)}): ${what}; every interpreter it started was killed`);
+  if (signal.aborted) throw cancelled('before any import ran');
 
-  const probed = await probe(launcher, inputs);
+  let probed: HarnessResult;
+  try {
+    probed = await probe(launcher, inputs, secrets);
+  } catch (error) {
+    if (signal.aborted) throw cancelled('while the interpreter was being checked, before any import ran');
+    throw error;
+  }
   const context: RunContext = {
     python: inputs.python,
     pythonVersion: probed.python,
@@ -153,8 +124,9 @@ export async function main(): Promise<void> {
       interpreterCwd: probed.cwd,
       inImage,
     }),
-    secrets: inputs.env.flatMap(([, value]) => secretMasksOf(value)),
+    secrets,
     logger: actionsLogger,
+    signal,
   });
 
   const report = buildReport(outcomes, context);
@@ -166,6 +138,11 @@ export async function main(): Promise<void> {
   core.setOutput('imported', report.imported);
   core.setOutput('failed', report.failed);
   core.setOutput('report', reportPath);
+  if (signal.aborted) {
+    await writeSummary(cancelledSummaryMarkdown(outcomes, context, String(signal.reason)));
+    const finished = outcomes.filter((o) => !o.cancelled).length;
+    throw cancelled(`${finished} of ${outcomes.length} imports had finished (${report.failed} failed)`);
+  }
   await writeSummary(summaryMarkdown(outcomes, context));
 
   if (report.failed > 0) {

@@ -38,6 +38,10 @@ export interface ImportOutcome {
   error?: ImportFailure;
   /** What the app printed while importing (stdout and stderr). */
   output: string;
+  /** The step was cancelled before this import finished (it was killed, or never started). */
+  cancelled?: true;
+  /** Processes the import left running after its interpreter ended (see ProcessOutcome.leftovers). */
+  leftovers?: NonNullable<ProcessOutcome['leftovers']>;
 }
 
 /** Replaces every secret with *** (the report file and the job summary are not masked by the runner). */
@@ -59,7 +63,13 @@ export function judgeOutcome(
   const clean = (text: string) => redact(text, options.secrets);
   const stderr = withoutStackDump(outcome.stderr).trim();
   const output = clean([appOutput, stderr].filter((t) => t !== '').join('\n'));
-  const base = { import: spec.text, timedOut: false, slow: false, output };
+  const base = {
+    import: spec.text,
+    timedOut: false,
+    slow: false,
+    output,
+    ...(outcome.leftovers ? { leftovers: outcome.leftovers } : {}),
+  };
   if (result) return fromResult(result, base, options, clean);
   if (outcome.timedOut || hasTimeoutDump(outcome.stderr)) {
     const frames = parseStackDump(outcome.stderr);
@@ -104,7 +114,7 @@ export function judgeOutcome(
 
 function fromResult(
   result: HarnessResult,
-  base: Pick<ImportOutcome, 'import' | 'output' | 'timedOut' | 'slow'>,
+  base: Pick<ImportOutcome, 'import' | 'output' | 'timedOut' | 'slow' | 'leftovers'>,
   options: { timeoutMs: number; roots: readonly PathRoot[] },
   clean: (text: string) => string,
 ): ImportOutcome {
@@ -179,13 +189,33 @@ export interface SmokeTestOptions {
   roots: readonly PathRoot[];
   secrets: readonly string[];
   logger: Logger;
+  /** The step's cancellation: no import starts after it; one it killed is reported as cancelled, not failed. */
+  signal?: AbortSignal;
+}
+
+/** An import the cancellation stopped (killed, or never started). */
+export function cancelledOutcome(spec: ImportSpec): ImportOutcome {
+  return {
+    import: spec.text,
+    ok: false,
+    cancelled: true,
+    seconds: 0,
+    timedOut: false,
+    slow: false,
+    output: '',
+    error: { type: 'Cancelled', message: 'the step was cancelled before the import finished', traceback: '' },
+  };
 }
 
 export async function runSmokeTest(options: SmokeTestOptions): Promise<ImportOutcome[]> {
-  const { logger, timeoutMs } = options;
-  const pending = boundedMap(options.specs, Math.max(1, options.concurrency), async (spec) =>
-    judgeOutcome(spec, await options.launcher.launch(harnessArguments(spec.steps), timeoutMs), options),
-  );
+  const { logger, timeoutMs, signal } = options;
+  const pending = boundedMap(options.specs, Math.max(1, options.concurrency), async (spec) => {
+    if (signal?.aborted) return cancelledOutcome(spec);
+    const outcome = await options.launcher.launch(harnessArguments(spec.steps), timeoutMs);
+    // Killed by the cancellation: not a verdict on the import (one that finished first keeps its result).
+    if (signal?.aborted && !parseHarnessOutput(outcome.stdout).result) return cancelledOutcome(spec);
+    return judgeOutcome(spec, outcome, options);
+  });
   const outcomes: ImportOutcome[] = [];
   // Awaited in input order so the log reads the same on every run, whatever finished first.
   for (const promise of pending) {
@@ -202,7 +232,27 @@ export function tailOf(text: string, max = 20_000): string {
   return `[${text.length - max} earlier characters not shown]\n${text.slice(text.length - max)}`;
 }
 
+/** One warning line per kind of process the import left running, or none. */
+export function leftoverWarnings(outcome: Pick<ImportOutcome, 'import' | 'leftovers'>): string[] {
+  const lines: string[] = [];
+  if (outcome.leftovers?.includes('killed'))
+    lines.push(
+      `${outcome.import} left processes running in its interpreter's process group when the interpreter ended; they were killed`,
+    );
+  if (outcome.leftovers?.includes('out-of-reach'))
+    lines.push(
+      `${outcome.import} started a process in another session (start_new_session=True, a daemon) that outlived the interpreter; it could not be killed and is still running on the runner`,
+    );
+  return lines;
+}
+
 function logOutcome(outcome: ImportOutcome, timeoutMs: number, logger: Logger): void {
+  if (outcome.cancelled) {
+    logger.info(`⏹ cancelled: ${outcome.import}`);
+    return;
+  }
+  for (const line of leftoverWarnings(outcome))
+    logger.warning(line, { title: 'import-smoke-test: process left running' });
   const took = formatDuration(outcome.seconds * 1000);
   if (outcome.ok) {
     logger.info(`✓ imported: ${outcome.import} (${took})`);

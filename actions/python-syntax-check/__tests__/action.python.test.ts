@@ -273,13 +273,25 @@ describe('file names and file system oddities', () => {
     expect(run.annotations.filter((a) => a.file).map((a) => a.file)).toEqual(['src/keep.py']);
   });
 
-  test('globs select files; a glob that matches nothing is a warning', async () => {
+  test('globs select files; a glob that matches nothing in an existing folder is a warning', async () => {
     const dir = workspace({ 'src/a.py': 'x = 1\n', 'src/deep/b.py': 'return\n', 'scripts/c.py': 'return\n' });
-    const run = await check(dir, { python: python313, paths: 'src/**/*.py nothing/**/*.py' });
+    const run = await check(dir, { python: python313, paths: 'src/**/*.py scripts/**/gen_*.py' });
     expect(run.outputs['files-checked']).toBe('2');
     expect(run.annotations.filter((a) => a.file).map((a) => a.file)).toEqual(['src/deep/b.py']);
     expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
-      'input "paths": "nothing/**/*.py" matched no Python file',
+      'input "paths": "scripts/**/gen_*.py" matched no Python file',
+    ]);
+  });
+
+  test('a glob under a misspelt folder fails in one line naming the input, not green with 0 files', async () => {
+    const dir = workspace({ 'src/a.py': 'return\n' });
+    const run = await check(dir, { python: python313, paths: 'scr/**/*.py' });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
+      [
+        'error',
+        'input "paths": "scr/**/*.py" is under the folder "scr", which does not exist in the workspace',
+      ],
     ]);
   });
 });
@@ -383,13 +395,30 @@ describe('mistakes in the inputs: one clear line, no stack trace', () => {
     expect(run.log).not.toMatch(/\n\s+at /);
   });
 
-  test('nothing matched is a warning, not a failure', async () => {
+  test('nothing matched fails: a gate that checked nothing does not pass; the summary says so', async () => {
+    const dir = workspace({ 'README.md': '# no python here\n', 'src/gen_a.pyx': 'x = 1\n' });
+    const run = await check(dir, { python: python313, paths: 'src/**/*.py' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['files-checked']).toBe('0');
+    expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
+      ['warning', 'input "paths": "src/**/*.py" matched no Python file'],
+      [
+        'error',
+        'no Python file matched input "paths" (src/**/*.py): nothing was checked; fix "paths", or set allow-empty: true if that is expected',
+      ],
+    ]);
+    expect(run.summary).toContain(
+      '❌ no Python file matched input "paths" (src/\\*\\*/\\*.py): nothing was checked.',
+    );
+  });
+
+  test('allow-empty: true lets a run with no Python file pass, with a warning', async () => {
     const dir = workspace({ 'README.md': '# no python here\n' });
-    const run = await check(dir, { python: python313 });
+    const run = await check(dir, { python: python313, 'allow-empty': 'true' });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['files-checked']).toBe('0');
     expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
-      ['warning', 'no Python file matched input "paths" (.): nothing to check'],
+      ['warning', 'no Python file matched input "paths" (.): nothing to check (allow-empty is true)'],
     ]);
   });
 });

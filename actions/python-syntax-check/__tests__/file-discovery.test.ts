@@ -97,10 +97,16 @@ describe('selection', () => {
     ]);
   });
 
-  test('a glob that matches nothing is reported, not fatal', async () => {
-    const found = await discover(dir, { paths: ['nothing/*.py', 'a.py'] });
-    expect(found.unmatchedGlobs).toEqual(['nothing/*.py']);
+  test('a glob that matches nothing in an existing folder is reported, not fatal', async () => {
+    const found = await discover(dir, { paths: ['pkg/nothing_*.py', 'a.py'] });
+    expect(found.unmatchedGlobs).toEqual(['pkg/nothing_*.py']);
     expect(paths(found)).toEqual(['a.py']);
+  });
+
+  test('a glob under a folder that does not exist is an error naming the input (a misspelt folder)', async () => {
+    await expect(discover(dir, { paths: ['scr/**/*.py', 'a.py'] })).rejects.toThrow(
+      'input "paths": "scr/**/*.py" is under the folder "scr", which does not exist in the workspace',
+    );
   });
 
   test.each([

@@ -16,6 +16,7 @@ const DEFAULTS: Inputs = {
   python: 'python3',
   'changed-since': undefined,
   'fail-on-error': true,
+  'allow-empty': false,
   mypy: 'auto',
 };
 

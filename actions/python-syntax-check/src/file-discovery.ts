@@ -262,7 +262,14 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
       const before = found.size;
       const baseAbs = path.join(workspace, base);
       const baseStats = await lstat(baseAbs).catch(() => undefined);
-      if (baseStats) await walk(baseAbs, base, (candidate) => matcher.test(candidate), new Set());
+      // A glob under a folder that does not exist can match nothing, ever: a misspelt folder (scr/**/*.py), not a
+      // pattern that happens to find nothing today. It is the same mistake as a misspelt plain path.
+      if (!baseStats) {
+        throw new ConfigurationError(
+          `input "paths": "${entry}" is under the folder "${base}", which does not exist in the workspace`,
+        );
+      }
+      await walk(baseAbs, base, (candidate) => matcher.test(candidate), new Set());
       if (found.size === before) unmatchedGlobs.push(entry);
     } else {
       throw new ConfigurationError(`input "paths": "${entry}" does not exist in the workspace`);

@@ -21,6 +21,8 @@ export interface Inputs {
   python: string;
   'changed-since': string | undefined;
   'fail-on-error': boolean;
+  /** Pass when `paths` matches no Python file at all (otherwise that fails: the gate would have checked nothing). */
+  'allow-empty': boolean;
   /** auto: when the repository configures mypy; true: always; false: never. */
   mypy: MypyMode;
 }
@@ -56,6 +58,7 @@ export function getInputs(env: Environment, workspace: string): Inputs {
     python,
     'changed-since': changedSince === '' ? undefined : changedSince,
     'fail-on-error': input.boolean('fail-on-error', true),
+    'allow-empty': input.boolean('allow-empty', false),
     mypy: parseChoice(input.string('mypy') || 'auto', 'mypy', ['auto', 'true', 'false'] as const),
   };
 }

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { actionsLogger, failStep, writeSummary, type Logger } from '@hokusai/action-kit';
+import { ConfigurationError, actionsLogger, failStep, writeSummary, type Logger } from '@hokusai/action-kit';
 import { compileFiles } from './compile-pool.js';
 import { discoverFiles, type Discovery } from './file-discovery.js';
 import { openGitRepository } from './git-repository.js';
@@ -12,7 +12,14 @@ import { getInputs, type Inputs } from './inputs.js';
 import { mypyResult, mypySummary } from './mypy-report.js';
 import { typeCheck } from './type-check.js';
 import { probeInterpreter } from './interpreter.js';
-import { annotationFor, logLine, reportEntry, safeName, summaryMarkdown } from './syntax-report.js';
+import {
+  annotationFor,
+  emptySummaryMarkdown,
+  logLine,
+  reportEntry,
+  safeName,
+  summaryMarkdown,
+} from './syntax-report.js';
 
 async function findFiles(inputs: Inputs, workspace: string, logger: Logger): Promise<Discovery> {
   const needGit = inputs['respect-gitignore'] || inputs['changed-since'] !== undefined;
@@ -66,12 +73,22 @@ export async function main(): Promise<void> {
   }
   if (discovery.gitIgnored > 0)
     logger.info(`${discovery.gitIgnored} paths left out because .gitignore ignores them`);
-  if (discovery.files.length === 0) {
-    logger.warning(
-      inputs['changed-since'] !== undefined
-        ? `no Python file changed since ${inputs['changed-since']}: nothing to check`
-        : `no Python file matched input "paths" (${inputs.paths.join(' ')}): nothing to check`,
-    );
+  // A gate that checked nothing must not pass green: no Python file at all under `paths` is a failure unless
+  // allow-empty says it is expected. (With changed-since, files that matched but did not change are fine.)
+  const matched = discovery.files.length + discovery.unchanged;
+  if (matched === 0) {
+    const nothing = `no Python file matched input "paths" (${inputs.paths.join(' ')})`;
+    if (!inputs['allow-empty']) {
+      core.setOutput('files-checked', 0);
+      core.setOutput('error-count', 0);
+      await writeSummary(emptySummaryMarkdown(nothing));
+      throw new ConfigurationError(
+        `${nothing}: nothing was checked; fix "paths", or set allow-empty: true if that is expected`,
+      );
+    }
+    logger.warning(`${nothing}: nothing to check (allow-empty is true)`);
+  } else if (discovery.files.length === 0) {
+    logger.notice(`no Python file changed since ${inputs['changed-since']}: nothing to check`);
   }
 
   const result = await compileFiles(discovery.files, {

@@ -1,6 +1,14 @@
 // The verdicts as people and programs read them: the JSON report entries, one annotation per broken file, and
 // the job summary. Pure: plain data in, plain data out.
-import { blocks, details, heading, inlineCode, table, type AnnotationProperties } from '@hokusai/action-kit';
+import {
+  blocks,
+  details,
+  escapeMarkdown,
+  heading,
+  inlineCode,
+  table,
+  type AnnotationProperties,
+} from '@hokusai/action-kit';
 import type { CompileFailure } from './compile-pool.js';
 import type { SkippedPath } from './file-discovery.js';
 
@@ -122,9 +130,12 @@ export function summaryMarkdown(input: SummaryInput): string {
       `${input.skipped.length} path${input.skipped.length === 1 ? '' : 's'} skipped`,
       table(
         ['Path', 'Why'],
-        input.skipped.map((s) => [inlineCode(s.path), s.reason]),
+        input.skipped.slice(0, maxRows).map((s) => [inlineCode(s.path), s.reason]),
         { raw: [0] },
-      ),
+      ) +
+        (input.skipped.length > maxRows
+          ? `\n…and ${input.skipped.length - maxRows} more (each is a warning in the log).`
+          : ''),
     );
   const scripts = input.shebangScripts ?? [];
   const shebangNote =
@@ -140,5 +151,13 @@ export function summaryMarkdown(input: SummaryInput): string {
     failures.length > 0 && table(['File', 'Line', 'Column', 'Error', 'Message'], rows, { raw: [0] }),
     more,
     skipped,
+  );
+}
+
+/** The summary of a run whose `paths` matched no Python file: it checked nothing, and says so. */
+export function emptySummaryMarkdown(nothing: string): string {
+  return blocks(
+    heading('Python syntax check'),
+    `❌ ${escapeMarkdown(nothing)}: nothing was checked. Fix \`paths\`, or set \`allow-empty: true\` if no Python file is expected.`,
   );
 }

@@ -1,9 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   blocks,
+  capSummary,
+  SUMMARY_MAX_BYTES,
   codeBlock,
   details,
   escapeMarkdown,
+  heading,
   inlineCode,
   link,
   mermaidText,
@@ -78,5 +81,38 @@ describe('outside text cannot leave its cell or block', () => {
   });
   test('inline code stays on one line', () => {
     expect(inlineCode('a\rb\nc')).toBe('`a b c`');
+  });
+});
+
+describe('capSummary', () => {
+  test('a summary within the limit is unchanged', () => {
+    const markdown = blocks(heading('x'), table(['a'], [['1']]));
+    expect(capSummary(markdown, 1000)).toBe(markdown);
+  });
+  test('an oversized summary is cut at a line, its open code fence and details closed, and says so', () => {
+    const markdown = blocks(
+      heading('Import smoke test'),
+      table(['import', 'error'], [['a', 'x']]),
+      ...Array.from({ length: 50 }, (_, i) => details(`import ${i}`, codeBlock('line\n'.repeat(200)))),
+    );
+    expect(Buffer.byteLength(markdown)).toBeGreaterThan(20_000);
+    const capped = capSummary(markdown, 20_000);
+    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(20_000);
+    expect(
+      capped.startsWith(
+        blocks(heading('Import smoke test'), table(['import', 'error'], [['a', 'x']])).trim(),
+      ),
+    ).toBe(true);
+    expect(capped).toContain('the rest of this summary is not shown');
+    // Every fence opened is closed and every <details> ended, so the note renders as text.
+    const fences = capped.split('\n').filter((l) => l.startsWith('```'));
+    expect(fences.length % 2).toBe(0);
+    expect(capped.split('<details>').length).toBe(capped.split('</details>').length);
+  });
+  test('multi-byte text is counted in bytes, and a single huge line is cut too', () => {
+    const capped = capSummary('é'.repeat(SUMMARY_MAX_BYTES));
+    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
+    expect(capped).toContain('ééé');
+    expect(capped).not.toContain('\uFFFD');
   });
 });

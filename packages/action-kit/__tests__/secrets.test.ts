@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { credentialsIn, maskSecret, redactSecrets, secretMasksOf } from '../src/secrets.js';
+import { credentialsIn, isPlainSetting, maskSecret, redactSecrets, secretMasksOf } from '../src/secrets.js';
 
 describe('credentialsIn', () => {
   test.each([
@@ -39,5 +39,23 @@ describe('maskSecret', () => {
 describe('redactSecrets', () => {
   test('longest first, every occurrence', () => {
     expect(redactSecrets('u:PASSWORD@h and PASSWORD', ['PASSWORD', 'u:PASSWORD@h', ''])).toBe('*** and ***');
+  });
+});
+
+describe('isPlainSetting', () => {
+  test.each([
+    { value: '1', plain: true },
+    { value: 'abc', plain: true },
+    { value: 'true', plain: true },
+    { value: 'Off', plain: true },
+    { value: '8080', plain: true },
+    { value: '-1.5', plain: true },
+    { value: ' yes ', plain: true },
+    { value: 'abcd', plain: false },
+    { value: 'postgres://u:PASSWORD@db/app', plain: false },
+    { value: '1234abcd', plain: false },
+    { value: 'truest', plain: false },
+  ])('$value: $plain', ({ value, plain }) => {
+    expect(isPlainSetting(value)).toBe(plain);
   });
 });

@@ -42,6 +42,8 @@ export {
   heading,
   link,
   blocks,
+  capSummary,
+  SUMMARY_MAX_BYTES,
   type Cell,
 } from './markdown.js';
 export { run, writeSummary, failStep } from './run.js';
@@ -52,7 +54,14 @@ export { run, writeSummary, failStep } from './run.js';
  */
 export { inertLine, inertText, looksLikeWorkflowCommand } from './outside-text.js';
 /** Secrets inside larger values (URL passwords, `password=`/`token=` pairs), masked on their own. */
-export { credentialsIn, secretMasksOf, maskSecret, redactSecrets, MIN_MASKED_LENGTH } from './secrets.js';
+export {
+  credentialsIn,
+  secretMasksOf,
+  maskSecret,
+  redactSecrets,
+  isPlainSetting,
+  MIN_MASKED_LENGTH,
+} from './secrets.js';
 /** Path inputs confined to GITHUB_WORKSPACE and RUNNER_TEMP, symlinks resolved. */
 export { confinePath, type ConfineOptions } from './paths.js';
 /** Image references by the Docker reference grammar, with a length limit. */

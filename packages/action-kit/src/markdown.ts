@@ -109,3 +109,52 @@ export function blocks(...parts: Array<string | false | null | undefined>): stri
       .join('\n\n') + '\n'
   );
 }
+
+/**
+ * GitHub's limit for one step's job summary: 1 MiB. A larger summary is not shown at all ("$GITHUB_STEP_SUMMARY
+ * upload aborted, supports content up to a size of 1024k"; docs.github.com, "Adding a job summary").
+ */
+export const SUMMARY_MAX_BYTES = 1024 * 1024;
+
+/** A fence line as codeBlock() writes them: three or more backticks (or tildes), an info string after opening. */
+const FENCE = /^(`{3,}|~{3,})/;
+
+/**
+ * `markdown` within `maxBytes` UTF-8 bytes: unchanged when it fits; otherwise cut after the last whole line that
+ * fits, an open code fence and open `<details>` closed, and a note saying it was cut — so the summary is shown,
+ * shortened, instead of lost. Actions keep their own summaries well under the limit (rows listed up to a count,
+ * long text shortened); this is the guard for what they did not foresee.
+ */
+export function capSummary(markdown: string, maxBytes = SUMMARY_MAX_BYTES): string {
+  if (Buffer.byteLength(markdown, 'utf8') <= maxBytes) return markdown;
+  const note = `\n\n**…the rest of this summary is not shown: GitHub shows at most ${Math.floor(maxBytes / 1024)} KiB of a step's summary.**\n`;
+  let fence: string | undefined;
+  let openDetails = 0;
+  const closing = () => (fence ? `${fence}\n` : '') + '</details>\n'.repeat(openDetails);
+  // Room for the note and for closing whatever is open (fences grow with the backticks inside, so allow some).
+  const budget = maxBytes - Buffer.byteLength(note, 'utf8') - 1024;
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of markdown.split('\n')) {
+    const size = Buffer.byteLength(line, 'utf8') + 1;
+    if (used + size + Buffer.byteLength(closing(), 'utf8') > budget) break;
+    kept.push(line);
+    used += size;
+    const marker = FENCE.exec(line)?.[1];
+    if (fence === undefined && marker) fence = marker;
+    else if (fence !== undefined && line.trim() === fence) fence = undefined;
+    else if (fence === undefined) {
+      openDetails += (line.match(/<details>/g) ?? []).length;
+      openDetails = Math.max(0, openDetails - (line.match(/<\/details>/g) ?? []).length);
+    }
+  }
+  // A line longer than the whole budget is cut by characters.
+  if (kept.length === 0)
+    kept.push(
+      Buffer.from(markdown, 'utf8')
+        .subarray(0, budget)
+        .toString('utf8')
+        .replace(/\uFFFD$/, ''),
+    );
+  return `${kept.join('\n')}\n${closing()}${note}`;
+}

@@ -1,6 +1,7 @@
 // The one place an action fails: run(main) turns a thrown error into core.setFailed, once.
 import * as core from '@actions/core';
 import { isConfigurationError, errorMessage } from './errors.js';
+import { capSummary } from './markdown.js';
 import { inertLine, inertText } from './outside-text.js';
 
 /**
@@ -11,10 +12,13 @@ export function failStep(message: string): void {
   core.setFailed(inertText(message));
 }
 
-/** Appends Markdown to the job summary (no-op when the runner gave no summary file). */
+/**
+ * Appends Markdown to the job summary (no-op when the runner gave no summary file), cut to GitHub's 1 MiB limit
+ * (capSummary) so an oversized summary is shortened rather than dropped whole.
+ */
 export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown, true).write();
+  await core.summary.addRaw(capSummary(markdown), true).write();
 }
 
 /**

@@ -42,6 +42,19 @@ export function credentialsIn(value: string): string[] {
   return [...found];
 }
 
+/** A boolean or a number, as configuration writes them: `true`, `off`, `8080`, `-1`, `0.5`. */
+const BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|[-+]?\d+(?:\.\d+)?)$/i;
+
+/**
+ * Whether `value` cannot be a secret by its shape: shorter than MIN_MASKED_LENGTH, or a boolean or a number.
+ * Registering such a value with the runner's masker hides those characters in every later line of the job
+ * (`DEBUG=1` turns `line 13` into `line ***3`). Credentials inside a longer value are still masked on their own.
+ */
+export function isPlainSetting(value: string): boolean {
+  const text = value.trim();
+  return text.length < MIN_MASKED_LENGTH || BOOLEAN_OR_NUMBER.test(text);
+}
+
 /**
  * Everything to register with the runner's masker for one secret value: the whole value, each of its lines (the
  * runner masks a multi-line value line by line), and the credentials inside it (`credentialsIn`).

@@ -45,14 +45,21 @@ describe('resolveEndpoint', () => {
       'invalid endpoint URL "localhost 5000"',
     );
   });
-  test('awsClientConfig carries region, endpoint and adaptive retries', () => {
+  test('awsClientConfig carries region, endpoint, timeouts, and no SDK retries (withRetries retries)', () => {
     expect(
       awsClientConfig('ECR', { region: 'us-east-1', env: { AWS_ENDPOINT_URL_ECR: 'http://m:1' } }),
     ).toEqual({
       region: 'us-east-1',
       endpoint: 'http://m:1',
-      maxAttempts: 6,
-      retryMode: 'adaptive',
+      maxAttempts: 1,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 20_000, throwOnRequestTimeout: true },
     });
+  });
+  test('timeouts can be given (tests pass short ones in-process)', () => {
+    expect(
+      awsClientConfig('ECS', { region: 'us-east-1', env: {}, timeouts: { requestTimeoutMs: 250 } })
+        .requestHandler,
+    ).toEqual({ connectionTimeout: 5000, requestTimeout: 250, throwOnRequestTimeout: true });
   });
 });

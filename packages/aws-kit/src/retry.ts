@@ -3,11 +3,17 @@
 // on an injected clock, until the attempts are used up, a deadline passes, or the job is cancelled.
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { systemClock, type Clock } from '@hokusai/action-kit';
-import { isTransientAwsError } from './aws-errors.js';
+import { isTimeoutError, isTransientAwsError } from './aws-errors.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first; `Infinity` retries until `deadline` (or cancellation). */
   attempts: number;
+  /**
+   * Most attempts that may end in a timeout (no answer within the client's request timeout, see awsClientConfig):
+   * each costs the whole timeout, so an endpoint that never answers is given a few chances, not `attempts`.
+   * Default `attempts`.
+   */
+  timeoutAttempts?: number;
   /** The cap of the first backoff (ms); it doubles per retry up to `maxDelayMs`, then full jitter picks in [0, cap). */
   baseDelayMs: number;
   maxDelayMs: number;
@@ -16,6 +22,7 @@ export interface RetryPolicy {
 /** Routine calls (a poll, a read for a report): a few seconds of retries, then the caller decides. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   attempts: 8,
+  timeoutAttempts: 3,
   baseDelayMs: 250,
   maxDelayMs: 8000,
 });
@@ -71,6 +78,7 @@ export async function withRetries<T>(
   const clock = context.clock ?? systemClock;
   const retryable = context.isRetryable ?? isTransientAwsError;
   const nextDelay = backoffDelays(policy);
+  let timeouts = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call(attempt);
@@ -81,6 +89,8 @@ export async function withRetries<T>(
         return error;
       };
       if (attempt >= policy.attempts) throw stop('attempts');
+      if (isTimeoutError(error) && ++timeouts >= (policy.timeoutAttempts ?? policy.attempts))
+        throw stop('timeouts');
       if (context.signal?.aborted) throw stop('cancelled');
       const delay = nextDelay();
       if (context.deadline !== undefined && clock.now() + delay >= context.deadline) throw stop('deadline');
@@ -91,15 +101,47 @@ export async function withRetries<T>(
   }
 }
 
-/** How retries ended: the attempts were used up, the next backoff would pass the deadline, or the job was cancelled. */
+/**
+ * How retries ended: the attempts were used up, so many attempts timed out (`timeoutAttempts`), the next backoff
+ * would pass the deadline, or the job was cancelled.
+ */
 export interface GiveUp {
   attempts: number;
-  stoppedBy: 'attempts' | 'deadline' | 'cancelled';
+  stoppedBy: 'attempts' | 'timeouts' | 'deadline' | 'cancelled';
 }
 
 const givenUp = new WeakMap<object, GiveUp>();
 
-/** How withRetries() gave up on `error`, or undefined when it was not retried to the end (or not retryable). */
+/**
+ * How withRetries() gave up on `error` (or on its `cause`, when explainAwsError wrapped it), or undefined when it
+ * was not retried to the end (or not retryable).
+ */
 export function describeGiveUp(error: unknown): GiveUp | undefined {
-  return typeof error === 'object' && error !== null ? givenUp.get(error) : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  return givenUp.get(error) ?? (typeof cause === 'object' && cause !== null ? givenUp.get(cause) : undefined);
+}
+
+interface RetryableStack {
+  add(
+    middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string; priority: 'low' },
+  ): void;
+}
+
+/**
+ * Makes every send() of an SDK v3 client go through withRetries with `policy` (the client itself should make one
+ * attempt: awsClientConfig's maxAttempts 1), for actions whose calls are spread over many places. Each retry
+ * builds, signs and sends the request anew, as the SDK's own retry middleware does. Returns the client.
+ */
+export function retryAwsCalls<T extends { middlewareStack: unknown }>(
+  client: T,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  context: RetryContext = {},
+): T {
+  (client.middlewareStack as RetryableStack).add(
+    (next) => (args) => withRetries(() => next(args), policy, context),
+    { step: 'initialize', name: 'hokusaiRetryAwsCalls', priority: 'low' },
+  );
+  return client;
 }

@@ -27,6 +27,7 @@ import {
 import { systemClock, type Clock, type Environment } from '@hokusai/action-kit';
 import {
   awsClientConfig,
+  nameAwsCalls,
   awsErrorName,
   DEFAULT_RETRY_POLICY,
   isTransientAwsError,
@@ -235,11 +236,12 @@ export function createAwsApis(options: AwsApiOptions): AwsApis {
     retryMode: 'standard' as const,
     ...credentials,
   });
+  // Errors remember their call (ECS DescribeServices), so explainAwsError can name it.
   const clients = {
-    ecs: new ECSClient(clientOptions('ECS')),
-    logs: new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS')),
-    elb: new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2')),
-    cloudwatch: new CloudWatchClient(clientOptions('CLOUDWATCH')),
+    ecs: nameAwsCalls(new ECSClient(clientOptions('ECS'))),
+    logs: nameAwsCalls(new CloudWatchLogsClient(clientOptions('CLOUDWATCH_LOGS'))),
+    elb: nameAwsCalls(new ElasticLoadBalancingV2Client(clientOptions('ELASTIC_LOAD_BALANCING_V2'))),
+    cloudwatch: nameAwsCalls(new CloudWatchClient(clientOptions('CLOUDWATCH'))),
   };
   const base: RetryContext = {
     clock: options.clock ?? systemClock,

@@ -123,9 +123,12 @@ function gaveUp(error: unknown): string {
   const how = describeGiveUp(error);
   const name = awsErrorName(error) || errorMessage(error);
   if (!how) return name;
-  const why = { attempts: 'attempts used up', deadline: 'time limit reached', cancelled: 'cancelled' }[
-    how.stoppedBy
-  ];
+  const why = {
+    attempts: 'attempts used up',
+    timeouts: 'no answer, timed out each time',
+    deadline: 'time limit reached',
+    cancelled: 'cancelled',
+  }[how.stoppedBy];
   return `${name} after ${how.attempts} attempt${how.attempts === 1 ? '' : 's'} (${why})`;
 }
 
