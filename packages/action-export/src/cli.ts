@@ -7,12 +7,11 @@
 // release (release.ts). Tokens (git, through a credential helper; the GitHub API, a header): for `release`,
 // REPOSITORY_TOKEN (this repository: contents and workflows write) and ACTIONS_TOKEN (the action repositories:
 // contents write), as release.yml mints them; or PUBLISH_TOKEN for every repository (`publish`, local use).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findOutsideReferences } from './bundle-references.js';
-import { exportAction } from './published-tree.js';
+import { exportCheckedAction } from './published-tree.js';
 import { majorOf, publishAction } from './publish.js';
 import { releaseAll, releaseTokens } from './release.js';
 import { describePlan } from './release-plan.js';
@@ -22,25 +21,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const USAGE =
   'usage: cli.ts export <action> <out-dir> | publish <action> <vX.Y.Z> <remote> [--source <text>] | release <vX.Y.Z> --source <sha> --owner <owner> --repository <name> [--remote-base <url>] [--date <YYYY-MM-DD>]';
 
-async function exportChecked(action: string, outDir: string) {
-  const tree = await exportAction(repoRoot, action, outDir);
-  const distFiles = tree.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
-  const outside = findOutsideReferences(
-    await readFile(path.join(outDir, 'dist', 'index.js'), 'utf8'),
-    distFiles,
-  );
-  if (outside.length > 0) {
-    throw new Error(
-      `actions/${action}/dist/index.js reaches outside dist/: ${outside.map((o) => `${o.specifier} (${o.via}: ${o.problem})`).join(', ')}`,
-    );
-  }
-  return tree;
-}
-
 async function main(argv: string[]): Promise<void> {
   const [command, action, ...rest] = argv;
   if (command === 'export' && action && rest[0]) {
-    const tree = await exportChecked(action, path.resolve(rest[0]));
+    const tree = await exportCheckedAction(repoRoot, action, path.resolve(rest[0]));
     console.log(`exported actions/${action} to ${tree.dir}: ${tree.files.join(', ')}`);
     return;
   }
@@ -51,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
     majorOf(version); // a bad version is refused before anything is exported
     const temp = await mkdtemp(path.join(tmpdir(), `hokusai-publish-${action}-`));
     try {
-      const tree = await exportChecked(action, path.join(temp, 'export'));
+      const tree = await exportCheckedAction(repoRoot, action, path.join(temp, 'export'));
       const result = await publishAction({
         exportDir: tree.dir,
         remote,

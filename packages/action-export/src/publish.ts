@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { cp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { credentialArgs, releaseGitEnv } from './git-identity.js';
 import { majorTagOf, planRelease, type ReleasePlan, type RemoteTag } from './release-plan.js';
 
 const run = promisify(execFile);
@@ -41,8 +42,6 @@ export class PublishError extends Error {
 }
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
-const CREDENTIAL_HELPER =
-  '!f() { test "$1" = get || exit 0; echo username=x-access-token; echo "password=$PUBLISH_TOKEN"; }; f';
 
 export function majorOf(version: string): string {
   const match = VERSION.exec(version);
@@ -53,18 +52,8 @@ export function majorOf(version: string): string {
 export async function publishAction(options: PublishOptions): Promise<PublishResult> {
   const { exportDir, remote, version, workDir } = options;
   const major = majorOf(version);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...options.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_AUTHOR_NAME: 'hokusai release',
-    GIT_AUTHOR_EMAIL: 'release@hokusai.invalid',
-    GIT_COMMITTER_NAME: 'hokusai release',
-    GIT_COMMITTER_EMAIL: 'release@hokusai.invalid',
-  };
-  const auth = env.PUBLISH_TOKEN
-    ? ['-c', 'credential.helper=', '-c', `credential.helper=${CREDENTIAL_HELPER}`]
-    : [];
+  const env = releaseGitEnv(options.env);
+  const auth = credentialArgs(env);
   const git = async (args: string[], cwd = workDir) => {
     try {
       return (await run('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();

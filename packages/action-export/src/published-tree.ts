@@ -2,8 +2,9 @@
 // nothing else, so its bundle must run with nothing around it. Missing pieces are errors, never skipped.
 import { copyFile, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
-import { rewriteReadmeLinks, type LinkRewrite } from './readme-links.js';
 import path from 'node:path';
+import { findOutsideReferences } from './bundle-references.js';
+import { rewriteReadmeLinks, type LinkRewrite } from './readme-links.js';
 
 /** Every action the release publishes, in the order the README lists them. */
 export const ACTIONS = [
@@ -105,4 +106,29 @@ async function copyTree(
       files.push(rel);
     }
   }
+}
+
+/**
+ * exportAction, then checks that the exported dist/index.js reaches nothing outside dist/ (bundle-references.ts): a
+ * bundle that does would fail on the runner, where the action repository holds nothing else. Throws an Error naming
+ * each outside reference.
+ */
+export async function exportCheckedAction(
+  repoRoot: string,
+  name: string,
+  outDir: string,
+  options: ExportOptions = {},
+): Promise<ExportedTree> {
+  const tree = await exportAction(repoRoot, name, outDir, options);
+  const distFiles = tree.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
+  const outside = findOutsideReferences(
+    await readFile(path.join(outDir, 'dist', 'index.js'), 'utf8'),
+    distFiles,
+  );
+  if (outside.length > 0) {
+    throw new Error(
+      `actions/${name}/dist/index.js reaches outside dist/: ${outside.map((o) => `${o.specifier} (${o.via}: ${o.problem})`).join(', ')}`,
+    );
+  }
+  return tree;
 }

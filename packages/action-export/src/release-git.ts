@@ -5,15 +5,13 @@
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { credentialArgs, releaseGitEnv } from './git-identity.js';
 import { releaseChangelog } from './changelog.js';
 import { floatingSuiteActions, pinSuiteActions, SUITE_REPOSITORY } from './pin-suite-actions.js';
 import { remoteTagsOf } from './publish.js';
 import { planRelease, ReleaseError, type ReleasePlan, type RemoteTag } from './release-plan.js';
 
 const run = promisify(execFile);
-
-const CREDENTIAL_HELPER =
-  '!f() { test "$1" = get || exit 0; echo username=x-access-token; echo "password=$PUBLISH_TOKEN"; }; f';
 
 export interface GitOptions {
   cwd: string;
@@ -22,18 +20,8 @@ export interface GitOptions {
 
 /** A git runner with the release identity, no prompts, and the credential helper when PUBLISH_TOKEN is set. */
 export function gitRunner(options: GitOptions) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...options.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_AUTHOR_NAME: 'hokusai release',
-    GIT_AUTHOR_EMAIL: 'release@hokusai.invalid',
-    GIT_COMMITTER_NAME: 'hokusai release',
-    GIT_COMMITTER_EMAIL: 'release@hokusai.invalid',
-  };
-  const auth = env.PUBLISH_TOKEN
-    ? ['-c', 'credential.helper=', '-c', `credential.helper=${CREDENTIAL_HELPER}`]
-    : [];
+  const env = releaseGitEnv(options.env);
+  const auth = credentialArgs(env);
   return async (
     args: string[],
     extra: { input?: string; env?: Record<string, string> } = {},

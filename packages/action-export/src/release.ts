@@ -6,12 +6,11 @@
 //   4. a GitHub release per repository (the Marketplace lists an action from its releases).
 // Each step finds what an earlier run did and keeps it (same tree, same parent), so a failed release is finished
 // by re-running it; nothing is ever moved backwards.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findOutsideReferences } from './bundle-references.js';
 import { ensureRelease, type GitHubApi } from './github-releases.js';
-import { ACTIONS, exportAction, type ExportOptions } from './published-tree.js';
+import { ACTIONS, exportCheckedAction } from './published-tree.js';
 import { publishAction, type PublishResult } from './publish.js';
 import { releaseMonorepo, type MonorepoRelease } from './release-git.js';
 import { describePlan, majorTagOf } from './release-plan.js';
@@ -78,7 +77,7 @@ export async function releaseAll(options: ReleaseOptions): Promise<ReleaseReport
   for (const action of options.actions ?? ACTIONS) {
     const temp = await mkdtemp(path.join(tmpdir(), `hokusai-release-${action}-`));
     try {
-      const tree = await exportChecked(options.repoRoot, action, path.join(temp, 'export'), {
+      const tree = await exportCheckedAction(options.repoRoot, action, path.join(temp, 'export'), {
         repositoryUrl: `${options.remoteBase.replace(/\/$/, '')}/${options.owner}/${options.repository}`,
         ref: options.version,
       });
@@ -138,21 +137,6 @@ export function releaseTokens(env: NodeJS.ProcessEnv): { repository: string; act
   if (repository || actions)
     throw new Error('set both REPOSITORY_TOKEN and ACTIONS_TOKEN (or PUBLISH_TOKEN for every repository)');
   return shared ? { repository: shared, actions: shared } : undefined;
-}
-
-async function exportChecked(repoRoot: string, action: string, outDir: string, options: ExportOptions) {
-  const tree = await exportAction(repoRoot, action, outDir, options);
-  const distFiles = tree.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
-  const outside = findOutsideReferences(
-    await readFile(path.join(outDir, 'dist', 'index.js'), 'utf8'),
-    distFiles,
-  );
-  if (outside.length > 0) {
-    throw new Error(
-      `actions/${action}/dist/index.js reaches outside dist/: ${outside.map((o) => `${o.specifier} (${o.via}: ${o.problem})`).join(', ')}`,
-    );
-  }
-  return tree;
 }
 
 function summaryOf(
