@@ -1,6 +1,7 @@
 // The names and ownership tags of everything the action keeps for one service. Pure: every name is derived from
 // the cluster, the service, the alarm prefix and the dashboard name, so a re-run finds what an earlier run made.
 import { createHash } from 'node:crypto';
+import { consoleOrigin } from '@hokusai/aws-kit';
 
 /** The kinds of alarm the action keeps, in the order they are listed everywhere. */
 export const ALARM_KINDS = ['running-tasks', 'restarts', 'latency', 'error-rate'] as const;
@@ -117,13 +118,9 @@ export function alarmArn(where: Pick<ArnParts, 'partition' | 'region' | 'account
   return `arn:${where.partition}:cloudwatch:${where.region}:${where.account}:alarm:${name}`;
 }
 
-/** The CloudWatch console's address for a partition and region. */
+/** The CloudWatch console's address for a partition and region (aws-kit consoleOrigin). */
 export function consoleBase(partition: string, region: string): string {
-  if (partition === 'aws-cn')
-    return `https://${region}.console.amazonaws.cn/cloudwatch/home?region=${region}`;
-  if (partition === 'aws-us-gov')
-    return `https://console.amazonaws-us-gov.com/cloudwatch/home?region=${region}`;
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}`;
+  return `${consoleOrigin(region, partition)}/cloudwatch/home?region=${region}`;
 }
 
 export function alarmConsoleUrl(partition: string, region: string, name: string): string {

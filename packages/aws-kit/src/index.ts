@@ -34,3 +34,4 @@ export {
   type GiveUp,
 } from './retry.js';
 export { ApiCallLog, type ApiCall } from './call-log.js';
+export { consoleOrigin, partitionOfRegion } from './console.js';
