@@ -100,7 +100,7 @@ describe('getInputs', () => {
     {
       name: 'poll-interval not shorter than timeout',
       env: { 'INPUT_POLL-INTERVAL': '5m', INPUT_TIMEOUT: '5m', 'INPUT_STABLE-FOR': '0s' },
-      error: 'input "poll-interval" ("5m") must be shorter than input "timeout" ("5m")',
+      error: 'input "poll-interval" (5m) must be shorter than input "timeout" (5m)',
     },
     {
       name: 'stable-for not below timeout',

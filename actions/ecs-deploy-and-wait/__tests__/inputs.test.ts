@@ -226,17 +226,17 @@ describe('getInputs', () => {
     {
       name: 'stable-for not shorter than timeout (20m with 1m was accepted and ended rollback-failed)',
       inputs: { image: 'a:b', 'stable-for': '20m', timeout: '1m' },
-      error: 'input "stable-for" ("20m") must be shorter than input "timeout" ("1m")',
+      error: 'input "stable-for" (20m) must be shorter than input "timeout" (1m)',
     },
     {
       name: 'poll-interval not shorter than timeout',
       inputs: { image: 'a:b', 'poll-interval': '2m', timeout: '2m', 'stable-for': '0s' },
-      error: 'input "poll-interval" ("2m") must be shorter than input "timeout" ("2m")',
+      error: 'input "poll-interval" (2m) must be shorter than input "timeout" (2m)',
     },
     {
       name: 'stable-for against the default timeout',
       inputs: { image: 'a:b', 'stable-for': '15m' },
-      error: 'input "stable-for" ("15m") must be shorter than input "timeout" ("15m")',
+      error: 'input "stable-for" (15m) must be shorter than input "timeout" (15m)',
     },
     {
       name: 'max-failed-tasks 0',

@@ -275,7 +275,7 @@ describe('durations are bounded, and checked against each other, before any call
     },
     {
       inputs: { 'stable-for': '20m', timeout: '1m' },
-      error: 'input "stable-for" ("20m") must be shorter than input "timeout" ("1m")',
+      error: 'input "stable-for" (20m) must be shorter than input "timeout" (1m)',
     },
   ])('$error', async ({ inputs, error }) => {
     deploy = await deployVirtual(scenario('healthy-rollout'), { image: `${REPO}:v2`, ...inputs });
