@@ -7,6 +7,8 @@ export {
   withRetries,
   backoffDelays,
   describeGiveUp,
+  isRequestAborted,
+  RequestAbortedError,
   DEFAULT_RETRY_POLICY,
   PERSISTENT_RETRY_POLICY,
   type RetryPolicy,

@@ -25,12 +25,15 @@ export {
 export {
   withRetries,
   describeGiveUp,
+  isRequestAborted,
+  RequestAbortedError,
   DEFAULT_RETRY_POLICY,
   PERSISTENT_RETRY_POLICY,
   type RetryPolicy,
   type RetryContext,
 } from '@hokusai/aws-kit';
-export { persistentApis } from './api.js';
+export { deadlineApis, persistentApis } from './api.js';
+export { CANCEL_GRACE_MS, graceAfter } from './cancellation.js';
 export { systemClock, ApiCallLog, type Clock, type ApiCall } from './clock.js';
 export {
   classifyStoppedTask,
