@@ -54,6 +54,7 @@ export {
   decisionLine,
   describeUncountedStop,
   nameRollbackAlarm,
+  nameRollbackAlarmCandidates,
   type BreakerRollback,
   type Decision,
   type FinalDecision,
@@ -102,7 +103,12 @@ export {
   type ResolveRollbackTargetOptions,
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
-export { awsCliCommand, updateServiceCommand, shellQuote } from './update-service-command.js';
+export {
+  awsCliCommand,
+  reRegisterAndUpdateCommand,
+  updateServiceCommand,
+  shellQuote,
+} from './update-service-command.js';
 export { serviceConsoleUrl, logStreamConsoleUrl, alarmConsoleUrl } from './console-links.js';
 export { describeServiceState } from './service-state.js';
 export { logOutsideText } from './outside-text.js';
