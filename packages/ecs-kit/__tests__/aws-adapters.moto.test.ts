@@ -192,11 +192,6 @@ describe('resolveRollbackTarget against moto', () => {
 
   test.each([
     {
-      name: 'deregistered',
-      to: () => gone,
-      error: /^task definition "hokusai-api:2" is INACTIVE \(deregistered\); refusing/,
-    },
-    {
       name: 'other family',
       to: () => other,
       error: /is of family "other-app", not "hokusai-api".*allow-other-family/,
@@ -208,6 +203,12 @@ describe('resolveRollbackTarget against moto', () => {
       name: 'ConfigurationError',
       message: expect.stringMatching(error),
     });
+  });
+
+  test('a deregistered revision named explicitly comes back with its content to register again', async () => {
+    const target = await resolve(gone);
+    expect(target).toMatchObject({ taskDefinitionArn: gone, source: 'explicit', noop: false });
+    expect(target.reRegister?.taskDefinition).toMatchObject({ family: 'hokusai-api', status: 'INACTIVE' });
   });
 
   test('another family is allowed when asked', async () => {

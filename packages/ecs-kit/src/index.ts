@@ -97,6 +97,7 @@ export {
 export { LAST_GOOD_TAG, recordLastGood, readLastGood } from './last-good.js';
 export {
   resolveRollbackTarget,
+  alreadyOnLastGoodReason,
   unsafePreviousReason,
   type RollbackTarget,
   type RollbackTargetSource,
