@@ -100,6 +100,8 @@ async function deploy(cancelled: AbortSignal): Promise<void> {
     // The steps stop on the cancel itself; their AWS calls may still run for the runner's grace time after it.
     signal: graceAfter(cancelled),
     onCall: (operation, attempt) => callLog.record(operation, attempt),
+    // Outside text (crash logs, stopped reasons, events) is redacted as it is read, before it is cut to one line.
+    ...(credentials.length > 0 ? { redact: clean } : {}),
     retry: DEFAULT_RETRY_POLICY,
     onRetry: (operation, error, attempt, delay) =>
       actionsLogger.debug(

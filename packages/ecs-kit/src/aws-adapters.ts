@@ -37,6 +37,7 @@ import {
 } from '@hokusai/aws-kit';
 import type { AwsApis, CloudWatchApi, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
 import { taskIdOf, type AlarmInfo, type ServiceInfo, type TaskInfo } from './model.js';
+import { redactServiceInfo, redactTaskInfo, type Redact } from './outside-text.js';
 
 export interface AwsApiOptions {
   region: string;
@@ -55,6 +56,12 @@ export interface AwsApiOptions {
   onCall?: (operation: string, attempt: number) => void;
   /** Called before each backoff. */
   onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Removes secrets from outside text as it is read — tasks' stopped reasons and containers' reasons, log lines,
+   * service events — before anything shortens it to one line or escapes it (a secret cut in half would no longer be
+   * found). E.g. `(t) => redactSecrets(t, credentials)`.
+   */
+  redact?: Redact;
 }
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
@@ -279,6 +286,9 @@ function apisOver(
   // Each SDK client makes exactly one request per send() (maxAttempts 1), so counting here counts requests.
   // Every request carries its attempt's AbortSignal: cancellation and the view's deadline end a request that never
   // answers, not only the backoff between attempts.
+  const redact = options.redact;
+  const serviceOf = (s: Service): ServiceInfo =>
+    redact ? redactServiceInfo(serviceInfoFromSdk(s), redact) : serviceInfoFromSdk(s);
   const send = <T>(operation: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
     withRetries(
       (attempt, abortSignal) => {
@@ -304,7 +314,7 @@ function apisOver(
       );
       const found = out.services?.[0];
       if (!found || (found.status === 'INACTIVE' && (out.failures?.length ?? 0) > 0)) return undefined;
-      return serviceInfoFromSdk(found);
+      return serviceOf(found);
     },
     async describeTaskDefinition(reference) {
       try {
@@ -354,7 +364,7 @@ function apisOver(
         ),
       );
       if (!out.service) throw new Error('UpdateService returned no service');
-      return serviceInfoFromSdk(out.service);
+      return serviceOf(out.service);
     },
     async listTasks(cluster, service, desiredStatus) {
       const arns: string[] = [];
@@ -384,7 +394,11 @@ function apisOver(
         const out = await send('DescribeTasks', (abortSignal) =>
           ecsClient.send(new DescribeTasksCommand({ cluster, tasks: batch }), { abortSignal }),
         );
-        tasks.push(...(out.tasks ?? []).map(taskInfoFromSdk));
+        tasks.push(
+          ...(out.tasks ?? []).map((t) =>
+            redact ? redactTaskInfo(taskInfoFromSdk(t), redact) : taskInfoFromSdk(t),
+          ),
+        );
       }
       return tasks;
     },
@@ -455,8 +469,11 @@ function apisOver(
             { abortSignal },
           ),
         );
+        // Each message redacted whole, before it is split into lines.
         return (out.events ?? [])
-          .flatMap((e) => (e.message ?? '').replace(/\n$/, '').split('\n'))
+          .flatMap((e) =>
+            (redact ? redact(e.message ?? '') : (e.message ?? '')).replace(/\n$/, '').split('\n'),
+          )
           .slice(-lines);
       } catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException') return [];

@@ -112,5 +112,5 @@ export {
 } from './update-service-command.js';
 export { serviceConsoleUrl, logStreamConsoleUrl, alarmConsoleUrl } from './console-links.js';
 export { describeServiceState } from './service-state.js';
-export { logOutsideText } from './outside-text.js';
+export { logOutsideText, redactServiceInfo, redactTaskInfo, type Redact } from './outside-text.js';
 export { unsupportedDeploymentReason } from './deployment-controller.js';
