@@ -132,11 +132,6 @@ describe('auto-rollback against moto', () => {
 
   const refusals: Array<{ name: string; to: () => string; extra?: Record<string, string>; error: string }> = [
     {
-      name: 'a deregistered (INACTIVE) target',
-      to: () => '1',
-      error: 'task definition "hokusai-api:1" is INACTIVE (deregistered); refusing to roll back to it',
-    },
-    {
       name: 'a target of another family',
       to: () => 'other-app:1',
       error:

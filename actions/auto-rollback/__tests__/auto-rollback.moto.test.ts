@@ -10,13 +10,12 @@ import {
 import { MemoryLogger } from '@hokusai/action-kit';
 import { startMoto, type MotoServer } from '@hokusai/action-harness';
 import { ApiCallLog, createAwsApis, systemClock, type AwsApis } from '@hokusai/ecs-kit';
-import { autoRollback } from '../src/auto-rollback.js';
+import { autoRollback, resultOfError } from '../src/auto-rollback.js';
 
 let moto: MotoServer;
 let ecs: ECSClient;
 let apis: AwsApis;
 const calls: string[] = [];
-let r1 = '';
 let r2 = '';
 
 beforeAll(async () => {
@@ -36,7 +35,8 @@ beforeAll(async () => {
         }),
       )
     ).taskDefinition!.taskDefinitionArn!;
-  r1 = await register('api:1');
+  // Revision 1, the target of the cancelled rollback.
+  await register('api:1');
   r2 = await register('api:2');
   await ecs.send(
     new CreateServiceCommand({ cluster: 'hokusai', serviceName: 'api', taskDefinition: r2, desiredCount: 1 }),
@@ -50,11 +50,11 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-test('a job cancelled before the rollback changes nothing and says the service still runs the failing revision', async () => {
+test('a job cancelled before the rollback changes nothing: cancelled, not a failure to read the service', async () => {
   const cancel = new AbortController();
   cancel.abort();
   const logger = new MemoryLogger();
-  const report = await autoRollback({
+  const ended = await autoRollback({
     apis,
     cluster: 'hokusai',
     service: 'api',
@@ -70,9 +70,12 @@ test('a job cancelled before the rollback changes nothing and says the service s
     logger,
     callLog: new ApiCallLog(systemClock),
     signal: cancel.signal,
+  }).catch((error: unknown) => error);
+  // Cancelled: no request is started once the job is cancelled, and the run says so rather than "run it again".
+  expect(resultOfError(ended)).toBe('cancelled');
+  expect(ended).toMatchObject({
+    message: 'cancelled before the rollback changed anything (while reading the service): no change made',
   });
-  expect(report).toMatchObject({ result: 'cancelled', updated: false, from: r2, to: r1 });
-  expect(report.summary).toBe('cancelled before the rollback; no change made: api still runs hokusai-api:2');
   expect(calls).not.toContain('UpdateService');
   expect(calls).not.toContain('TagResource');
   const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'hokusai', services: ['api'] })))

@@ -8,7 +8,13 @@ import {
   shorten,
   type Logger,
 } from '@hokusai/action-kit';
-import { awsErrorName, describeGiveUp, explainAwsError, isTransientAwsError } from '@hokusai/aws-kit';
+import {
+  awsErrorName,
+  describeGiveUp,
+  explainAwsError,
+  isRequestAborted,
+  isTransientAwsError,
+} from '@hokusai/aws-kit';
 import {
   describeServiceState,
   updateServiceCommand,
@@ -105,12 +111,45 @@ export interface RollbackReport {
   health?: ServiceHealth;
   /** Set when another deployment replaced the rollback. */
   takenOverBy?: { deploymentId: string; taskDefinition: string };
+  /** Set when the target was INACTIVE: its exact content was registered again as `to` (the revision deployed). */
+  reRegistered?: { from: string; to: string };
   /** One line for people. */
   summary: string;
 }
 
+/** How a run that threw ended: `refused` (a bad input or target), `failed`, or `cancelled` — nothing changed but for
+ * `failed` after the UpdateService (thrownAfterTheChange). */
+export type EarlyResult = 'refused' | 'failed' | 'cancelled';
+
+const earlyResults = new WeakMap<object, EarlyResult>();
+
+function endedAs<T>(error: T, result: EarlyResult): T {
+  if (typeof error === 'object' && error !== null) earlyResults.set(error, result);
+  return error;
+}
+
+/**
+ * The `result` of a run that threw: `cancelled` before any change, `failed` when the rollback itself could not be
+ * made (AWS kept failing, a missing permission: the call is named) or failed after its UpdateService, `refused` for a
+ * bad input or target (a ConfigurationError), `failed` otherwise.
+ */
+export function resultOfError(error: unknown): EarlyResult {
+  const marked = typeof error === 'object' && error !== null ? earlyResults.get(error) : undefined;
+  return marked ?? (isConfigurationError(error) ? 'refused' : 'failed');
+}
+
+/** True when a call ended because the job was cancelled (the request aborted, or its retries stopped). */
+function endedByCancellation(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (isRequestAborted(error)) return error.stoppedBy === 'cancelled';
+  return signal?.aborted === true && describeGiveUp(error)?.stoppedBy === 'cancelled';
+}
+
 /** Turns the AWS errors of the reading phase into one line naming what was missing. */
 function explainLookupError(error: unknown, cluster: string, service: string): unknown {
+  if (isRequestAborted(error))
+    return new Error(
+      `${error.operation ?? 'an AWS call'} got no answer before the time limit while reading service "${service}" before the rollback: no change made; run it again`,
+    );
   if (isTransientAwsError(error))
     return new Error(
       `${awsErrorName(error) || 'an AWS error'} kept coming back while reading service "${service}" before the rollback (DescribeServices, DescribeTaskDefinition, ListTagsForResource): no change made; run it again`,
@@ -127,14 +166,15 @@ function explainLookupError(error: unknown, cluster: string, service: string): u
   return explainAwsError(error, `reading service "${service}" in cluster "${cluster}"`);
 }
 
+/** The service's health; running, desired and pending are its PRIMARY deployment's (the revision named), not all. */
 export function healthOf(service: ServiceInfo, targets?: readonly TargetHealthInfo[]): ServiceHealth {
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   const health: ServiceHealth = {
     status: service.status,
-    taskDefinition:
-      service.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition,
-    running: service.runningCount,
-    desired: service.desiredCount,
-    pending: service.pendingCount,
+    taskDefinition: primary?.taskDefinition ?? service.taskDefinition,
+    running: primary?.runningCount ?? service.runningCount,
+    desired: primary?.desiredCount ?? service.desiredCount,
+    pending: primary?.pendingCount ?? service.pendingCount,
     deployments: service.deployments.map((d) => ({
       id: d.id,
       status: d.status,
@@ -196,6 +236,16 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       allowOtherFamily: options.allowOtherFamily,
     });
   } catch (error) {
+    if (endedByCancellation(error, options.signal))
+      throw endedAs(
+        new Error(
+          'cancelled before the rollback changed anything (while reading the service): no change made',
+          {
+            cause: error,
+          },
+        ),
+        'cancelled',
+      );
     throw explainLookupError(error, cluster, service);
   }
   const unsupported = unsupportedDeploymentReason(
@@ -208,6 +258,10 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
   const fromName = taskDefinitionName(from);
   const toName = taskDefinitionName(to);
   logger.info(`service ${service} runs ${fromName}; rollback target ${toName} (${target.source})`);
+  if (target.reRegister)
+    logger.info(
+      `${toName} is INACTIVE (deregistered): its exact content will be registered again as a new revision, and the service rolled back to that`,
+    );
 
   const base = {
     cluster,
@@ -255,6 +309,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       cluster,
       service,
       taskDefinitionArn: to,
+      ...(target.reRegister ? { reRegister: target.reRegister } : {}),
       // A deploy that lands between resolving the target and the UpdateService must not be overwritten.
       expectedCurrent: from,
       pollIntervalMs: options.pollIntervalMs,
@@ -274,7 +329,11 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     const cause = error instanceof RollbackError ? error.cause : error;
     const call = error instanceof RollbackError ? error.call : 'UpdateService';
     const state = describeServiceState(error instanceof RollbackError ? error.lastState : undefined, service);
-    const explained = explainAwsError(cause, `rolling ${service} back to ${toName}`);
+    const denied = /AccessDenied|UnauthorizedOperation/.test(awsErrorName(cause));
+    const explained = explainAwsError(
+      cause,
+      `rolling ${service} back to ${toName}${denied && !made ? ` (${call} needs the permission ecs:${call})` : ''}`,
+    );
     const prefix = made
       ? `UpdateService to ${toName} was made (ECS carries on with it), then watching failed: `
       : `no change made: ${call} failed (${describeGiveUp(cause) ? `${describeGiveUp(cause)!.attempts} attempts, ` : ''}${awsErrorName(cause) || 'error'}); service: ${state}; to roll back by hand: ${updateServiceCommand(cluster, service, toName)} — `;
@@ -282,7 +341,9 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       explained.message = `${prefix}${explained.message}`;
       if (made) errorsAfterTheChange.add(explained);
     }
-    throw explained;
+    // The rollback could not be made (or watched): a failure — a missing permission too — never a refusal, which
+    // is for bad inputs and targets.
+    throw endedAs(explained, 'failed');
   }
 
   // Evidence after the rollback: the rollback must not wait on it (ECS lists stopped tasks for about an hour).
@@ -348,6 +409,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       : undefined;
   return {
     ...base,
+    ...(outcome.reRegistered ? { to: outcome.reRegistered.to, reRegistered: outcome.reRegistered } : {}),
     result,
     updated: outcome.updated,
     evidence,
@@ -358,7 +420,9 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     ...(takenOverBy ? { takenOverBy } : {}),
     summary:
       result === 'cancelled'
-        ? `cancelled while watching; ${outcome.updated ? `UpdateService to ${toName} was made and ECS carries on with it` : 'no change made'}`
+        ? outcome.updated
+          ? `cancelled while watching the rollback; UpdateService to ${toName} was made and ECS carries on with it`
+          : `cancelled: ${outcome.summary}`
         : outcome.summary,
   };
 }

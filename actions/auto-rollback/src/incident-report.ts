@@ -138,7 +138,12 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
     ],
     ['failing revision', inlineCode(from)],
     ['why it failed', escapeMarkdown(whyItFailed(report))],
-    ['restored revision', `${inlineCode(to)} (${SOURCE_WORDS[report.source]})`],
+    [
+      'restored revision',
+      report.reRegistered
+        ? `${inlineCode(to)}: the exact content of ${inlineCode(taskDefinitionName(report.reRegistered.from))}, which was INACTIVE (deregistered), registered again (${SOURCE_WORDS[report.source]})`
+        : `${inlineCode(to)} (${SOURCE_WORDS[report.source]})`,
+    ],
   ];
   if (report.reason) rows.push(['reason', escapeMarkdown(report.reason)]);
   if (report.reasonTag)
@@ -195,5 +200,38 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
       .map((item) => `- [ ] ${item}`)
       .join('\n'),
     recovery,
+  );
+}
+
+export interface EarlyEnd {
+  result: 'refused' | 'failed' | 'cancelled';
+  cluster?: string;
+  service?: string;
+  /** The one line the run failed with. */
+  why: string;
+  /** Whether the rollback's UpdateService was made before it ended. */
+  changed: boolean;
+}
+
+/** The short summary of a run that ended before an incident report could be written: what, why, what changed. */
+export function earlyEndMarkdown(end: EarlyEnd): string {
+  const rows: Array<[string, string]> = [
+    ['result', inlineCode(end.result)],
+    ...(end.service
+      ? ([['service', `${inlineCode(end.service)} in ${inlineCode(end.cluster ?? '')}`]] as Array<
+          [string, string]
+        >)
+      : []),
+    ['why', escapeMarkdown(end.why)],
+    [
+      'service now',
+      end.changed
+        ? 'the rollback UpdateService was made; ECS carries on with it (see why)'
+        : 'unchanged: nothing was changed',
+    ],
+  ];
+  return blocks(
+    heading(`Rollback${end.service ? ` of ${escapeMarkdown(end.service)}` : ''}: ${end.result}`, 2),
+    table(['', ''], rows, { raw: [1] }),
   );
 }

@@ -5,26 +5,30 @@ import {
   actionClock,
   actionsLogger,
   cancellationSignal,
+  errorMessage,
   failStep,
-  isConfigurationError,
   writeSummary,
 } from '@hokusai/action-kit';
 import {
   ApiCallLog,
   awsCliCommand,
+  CANCEL_GRACE_MS,
   createAwsApis,
   DEFAULT_RETRY_POLICY,
+  graceAfter,
   taskDefinitionName,
   updateServiceCommand,
 } from '@hokusai/ecs-kit';
 import {
   autoRollback,
+  resultOfError,
   SUCCESSFUL_RESULTS,
   thrownAfterTheChange,
   type RollbackReport,
+  type ServiceHealth,
 } from './auto-rollback.js';
-import { incidentReportMarkdown } from './incident-report.js';
-import { getInputs } from './inputs.js';
+import { earlyEndMarkdown, incidentReportMarkdown } from './incident-report.js';
+import { getInputs, type Inputs } from './inputs.js';
 
 function setOutputs(report: Pick<RollbackReport, 'from' | 'to' | 'result'>): void {
   core.setOutput('rolled-back-from', report.from);
@@ -33,24 +37,48 @@ function setOutputs(report: Pick<RollbackReport, 'from' | 'to' | 'result'>): voi
 }
 
 export async function main(): Promise<void> {
+  const cancel = cancellationSignal((signal) =>
+    actionsLogger.warning(
+      `received ${signal}: stopping the rollback watch; AWS calls get ${CANCEL_GRACE_MS / 1000} s more, the service state follows`,
+    ),
+  );
+  try {
+    await rollBackAndReport(cancel.signal);
+  } finally {
+    // Only now: a SIGTERM during the report must not kill it (the runner sends one 7.5 s after SIGINT).
+    cancel.dispose();
+  }
+}
+
+/** `hokusai-api: PRIMARY hokusai-api:107 0/2 running, IN_PROGRESS; also hokusai-api:108 ACTIVE 2/2 running`. */
+export function describeHealth(service: string, h: ServiceHealth | undefined): string {
+  if (!h) return `${service}: state unknown`;
+  const primary = h.deployments.find((d) => d.status === 'PRIMARY');
+  const others = h.deployments.filter((d) => d !== primary);
+  const line = `${service} is on ${taskDefinitionName(h.taskDefinition)}: ${h.running}/${h.desired} running${h.pending ? `, ${h.pending} pending` : ''}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`;
+  return others.length > 0
+    ? `${line}; also ${others.map((d) => `${taskDefinitionName(d.taskDefinition)} ${d.status} ${d.running}/${d.desired} running`).join(', ')}`
+    : line;
+}
+
+async function rollBackAndReport(cancelled: AbortSignal): Promise<void> {
   const logger = actionsLogger;
-  let inputs;
+  let inputs: Inputs;
   try {
     inputs = getInputs(process.env);
   } catch (error) {
     core.setOutput('result', 'refused');
+    await writeSummary(earlyEndMarkdown({ result: 'refused', why: errorMessage(error), changed: false }));
     throw error;
   }
   const clock = actionClock();
   const callLog = new ApiCallLog(clock);
-  const cancel = cancellationSignal((signal) =>
-    logger.warning(`received ${signal}: stopping the rollback watch; the service state follows`),
-  );
   const apis = createAwsApis({
     region: inputs['aws-region'],
     env: process.env,
     clock,
-    signal: cancel.signal,
+    // The rollback stops on the cancel itself; its AWS calls may still run for the runner's grace time after it.
+    signal: graceAfter(cancelled),
     onCall: (op, attempt) => callLog.record(op, attempt),
     retry: DEFAULT_RETRY_POLICY,
   });
@@ -72,16 +100,25 @@ export async function main(): Promise<void> {
       clock,
       logger,
       callLog,
-      signal: cancel.signal,
+      signal: cancelled,
     });
   } catch (error) {
-    // After an UpdateService the service did change: that is a failed rollback, not a refused one.
-    if (thrownAfterTheChange(error)) core.setOutput('result', 'failed');
-    else if (isConfigurationError(error)) core.setOutput('result', 'refused');
+    // Every end sets result: refused (bad input or target), failed (the rollback could not be made, or failed
+    // after its UpdateService), cancelled (before any change).
+    const result = resultOfError(error);
+    core.setOutput('result', result);
+    await writeSummary(
+      earlyEndMarkdown({
+        result,
+        cluster: inputs.cluster,
+        service: inputs.service,
+        why: errorMessage(error),
+        changed: thrownAfterTheChange(error),
+      }),
+    );
     throw error;
   } finally {
     apis.close?.();
-    cancel.dispose();
   }
 
   setOutputs(report);
@@ -96,11 +133,7 @@ export async function main(): Promise<void> {
     return;
   }
   if (report.result === 'cancelled') {
-    const h = report.health;
-    const state = h
-      ? `${report.service} is on ${taskDefinitionName(h.taskDefinition)}: ${h.running}/${h.desired} running, deployments ${h.deployments.map((d) => `${d.status} ${taskDefinitionName(d.taskDefinition)} ${d.running}/${d.desired}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join('; ')}`
-      : `${report.service}: state unknown`;
-    logger.warning(`cancelled: ${state}`);
+    logger.warning(`cancelled: ${describeHealth(report.service, report.health)}`);
     if (report.updated)
       logger.info(
         `the rollback to ${to} continues in ECS; to watch it: ${awsCliCommand(['ecs', 'describe-services', '--cluster', report.cluster, '--services', report.service])}`,

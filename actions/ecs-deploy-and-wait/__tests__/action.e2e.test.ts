@@ -344,12 +344,23 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
     ]);
   });
 
-  test('wait: false registers and updates only', async () => {
+  test('wait: false registers and updates only: started, nothing verified, the service state and how to watch', async () => {
     const r = await deploy('incident-crash-on-import', { image: `${REPO}:broken-1`, wait: 'false' });
     expect(r.exitCode).toBe(0);
-    expect(r.outputs.result).toBe('succeeded');
+    expect(r.outputs.result).toBe('started');
     expect(calls('UpdateService')).toHaveLength(1);
-    expect(r.summary).toContain('Not waited');
+    expect(r.summary).toContain('## ▶️ ecs-deploy-and-wait: started');
+    expect(r.summary).toContain('nothing was verified');
+    expect(r.summary).not.toContain('✅');
+    expect(r.stdout).toMatch(
+      /ended by the start step: started; service: hokusai-api runs hokusai-api:109 \(PRIMARY ecs-svc\/\d+, IN_PROGRESS\)/,
+    );
+    expect(r.stdout).toContain(
+      'to watch the rollout: aws ecs wait services-stable --cluster hokusai --services hokusai-api',
+    );
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({ level: 'notice', message: expect.stringMatching(/nothing was verified$/) }),
+    );
   });
 
   test.each<{ name: string; inputs: Record<string, string>; error: RegExp }>([
@@ -410,7 +421,7 @@ describe('ecs-deploy-and-wait end to end on the emulator', () => {
       TIME_SCALE,
     );
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('received SIGTERM: stopping the watch');
+    expect(r.stdout).toContain('received SIGTERM: stopping');
     expect(r.stdout).toMatch(
       /to roll back by hand: aws ecs update-service --cluster hokusai --service hokusai-api --task-definition arn:aws:ecs:us-east-1:\d+:task-definition\/hokusai-api:108/,
     );

@@ -49,7 +49,7 @@ interface Case {
   inputs: Record<string, string>;
   input: string;
   says?: string | RegExp;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   secrets?: string[];
 }
 
@@ -316,6 +316,13 @@ const cases: Case[] = [
   // the region comes from the environment
   { name: 'region a city', inputs: IMAGE, env: { AWS_REGION: 'Frankfurt' }, input: 'AWS_REGION' },
   { name: 'region injected', inputs: IMAGE, env: { AWS_REGION: 'us-east-1;id' }, input: 'AWS_REGION' },
+  {
+    name: 'no region at all',
+    inputs: IMAGE,
+    env: { AWS_REGION: undefined },
+    input: 'AWS_REGION',
+    says: 'the aws-actions/configure-aws-credentials step sets it',
+  },
 ];
 
 describe('ecs-deploy-and-wait: one line per bad input, nothing changed', () => {
@@ -371,5 +378,33 @@ describe('ecs-deploy-and-wait: one line per bad input, nothing changed', () => {
       'alarms',
     ])
       expect(named.has(input)).toBe(true);
+  });
+});
+
+describe('ecs-deploy-and-wait: a refusal before any call still sets result and writes a summary', () => {
+  test('no region: refused, AWS_REGION and the configure-aws-credentials step named (this action has no region input)', async () => {
+    const run = await runAction({
+      action: 'ecs-deploy-and-wait',
+      workspace,
+      inputs: { cluster: 'hokusai', service: 'hokusai-api', ...IMAGE },
+      env: {
+        AWS_ENDPOINT_URL: emulator.endpoint,
+        AWS_REGION: undefined,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+      },
+      timeoutMs: 60_000,
+    });
+    try {
+      expect(run.outputs.result).toBe('refused');
+      const [error] = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+      expect(error).toBe(
+        'no AWS region: set AWS_REGION (the aws-actions/configure-aws-credentials step sets it from its aws-region input; run it before this step)',
+      );
+      expect(run.summary).toContain('## 🚫 ecs-deploy-and-wait: refused');
+      expect(run.summary).toContain('| service now | unchanged: nothing was changed |');
+    } finally {
+      await run.cleanup();
+    }
   });
 });

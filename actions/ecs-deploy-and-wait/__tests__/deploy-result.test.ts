@@ -195,6 +195,12 @@ describe('resultOf', () => {
       expected: 'cancelled',
     },
     {
+      name: 'cancelled while our tasks were failing: the rollback made within the grace time',
+      decision: cancelled,
+      rollback: outcome('cancelled', true),
+      expected: 'rolling-back',
+    },
+    {
       name: 'an alarm, rolled back',
       decision: alarmFired,
       rollback: outcome('rolled-back', true),
@@ -218,7 +224,7 @@ describe('ending: the service state and what to do next', () => {
     service: 'api',
     previous: TD108,
     previousInactive: false,
-    nothingToVerify: false,
+    nothingToVerify: false as const,
   };
   test('cancelled after the rollback was made: watch it, do not repeat it', () => {
     const end = ending({ ...base, decision: failed, rolledBack: outcome('cancelled', true) });
@@ -255,15 +261,34 @@ describe('ending: the service state and what to do next', () => {
     ]);
     expect(end.nextStep).toBeUndefined();
   });
-  test('desiredCount 0: a warning that nothing was verified', () => {
+  test('desiredCount 0 from the start: the plan said so, the end does not repeat it', () => {
     const end = ending({
       ...base,
-      nothingToVerify: true,
+      nothingToVerify: 'plan',
+      decision: { kind: 'succeeded', cause: 'stable', summary: '' },
+    });
+    expect(end.warnings).toEqual([]);
+  });
+  test('desiredCount became 0 during the deploy: a warning that nothing was verified', () => {
+    const end = ending({
+      ...base,
+      nothingToVerify: 'end',
       decision: { kind: 'succeeded', cause: 'stable', summary: '' },
     });
     expect(end.warnings).toEqual([
-      expect.stringMatching(/^desiredCount is 0: no task ran the new revision, so nothing was verified/),
+      expect.stringMatching(
+        /^desiredCount became 0 during the deploy: no task ran the new revision at the end, so nothing was verified; the last-good tag was not written$/,
+      ),
     ]);
+  });
+  test('a deregistered previous revision: the by-hand command registers its content again first', () => {
+    const end = ending({ ...base, previousInactive: true, decision: failed });
+    expect(end.nextStep?.text).toBe(
+      'the new revision is still deployed; to roll back by hand (api:108 is INACTIVE, so this registers its exact content again as a new revision and deploys that; needs jq)',
+    );
+    expect(end.nextStep?.command).toBe(
+      `aws ecs update-service --cluster prod --service api --task-definition "$(aws ecs register-task-definition --cli-input-json "$(aws ecs describe-task-definition --task-definition ${TD108} --query taskDefinition --output json | jq -c 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy, .deregisteredAt)')" --query taskDefinition.taskDefinitionArn --output text)"`,
+    );
   });
 });
 
@@ -328,6 +353,54 @@ describe('failureReason', () => {
     },
   ])('$name', ({ decision, tails, expected }) => {
     expect(failureReason(decision, tails)).toBe(expected);
+  });
+
+  const spot = (id: string): TaskInfo => ({
+    ...crashed,
+    id,
+    arn: `arn:aws:ecs:us-east-1:123456789012:task/hokusai/${id}`,
+    stopCode: 'SpotInterruption',
+    stoppedReason: 'Your Spot Task was interrupted.',
+    containers: [{ name: 'api', exitCode: 0 }],
+  });
+  test('the real cause is named: our crashes before a take-over, interruptions in a time-out, the failed rollback', () => {
+    const revision = 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:109';
+    expect(failureReason(takenOver, [tail], [], { revision, ourFailures: [crashed, crashed] })).toBe(
+      'another deployment ecs-svc/2 (api:110) replaced ours; not rolling back over it; api:109 had already failed 2 times (first: task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26))',
+    );
+    expect(
+      failureReason({ ...timedOut, reason: 'timed out after 15m00s: 0/2 running, 2 pending' }, [], [], {
+        revision,
+        uncountedStops: [spot('a1'), spot('a2'), spot('a3')],
+      }),
+    ).toBe(
+      "timed out after 15m00s: 0/2 running, 2 pending; meanwhile 3 tasks of api:109 were stopped by AWS, not for the revision's fault (SpotInterruption: Your Spot Task was interrupted.)",
+    );
+    const rollbackFailed: RollbackResult = {
+      outcome: 'failed',
+      updated: true,
+      taskDefinitionArn: TD108,
+      summary: '',
+      decision: {
+        kind: 'failed',
+        cause: 'task-stopped',
+        reason: 'task 9a8b7c6d… failed to start: CannotPullContainerError: image not found',
+        task: crashed,
+        failedTasks: [crashed],
+      },
+    };
+    expect(failureReason(failed, [tail], [], { revision, rollback: rollbackFailed })).toBe(
+      'task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26); the rollback to api:108 failed too: task 9a8b7c6d… failed to start: CannotPullContainerError: image not found',
+    );
+    expect(
+      failureReason(cancelled, [tail], [], {
+        revision,
+        ourFailures: [crashed],
+        rollback: { outcome: 'cancelled', updated: true, taskDefinitionArn: TD108, summary: '' },
+      }),
+    ).toBe(
+      'cancelled while watching: deployment ecs-svc/1 (api:109): 1/2 running; api:109 had already failed 1 time (first: task 3f2a9c0e… exited with code 1: SyntaxError: invalid syntax (model_registry.py, line 26)), so the rollback to api:108 was made before stopping',
+    );
   });
 
   test('a breaker rollback that names no task: the failed tasks found afterwards lead the line', () => {

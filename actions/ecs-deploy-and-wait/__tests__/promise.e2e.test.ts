@@ -41,9 +41,11 @@ describe('every end sets result and says what ended it', () => {
     deploy = await deployVirtual(s, { image: `${REPO}:v2` });
     expect(deploy.run.outputs.result).toBe('failed');
     expect(errors(deploy)).toEqual([
-      'plan/start step: DescribeServices kept failing (ServerException) before the deploy changed anything: nothing was changed; run the job again',
+      'plan step: DescribeServices kept failing (ServerException) before the deploy changed anything: nothing was changed; run the job again',
     ]);
     expect(deploy.updates()).toEqual([]);
+    expect(deploy.run.summary).toContain('## ❌ ecs-deploy-and-wait: failed');
+    expect(deploy.run.summary).toContain('| ended by | the plan step |');
   });
 
   test('a deploy that ends rolled back says which step ended it and the state the service is in', async () => {
@@ -98,6 +100,13 @@ async function refusedBeforeAnyChange(
   expect(deploy.run.exitCode).toBe(1);
   expect(deploy.run.outputs.result).toBe('refused');
   expect(errors(deploy)).toEqual([expect.stringMatching(error)]);
+  // The refusal is in the job summary too: what, why, and that nothing changed.
+  expect(deploy.run.summary).toContain('## 🚫 ecs-deploy-and-wait: refused');
+  expect(deploy.run.summary).toContain('| ended by | the plan step |');
+  expect(deploy.run.summary).toContain('| service now | unchanged: nothing was changed |');
+  expect(deploy.run.stdout).toContain(
+    'ended by the plan step: refused; service: unchanged: nothing was changed',
+  );
   const changes = deploy.emulator
     .events()
     .filter(

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { TaskInfo } from '@hokusai/ecs-kit';
 import type { DeployReport } from '../src/deploy.js';
-import { renderSummary } from '../src/summary.js';
+import { renderEarlySummary, renderSummary } from '../src/summary.js';
 
 const task: TaskInfo = {
   arn: 'arn:aws:ecs:us-east-1:123456789012:task/hokusai/3f2a9c0e1b2d4e5f',
@@ -59,6 +59,7 @@ const base: DeployReport = {
   },
   endedBy: 'rollback',
   serviceState: 'hokusai-api runs hokusai-api:108 (PRIMARY ecs-svc/2, COMPLETED): 2/2 running',
+  notes: [],
   warnings: [],
   breaker: 'off',
   deploymentAlarms: 'none',
@@ -170,5 +171,60 @@ describe('renderSummary', () => {
     };
     const summary = renderSummary({ ...base, uncountedStops: [spot] }, 'us-east-1');
     expect(summary).toContain('| aa11bb22… | TerminationNotice | Your Spot Task was interrupted. |');
+  });
+});
+
+describe('renderSummary: warnings and the ends before any change', () => {
+  test("the plan's notes and the end's warnings are each shown once", () => {
+    const summary = renderSummary(
+      {
+        ...base,
+        notes: ['the revision the service runs, hokusai-api:108, is INACTIVE (deregistered): …'],
+        warnings: ['desiredCount became 0 during the deploy: …'],
+      },
+      'us-east-1',
+    );
+    expect(summary.match(/is INACTIVE/g)).toHaveLength(1);
+    expect(summary.match(/desiredCount became 0/g)).toHaveLength(1);
+  });
+
+  test('wait: false says nothing was verified', () => {
+    const summary = renderSummary({ ...base, result: 'started', waited: false }, 'us-east-1');
+    expect(summary).toContain('## ▶️ ecs-deploy-and-wait: started');
+    expect(summary).toContain('the rollout was not watched, so nothing was verified');
+    expect(summary).not.toContain('✅');
+  });
+
+  test.each([
+    {
+      result: 'refused' as const,
+      step: 'plan' as const,
+      why: 'service "hokusai-api" in cluster "hokusai" uses the CODE_DEPLOY deployment controller: …; nothing was changed',
+      heading: '## 🚫 ecs-deploy-and-wait: refused',
+    },
+    {
+      result: 'failed' as const,
+      step: 'plan' as const,
+      why: 'plan step: DescribeServices kept failing (ServerException) before the deploy changed anything: nothing was changed; run the job again',
+      heading: '## ❌ ecs-deploy-and-wait: failed',
+    },
+    {
+      result: 'cancelled' as const,
+      step: 'start' as const,
+      why: 'cancelled during the start step: nothing was changed',
+      heading: '## ⏹️ ecs-deploy-and-wait: cancelled',
+    },
+  ])('$result before any change: what ended it, why, and that nothing changed', (end) => {
+    const summary = renderEarlySummary({
+      ...end,
+      cluster: 'hokusai',
+      service: 'hokusai-api',
+      serviceNow: 'unchanged: nothing was changed',
+    });
+    expect(summary).toContain(end.heading);
+    expect(summary).toContain('| service | hokusai-api in hokusai |');
+    expect(summary).toContain(`| ended by | the ${end.step} step |`);
+    expect(summary).toContain('| service now | unchanged: nothing was changed |');
+    expect(summary).toMatch(/\| why \| .+nothing was changed/);
   });
 });

@@ -7,6 +7,7 @@ import {
   describeIgnoredAlarm,
   firedAlarm,
   nameRollbackAlarm,
+  nameRollbackAlarmCandidates,
   persistentApis,
   type AlarmInfo,
   type AwsApis,
@@ -39,6 +40,7 @@ export async function planAlarms(
   clock: Clock,
   notes: string[],
   logger: Logger,
+  signal?: AbortSignal,
 ): Promise<PlannedAlarms | undefined> {
   const configured = service.deploymentAlarms;
   if (inputs.alarms === 'none') {
@@ -54,6 +56,7 @@ export async function planAlarms(
   if (names.length === 0) return undefined;
   const { cloudwatch } = persistentApis(apis, {
     deadline: clock.now() + Math.min(inputs.timeout, PLAN_RETRY_LIMIT_MS),
+    ...(signal ? { signal } : {}),
   });
   if (!cloudwatch) return undefined;
   const from = source === 'input' ? 'input "alarms"' : "the service's deployment alarms";
@@ -61,6 +64,7 @@ export async function planAlarms(
     'DescribeAlarms',
     `reading the CloudWatch alarms the deploy watches (${from}; needs cloudwatch:DescribeAlarms)`,
     () => cloudwatch.describeAlarms(names),
+    signal,
   );
   const missing = names.filter((name) => !read.some((a) => a.name === name));
   if (missing.length > 0 && source === 'input') {
@@ -124,9 +128,10 @@ export async function nameEcsAlarmRollback(
         : {}),
     });
   } catch {
-    return decision;
+    return nameRollbackAlarmCandidates(decision, names);
   }
-  if (!found) return decision;
+  // Back to OK by the time it was read: at least the alarms it was one of.
+  if (!found) return nameRollbackAlarmCandidates(decision, names);
   // Its AWS time against the deployment's (both AWS's clock), placed on the action's clock; else now.
   const at =
     found.transitionedAt !== undefined && ctx.started.deploymentCreatedAt !== undefined

@@ -34,6 +34,8 @@ export interface Inputs {
   rollback: boolean;
   wait: boolean;
   'force-new-deployment': boolean;
+  /** Deploy even when the service's last deployment is still IN_PROGRESS (the rollback goes to the last proven one). */
+  'replace-in-progress': boolean;
   /**
    * CloudWatch alarm names to watch; [] = the service's deployment alarms (deploymentConfiguration.alarms); 'none' =
    * no alarm at all (for a role without cloudwatch:DescribeAlarms; ECS still acts on its deployment alarms).
@@ -231,6 +233,7 @@ export function getInputs(env: Environment): Inputs {
     rollback: input.boolean('rollback', true),
     wait,
     'force-new-deployment': input.boolean('force-new-deployment', false),
+    'replace-in-progress': input.boolean('replace-in-progress', false),
     alarms,
   };
 }

@@ -6,6 +6,7 @@ import { awsErrorName, describeGiveUp } from '@hokusai/aws-kit';
 import {
   awsCliCommand,
   describeServiceState,
+  reRegisterAndUpdateCommand,
   describeStoppedTask,
   failedTasksOf,
   fetchFailedTaskLogs,
@@ -24,14 +25,16 @@ import {
 import type { RolledBack } from './roll-back.js';
 
 /**
- * succeeded; failed (no rollback: `rollback: false`, someone else deployed, the service was deleted, or watching
- * failed); rolled-back (stable on the previous revision); rolling-back (the rollback was made and is still rolling
- * out — at the time limit, or when the job was cancelled); timed-out (`rollback: false`); rollback-failed (the
- * rollback could not be made, or its deployment failed too); cancelled (cancelled before a verdict, or before the
- * rollback changed anything); refused (bad input or a service this action cannot deploy; nothing changed).
+ * succeeded; started (`wait: false`: updated, nothing verified); failed (no rollback: `rollback: false`, someone else
+ * deployed, the service was deleted, watching failed, or the deployment could not be identified); rolled-back (stable
+ * on the previous revision); rolling-back (the rollback was made and is still rolling out — at the time limit, or
+ * when the job was cancelled); timed-out (`rollback: false`); rollback-failed (the rollback could not be made, or its
+ * deployment failed too); cancelled (cancelled before a verdict, or before the rollback changed anything); refused
+ * (bad input or a service this action cannot deploy; nothing changed).
  */
 export type DeployResult =
   | 'succeeded'
+  | 'started'
   | 'failed'
   | 'rolled-back'
   | 'rolling-back'
@@ -46,7 +49,11 @@ export type Step = 'plan' | 'start' | 'watch' | 'rollback';
 export type WatchEnd = WatchResult['decision'];
 
 export function resultOf(decision: WatchEnd, rolledBack: RolledBack | undefined): DeployResult {
-  if (decision.kind === 'cancelled') return 'cancelled';
+  // Cancelled while the new revision was failing: a rollback made within the grace time is rolling back.
+  if (decision.kind === 'cancelled')
+    return rolledBack && 'rollback' in rolledBack && rolledBack.rollback.updated
+      ? 'rolling-back'
+      : 'cancelled';
   if (decision.kind === 'succeeded') return 'succeeded';
   if (!rolledBack) return decision.kind === 'timed-out' ? 'timed-out' : 'failed';
   if ('error' in rolledBack) return rolledBack.error.updated ? 'rolling-back' : 'rollback-failed';
@@ -67,22 +74,74 @@ export function resultOf(decision: WatchEnd, rolledBack: RolledBack | undefined)
   }
 }
 
+/** What the watch and the rollback saw besides the decision, for the reason's real cause. */
+export interface ReasonContext {
+  /** The revision deployed (for the words). */
+  revision?: string;
+  /** Abnormally stopped tasks of ours the watch saw (a taken-over or cancelled end names none itself). */
+  ourFailures?: readonly TaskInfo[];
+  /** Tasks of ours stopped for reasons that are not the revision's fault (Spot interruptions, …). */
+  uncountedStops?: readonly TaskInfo[];
+  /** The rollback, when one was made: why it failed, or that it was made despite a cancel. */
+  rollback?: RollbackResult;
+}
+
+/** `8 tasks were interrupted (SpotInterruption: Your Spot Task was interrupted.)`. */
+function describeUncounted(stops: readonly TaskInfo[], revision: string): string {
+  const codes = new Map<string, number>();
+  for (const t of stops) codes.set(t.stopCode ?? 'stopped', (codes.get(t.stopCode ?? 'stopped') ?? 0) + 1);
+  const which = [...codes].map(([code, n]) => (codes.size > 1 ? `${n} ${code}` : code)).join(', ');
+  const why = stops.find((t) => t.stoppedReason)?.stoppedReason;
+  const n = stops.length;
+  return `meanwhile ${n} task${n === 1 ? '' : 's'} of ${revision} ${n === 1 ? 'was' : 'were'} stopped by AWS, not for the revision's fault (${which}${why ? `: ${why}` : ''})`;
+}
+
 /**
- * One line: the first failed task with its last exception line, else the decision's own reason. `found` are failed
- * tasks read after the verdict when the decision itself names none (ECS's breaker can be quicker than a task read).
+ * One line: the first failed task with its last exception line, else the decision's own reason — with what else
+ * explains the end (`context`): our tasks' crashes before someone else took over, interruptions during a time-out,
+ * why the rollback failed too. `found` are failed tasks read after the verdict when the decision itself names none
+ * (ECS's breaker can be quicker than a task read).
  */
 export function failureReason(
   decision: WatchEnd,
   tails: readonly TaskLogTail[],
   found: readonly TaskInfo[] = [],
+  context: ReasonContext = {},
 ): string {
-  if (decision.kind === 'cancelled')
-    return `cancelled while watching: ${decision.summary || 'no poll finished'}`;
-  if (decision.kind === 'succeeded') return '';
-  const named = 'failedTasks' in decision ? decision.failedTasks : [];
-  const failedTasks = named.length > 0 ? named : found;
+  const revision = context.revision ? taskDefinitionName(context.revision) : 'the new revision';
   const withLog = (task: TaskInfo) =>
     describeStoppedTask(task, tails.find((t) => t.taskId === task.id)?.lastLine);
+  const crashes = context.ourFailures ?? [];
+  const crashedBefore = crashes[0]
+    ? `${revision} had already failed ${crashes.length} time${crashes.length === 1 ? '' : 's'} (first: ${withLog(crashes[0])})`
+    : '';
+  if (decision.kind === 'cancelled') {
+    const made = context.rollback?.updated
+      ? `; ${crashedBefore || `${revision} was failing`}, so the rollback to ${taskDefinitionName(context.rollback.taskDefinitionArn)} was made before stopping`
+      : '';
+    return `cancelled while watching: ${decision.summary || 'no poll finished'}${made}`;
+  }
+  if (decision.kind === 'succeeded') return '';
+  const reason = causeLine(decision, withLog, found);
+  const extra: string[] = [];
+  if (decision.cause === 'taken-over' && crashedBefore) extra.push(crashedBefore);
+  if (decision.cause === 'time-limit' && (context.uncountedStops?.length ?? 0) > 0)
+    extra.push(describeUncounted(context.uncountedStops!, revision));
+  const rollback = context.rollback;
+  if (rollback?.outcome === 'failed' && rollback.decision && 'reason' in rollback.decision)
+    extra.push(
+      `the rollback to ${taskDefinitionName(rollback.taskDefinitionArn)} failed too: ${rollback.decision.reason}`,
+    );
+  return [reason, ...extra].join('; ');
+}
+
+function causeLine(
+  decision: Exclude<WatchEnd, { kind: 'cancelled' } | { kind: 'succeeded' }>,
+  withLog: (task: TaskInfo) => string,
+  found: readonly TaskInfo[],
+): string {
+  const named = 'failedTasks' in decision ? decision.failedTasks : [];
+  const failedTasks = named.length > 0 ? named : found;
   switch (decision.cause) {
     case 'stopped-during-stable-for':
       return `${withLog(decision.task)} (during stable-for)`;
@@ -169,10 +228,14 @@ interface EndingInput {
   /** The previous revision was INACTIVE: a manual rollback has to register it again first. */
   previousInactive: boolean;
   lastState?: ServiceInfo;
-  nothingToVerify: boolean;
+  /**
+   * No task ran the new revision: `plan` (desiredCount 0 from the start; the plan's warning said so) or `end` (it
+   * became 0 during the deploy); false when tasks ran it.
+   */
+  nothingToVerify: 'plan' | 'end' | false;
 }
 
-function watchCommand(cluster: string, service: string): string {
+export function watchCommand(cluster: string, service: string): string {
   return awsCliCommand(['ecs', 'wait', 'services-stable', '--cluster', cluster, '--services', service]);
 }
 
@@ -187,16 +250,11 @@ export function ending(input: EndingInput): Ending {
   const warnings: string[] = [];
   if (decision.kind === 'succeeded' && decision.cause === 'draining-at-time-limit')
     warnings.push(`succeeded with old tasks still draining at the time limit: ${decision.summary}`);
-  if (decision.kind === 'succeeded' && input.nothingToVerify)
+  if (decision.kind === 'succeeded' && input.nothingToVerify === 'end')
     warnings.push(
-      'desiredCount is 0: no task ran the new revision, so nothing was verified; the last-good tag was not written',
+      'desiredCount became 0 during the deploy: no task ran the new revision at the end, so nothing was verified; the last-good tag was not written',
     );
-  const byHand = (text: string): Ending['nextStep'] => ({
-    text: input.previousInactive
-      ? `${text} (${taskDefinitionName(input.previous)} is INACTIVE: register its content again first, then update the service to the new revision)`
-      : text,
-    command: updateServiceCommand(cluster, service, input.previous),
-  });
+  const byHand = (text: string): Ending['nextStep'] => byHandRollback(input, text);
   let nextStep: Ending['nextStep'];
   if (result === 'rolling-back')
     nextStep = {
@@ -225,6 +283,23 @@ export function ending(input: EndingInput): Ending {
     serviceState: describeServiceState(lastState, service),
     ...(nextStep ? { nextStep } : {}),
     warnings,
+  };
+}
+
+/**
+ * The command that puts the service back on `previous` by hand. An INACTIVE (deregistered) revision cannot be
+ * deployed again as it is: the command registers its exact content again (jq drops the read-only fields
+ * DescribeTaskDefinition returns) and updates the service to the new revision.
+ */
+export function byHandRollback(
+  input: Pick<EndingInput, 'cluster' | 'service' | 'previous' | 'previousInactive'>,
+  text: string,
+): NonNullable<Ending['nextStep']> {
+  if (!input.previousInactive)
+    return { text, command: updateServiceCommand(input.cluster, input.service, input.previous) };
+  return {
+    text: `${text} (${taskDefinitionName(input.previous)} is INACTIVE, so this registers its exact content again as a new revision and deploys that; needs jq)`,
+    command: reRegisterAndUpdateCommand(input.cluster, input.service, input.previous),
   };
 }
 

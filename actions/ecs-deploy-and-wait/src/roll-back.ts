@@ -6,6 +6,7 @@ import type { Logger } from '@hokusai/action-kit';
 import {
   rollBack,
   RollbackError,
+  taskDefinitionName,
   type ApiCallLog,
   type AwsApis,
   type Clock,
@@ -47,21 +48,66 @@ export function rollbackCalledFor(decision: FinalDecision, rollbackInput: boolea
   }
 }
 
+type StepContext = { apis: AwsApis; clock: Clock; logger: Logger; callLog: ApiCallLog; signal?: AbortSignal };
+
 export async function rollBackIfNeeded(
   inputs: Inputs,
   p: Plan,
   started: Started,
   decision: FinalDecision,
   observed: ServiceInfo | undefined,
-  ctx: { apis: AwsApis; clock: Clock; logger: Logger; callLog: ApiCallLog; signal?: AbortSignal },
+  ctx: StepContext,
   timeline: TimelineEntry[],
 ): Promise<RolledBack | undefined> {
   if (!rollbackCalledFor(decision, inputs.rollback)) return undefined;
   const breaker = decision.cause === 'breaker-rolled-back';
-  const target = breaker ? decision.taskDefinition : p.previous;
+  return rollBackTo(
+    breaker ? decision.taskDefinition : p.previous,
+    breaker,
+    inputs,
+    p,
+    started,
+    observed,
+    ctx,
+    timeline,
+  );
+}
+
+/**
+ * The job was cancelled while the new revision's tasks were failing (and `rollback` is on): the crashing revision
+ * would keep deploying, so the rollback's UpdateService is made before the step stops — within the runner's grace
+ * time (the apis' own signal) — and not watched.
+ */
+export async function rollBackOnCancel(
+  inputs: Inputs,
+  p: Plan,
+  started: Started,
+  observed: ServiceInfo | undefined,
+  ctx: StepContext,
+  timeline: TimelineEntry[],
+): Promise<RolledBack> {
+  ctx.logger.info(
+    `cancelled while tasks of ${taskDefinitionName(started.taskDefinitionArn)} were failing: making the rollback's UpdateService before stopping`,
+  );
+  return rollBackTo(p.previous, false, inputs, p, started, observed, ctx, timeline);
+}
+
+async function rollBackTo(
+  target: string,
+  breaker: boolean,
+  inputs: Inputs,
+  p: Plan,
+  started: Started,
+  observed: ServiceInfo | undefined,
+  ctx: StepContext,
+  timeline: TimelineEntry[],
+): Promise<RolledBack> {
   try {
     const rollback = await rollBack({
+      // ctx.apis' own signal is the grace time after a cancel: the rollback's calls are cut by that, not the cancel.
       apis: ctx.apis,
+      // Called for by the verdict: a cancel stops the watch of the rollback, not its UpdateService.
+      updateDespiteCancel: true,
       cluster: p.cluster,
       service: p.serviceName,
       taskDefinitionArn: target,

@@ -25,6 +25,7 @@ import type { DeployReport } from './deploy.js';
 
 const ICON: Record<DeployReport['result'], string> = {
   succeeded: '✅',
+  started: '▶️',
   failed: '❌',
   'rolled-back': '↩️',
   'rolling-back': '🔄',
@@ -61,7 +62,7 @@ export function renderSummary(report: DeployReport, region: string): string {
             ],
           ] as Array<[string, string]>)
         : []),
-      ...report.warnings.map((w) => ['⚠️ warning', w] as [string, string]),
+      ...[...report.notes, ...report.warnings].map((w) => ['⚠️ warning', w] as [string, string]),
     ],
   );
   const next = report.nextStep
@@ -135,7 +136,8 @@ export function renderSummary(report: DeployReport, region: string): string {
     title,
     facts,
     next,
-    !report.waited && '_Not waited (`wait: false`): the service was updated; the rollout was not watched._',
+    !report.waited &&
+      '_Not waited (`wait: false`): the service was updated; the rollout was not watched, so nothing was verified (and the last-good tag was not written)._',
     diagram,
     alarms,
     failed,
@@ -180,4 +182,29 @@ function alarmNamesShown(report: DeployReport): string[] {
   if (decision && 'alarm' in decision && decision.alarm && !names.includes(decision.alarm.name))
     names.push(decision.alarm.name);
   return names;
+}
+
+/** What ended a deploy before it watched anything: a refusal, AWS failing before the change, a cancel. */
+export interface EarlyEnd {
+  result: Extract<DeployReport['result'], 'refused' | 'failed' | 'cancelled'>;
+  step: 'plan' | 'start';
+  /** The one line the step failed with. */
+  why: string;
+  cluster?: string;
+  service?: string;
+  /** What is on the service now, in words (nothing was changed, or a revision was registered unused). */
+  serviceNow: string;
+}
+
+/** The short summary of a deploy that ended before the UpdateService: what ended it, why, and that nothing changed. */
+export function renderEarlySummary(end: EarlyEnd): string {
+  const rows: Array<[string, string]> = [
+    ...(end.service
+      ? ([['service', `${end.service} in ${end.cluster ?? ''}`]] as Array<[string, string]>)
+      : []),
+    ['why', end.why],
+    ['ended by', `the ${end.step} step`],
+    ['service now', end.serviceNow],
+  ];
+  return blocks(heading(`${ICON[end.result]} ecs-deploy-and-wait: ${end.result}`), table(['', ''], rows));
 }

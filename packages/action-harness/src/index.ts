@@ -36,5 +36,6 @@ export {
   type RecordedCall,
   type RecordingProxy,
 } from './recording-proxy.js';
+export { startHoldingProxy, type HeldRequest, type HoldingProxy } from './holding-proxy.js';
 export { badInputProblems, type BadInputExpectation } from './bad-input.js';
 export { HOSTILE_LINES, HOSTILE_TEXT, injectedCommands } from './hostile-text.js';

@@ -3,7 +3,9 @@ import { VirtualClock } from '@hokusai/action-kit';
 import {
   backoffDelays,
   describeGiveUp,
+  isRequestAborted,
   PERSISTENT_RETRY_POLICY,
+  RequestAbortedError,
   withRetries,
   type RetryPolicy,
 } from '../src/retry.js';
@@ -137,5 +139,106 @@ describe('ApiCallLog', () => {
     expect(log.countSince(1000, { firstAttemptsOnly: true })).toBe(3);
     expect(log.busiestWindow(60_000)).toBe(5);
     expect(log.busiestWindow(60_000, 1100)).toBe(3);
+  });
+});
+
+describe('withRetries: each attempt gets an AbortSignal (cancellation and the deadline)', () => {
+  /** A request that never answers until its AbortSignal fires, as the SDK's HTTP handler rejects it then. */
+  const stalled = (signal: AbortSignal) =>
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () =>
+        reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+      ),
+    );
+
+  test('cancellation aborts the request in flight: RequestAbortedError, stopped by cancellation', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const outcome = withRetries(
+      (_n, signal) => {
+        attempts++;
+        queueMicrotask(() => controller.abort());
+        return stalled(signal);
+      },
+      PERSISTENT_RETRY_POLICY,
+      { clock: new VirtualClock(0), signal: controller.signal },
+    ).catch((e: unknown) => e);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(error).toMatchObject({ stoppedBy: 'cancelled', cause: { name: 'AbortError' } });
+    expect(describeGiveUp(error)).toEqual({ attempts: 1, stoppedBy: 'cancelled' });
+    expect(attempts).toBe(1);
+  });
+
+  test('on the system clock, the deadline aborts a request that never answers', async () => {
+    const error = await withRetries((_n, signal) => stalled(signal), PERSISTENT_RETRY_POLICY, {
+      deadline: Date.now() + 50,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(error).toMatchObject({ stoppedBy: 'deadline', message: 'no answer before the time limit' });
+    expect(isRequestAborted(error)).toBe(true);
+  });
+
+  test('no attempt starts once cancelled, or after the deadline (any clock)', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      return 'ok';
+    };
+    const cancelled = await withRetries(call, POLICY, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(cancelled).toMatchObject({ name: 'RequestAborted', stoppedBy: 'cancelled' });
+    const clock = new VirtualClock(10_000);
+    const late = await withRetries(call, POLICY, { clock, deadline: 10_000 }).catch((e: unknown) => e);
+    expect(late).toMatchObject({ name: 'RequestAborted', stoppedBy: 'deadline' });
+    expect(calls).toBe(0);
+    // Before the deadline, on a virtual clock, the attempt is made.
+    expect(await withRetries(call, POLICY, { clock, deadline: 10_001 })).toBe('ok');
+  });
+
+  test('an error that is not an abort keeps its identity, even when the signal fired meanwhile', async () => {
+    const controller = new AbortController();
+    const outcome = await withRetries(
+      async () => {
+        controller.abort();
+        throw denied;
+      },
+      POLICY,
+      { signal: controller.signal },
+    ).catch((e: unknown) => e);
+    expect(outcome).toBe(denied);
+  });
+});
+
+describe('withRetries: stopRetries ends the retries, not the attempt in flight', () => {
+  test('a change in flight when the job is cancelled completes; no further attempt is made', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const answered = await withRetries(
+      async (_n, signal) => {
+        attempts++;
+        controller.abort();
+        // The attempt's own signal did not fire: only `signal` and the deadline cut a request.
+        expect(signal.aborted).toBe(false);
+        return 'updated';
+      },
+      PERSISTENT_RETRY_POLICY,
+      { clock: new VirtualClock(0), stopRetries: controller.signal },
+    );
+    expect(answered).toBe('updated');
+    const controller2 = new AbortController();
+    const failed = await withRetries(
+      async () => {
+        attempts++;
+        controller2.abort();
+        throw serverError;
+      },
+      PERSISTENT_RETRY_POLICY,
+      { clock: new VirtualClock(0), stopRetries: controller2.signal, deadline: 3_600_000 },
+    ).catch((e: unknown) => e);
+    expect(failed).toBe(serverError);
+    expect(describeGiveUp(serverError)).toMatchObject({ attempts: 1, stoppedBy: 'cancelled' });
+    expect(attempts).toBe(2);
   });
 });

@@ -27,6 +27,8 @@ export {
   retryAwsCalls,
   backoffDelays,
   describeGiveUp,
+  isRequestAborted,
+  RequestAbortedError,
   DEFAULT_RETRY_POLICY,
   PERSISTENT_RETRY_POLICY,
   type RetryPolicy,

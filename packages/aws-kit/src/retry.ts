@@ -1,6 +1,7 @@
 // The one retry policy of the suite: transient AWS failures (throttling, 5xx, network resets) are retried with
 // exponential backoff and full jitter (cockatiel's generator, as AWS's "Exponential Backoff And Jitter" describes),
-// on an injected clock, until the attempts are used up, a deadline passes, or the job is cancelled.
+// on an injected clock, until the attempts are used up, a deadline passes, or the job is cancelled. Each attempt is
+// given an AbortSignal that fires on cancellation and at the deadline, so no single request outlasts either.
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { systemClock, type Clock } from '@hokusai/action-kit';
 import { isTimeoutError, isTransientAwsError } from './aws-errors.js';
@@ -40,10 +41,24 @@ export const PERSISTENT_RETRY_POLICY: RetryPolicy = Object.freeze({
 export interface RetryContext {
   /** Sleeps between attempts (the action's clock: real, or the emulator's virtual time). */
   clock?: Pick<Clock, 'now' | 'sleep'>;
-  /** Epoch ms on `clock`: no retry is started whose backoff would end after it; the last error is thrown. */
+  /**
+   * Epoch ms on `clock`: no retry is started whose backoff would end after it (the last error is thrown), no attempt
+   * is started after it, and an attempt still waiting for its answer then is aborted (RequestAbortedError). On the
+   * system clock the abort fires at the deadline; on another clock (a test's virtual time, which moves only when
+   * someone sleeps) the deadline is checked before each attempt.
+   */
   deadline?: number;
-  /** Aborts the backoff; the last error is thrown at once (nothing more is attempted). */
+  /**
+   * Cancellation: aborts the backoff (the last error is thrown at once) and the attempt in flight
+   * (RequestAbortedError); once aborted, no attempt is started.
+   */
   signal?: AbortSignal;
+  /**
+   * Stops the retries only: once it fires no further attempt is started and the backoff ends (the last error is
+   * thrown, `describeGiveUp()` says cancelled), but the attempt in flight is not cut — for a change (RegisterTaskDefinition,
+   * UpdateService) whose answer must be known after a cancel; `signal` or `deadline` still bound it.
+   */
+  stopRetries?: AbortSignal;
   /** Which errors are worth another attempt (default: isTransientAwsError). */
   isRetryable?: (error: unknown) => boolean;
   /** Told before each backoff: the error, the attempt that failed (1-based) and the backoff in ms. */
@@ -65,13 +80,76 @@ export function backoffDelays(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDela
 }
 
 /**
- * Runs `call` (given the 1-based attempt number) until it resolves. A retryable error is retried after a backoff
- * on `context.clock`; anything else is rethrown at once, unchanged. When the retries end (attempts, deadline,
- * cancellation) the last error is rethrown unchanged too — callers classify AWS errors by name, so wrapping them
- * would hide them; `describeGiveUp()` says how it ended when asked.
+ * A request given up before it answered: the job was cancelled, or the step's deadline came while it was in flight
+ * (or before it could start). `cause` is the SDK's AbortError when a request was in flight.
+ */
+export class RequestAbortedError extends Error {
+  /** The AWS operation, when the adapter that made the request says (e.g. DescribeServices). */
+  operation?: string;
+  constructor(
+    readonly stoppedBy: 'cancelled' | 'deadline',
+    cause?: unknown,
+  ) {
+    super(
+      stoppedBy === 'cancelled' ? 'no answer: the job was cancelled' : 'no answer before the time limit',
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'RequestAborted';
+  }
+}
+
+export function isRequestAborted(error: unknown): error is RequestAbortedError {
+  return error instanceof RequestAbortedError;
+}
+
+/** The SDK's (and fetch's) error for a request whose AbortSignal fired. */
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/**
+ * One attempt's AbortSignal: `signal`, and `deadline` on the system clock (a timer; elsewhere the deadline is
+ * checked before the attempt). `why()` says which fired.
+ */
+function attemptSignal(context: RetryContext, clock: Pick<Clock, 'now'>) {
+  const controller = new AbortController();
+  let why: RequestAbortedError['stoppedBy'] | undefined;
+  const abort = (reason: RequestAbortedError['stoppedBy']) => {
+    if (why) return;
+    why = reason;
+    controller.abort(new RequestAbortedError(reason));
+  };
+  const onCancel = () => abort('cancelled');
+  if (context.signal?.aborted) abort('cancelled');
+  else context.signal?.addEventListener('abort', onCancel, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (!why && context.deadline !== undefined) {
+    const left = context.deadline - clock.now();
+    if (left <= 0) abort('deadline');
+    else if (clock === systemClock) {
+      timer = setTimeout(() => abort('deadline'), Math.min(left, 2 ** 31 - 1));
+      timer.unref();
+    }
+  }
+  return {
+    signal: controller.signal,
+    why: () => why,
+    dispose() {
+      clearTimeout(timer);
+      context.signal?.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+/**
+ * Runs `call` (given the 1-based attempt number and that attempt's AbortSignal, for the SDK's `abortSignal`) until
+ * it resolves. A retryable error is retried after a backoff on `context.clock`; anything else is rethrown at once,
+ * unchanged. When the retries end (attempts, deadline, cancellation) the last error is rethrown unchanged too —
+ * callers classify AWS errors by name, so wrapping them would hide them; `describeGiveUp()` says how it ended when
+ * asked. An attempt aborted by cancellation or the deadline (or not started for them) throws a RequestAbortedError.
  */
 export async function withRetries<T>(
-  call: (attempt: number) => Promise<T>,
+  call: (attempt: number, abortSignal: AbortSignal) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   context: RetryContext = {},
 ): Promise<T> {
@@ -80,23 +158,39 @@ export async function withRetries<T>(
   const nextDelay = backoffDelays(policy);
   let timeouts = 0;
   for (let attempt = 1; ; attempt++) {
+    const abort = attemptSignal(context, clock);
     try {
-      return await call(attempt);
+      const why = abort.why();
+      if (why) throw new RequestAbortedError(why);
+      return await call(attempt, abort.signal);
     } catch (error) {
+      const why = abort.why();
+      if (error instanceof RequestAbortedError || (why && isAbortError(error))) {
+        const aborted = error instanceof RequestAbortedError ? error : new RequestAbortedError(why!, error);
+        givenUp.set(aborted, { attempts: attempt, stoppedBy: aborted.stoppedBy });
+        throw aborted;
+      }
       if (!retryable(error)) throw error;
       const stop = (stoppedBy: GiveUp['stoppedBy']) => {
         if (typeof error === 'object' && error !== null) givenUp.set(error, { attempts: attempt, stoppedBy });
         return error;
       };
+      const stopped = () => context.signal?.aborted || context.stopRetries?.aborted;
       if (attempt >= policy.attempts) throw stop('attempts');
       if (isTimeoutError(error) && ++timeouts >= (policy.timeoutAttempts ?? policy.attempts))
         throw stop('timeouts');
-      if (context.signal?.aborted) throw stop('cancelled');
+      if (stopped()) throw stop('cancelled');
       const delay = nextDelay();
       if (context.deadline !== undefined && clock.now() + delay >= context.deadline) throw stop('deadline');
       context.onRetry?.(error, attempt, delay);
-      await clock.sleep(delay, context.signal);
-      if (context.signal?.aborted) throw stop('cancelled');
+      const sleepSignal =
+        context.signal && context.stopRetries
+          ? AbortSignal.any([context.signal, context.stopRetries])
+          : (context.signal ?? context.stopRetries);
+      await clock.sleep(delay, sleepSignal);
+      if (stopped()) throw stop('cancelled');
+    } finally {
+      abort.dispose();
     }
   }
 }

@@ -89,6 +89,24 @@ describe('the virtual clock', () => {
     expect(((await answer.json()) as { message: string }).message).toContain(message);
   });
 
+  test('one step moves at most 31 days: a huge advance answers 400 and the emulator keeps answering', async () => {
+    emulator = await startEmulator({ scenario, clock: 'virtual' });
+    const start = emulator.clock.now();
+    for (const body of [{ advanceBy: 1e20 }, { advanceTo: start + 32 * 86_400_000 }]) {
+      const answer = await post(emulator, body);
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { message: string }).message).toMatch(
+        /^one step moves the clock at most 31 days \(2678400000 ms\); asked for \d+ ms: step in parts$/,
+      );
+    }
+    expect(emulator.clock.now()).toBe(start);
+    // Still answering: a step within the bound moves it, and the ECS API answers.
+    const moved = await post(emulator, { advanceBy: 86_400_000 });
+    expect(moved.status).toBe(200);
+    expect(((await moved.json()) as { now: number }).now).toBe(start + 86_400_000);
+    await update(emulator);
+  });
+
   test('on the scaled clock the mode says so and POST is refused', async () => {
     emulator = await startEmulator({ scenario, timeScale: 10 });
     expect(((await (await fetch(clockUrl(emulator))).json()) as { mode: string }).mode).toBe('scaled');

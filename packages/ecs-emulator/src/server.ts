@@ -15,6 +15,13 @@ import type { Simulation } from './simulation.js';
 const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 const LOGS_PREFIX = 'Logs_20140328';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/**
+ * The most simulated time one POST /_emulator/clock may move: 31 days, beyond any sleep an action makes (a timeout
+ * is at most 24 h) and Node's timer cap (24.8 days). A typo (`{"advanceBy": 1e20}`) is a 400 rather than a simulation
+ * that runs for ever or past JavaScript's dates; the simulation of a service runs every health check, so even a
+ * bounded step costs time (31 days of a steady service: about a second; 400 days: about 14 s).
+ */
+export const MAX_CLOCK_STEP_MS = 31 * 24 * 3_600_000;
 
 /** Where the simulation's time comes from. */
 export interface TimeSource {
@@ -193,8 +200,9 @@ export class EmulatorServer {
 
   /**
    * GET: `{ now, mode }` (now: epoch ms, simulated; mode: scaled | virtual). POST `{"advanceTo": epochMs}` or
-   * `{"advanceBy": ms}` on a virtual clock: moves time forward (never back) and answers the new `{ now, mode }`
-   * once the simulation has caught up; on a scaled clock it answers 409.
+   * `{"advanceBy": ms}` on a virtual clock: moves time forward (never back), at most MAX_CLOCK_STEP_MS (31 days)
+   * per request (more answers 400), and answers the new `{ now, mode }` once the simulation has caught up; on a
+   * scaled clock it answers 409.
    */
   private handleClock(method: string, body: string | undefined, res: http.ServerResponse): void {
     const mode = this.clock.advanceTo ? 'virtual' : 'scaled';
@@ -219,6 +227,11 @@ export class EmulatorServer {
           ? now + request.advanceBy
           : NaN;
     if (!Number.isFinite(to)) return fail(400, 'expected a number in "advanceTo" or "advanceBy"');
+    if (to - now > MAX_CLOCK_STEP_MS)
+      return fail(
+        400,
+        `one step moves the clock at most 31 days (${MAX_CLOCK_STEP_MS} ms); asked for ${Math.round(to - now)} ms: step in parts`,
+      );
     this.clock.advanceTo(Math.max(now, to)).then(answer, (error: unknown) => {
       this.sim.record('emulator-error', { message: (error as Error).stack ?? String(error) });
       fail(500, 'advancing the clock failed');

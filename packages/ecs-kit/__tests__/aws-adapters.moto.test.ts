@@ -13,11 +13,14 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { redactSecrets } from '@hokusai/action-kit';
 import { startMoto, type MotoServer } from '@hokusai/action-harness';
 import { createAwsApis, registrableTaskDefinition } from '../src/aws-adapters.js';
 import { LAST_GOOD_TAG, readLastGood, recordLastGood } from '../src/last-good.js';
 import { resolveRollbackTarget } from '../src/rollback-target.js';
 import type { AwsApis } from '../src/api.js';
+import type { TaskInfo } from '../src/model.js';
+import { describeStoppedTask } from '../src/stopped-task.js';
 
 let moto: MotoServer;
 let apis: AwsApis;
@@ -27,6 +30,17 @@ let td1 = '';
 let td2 = '';
 let other = '';
 let gone = '';
+const crashedTask: TaskInfo = {
+  arn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/def456',
+  id: 'def456',
+  taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:1',
+  lastStatus: 'STOPPED',
+  desiredStatus: 'STOPPED',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containers: [{ name: 'api', exitCode: 1 }],
+  privateIps: [],
+};
 const client = { region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 
 const definition = (family: string, image: string) => ({
@@ -192,11 +206,6 @@ describe('resolveRollbackTarget against moto', () => {
 
   test.each([
     {
-      name: 'deregistered',
-      to: () => gone,
-      error: /^task definition "hokusai-api:2" is INACTIVE \(deregistered\); refusing/,
-    },
-    {
       name: 'other family',
       to: () => other,
       error: /is of family "other-app", not "hokusai-api".*allow-other-family/,
@@ -208,6 +217,12 @@ describe('resolveRollbackTarget against moto', () => {
       name: 'ConfigurationError',
       message: expect.stringMatching(error),
     });
+  });
+
+  test('a deregistered revision named explicitly comes back with its content to register again', async () => {
+    const target = await resolve(gone);
+    expect(target).toMatchObject({ taskDefinitionArn: gone, source: 'explicit', noop: false });
+    expect(target.reRegister?.taskDefinition).toMatchObject({ family: 'hokusai-api', status: 'INACTIVE' });
   });
 
   test('another family is allowed when asked', async () => {
@@ -238,5 +253,50 @@ describe('LogsApi against moto', () => {
     );
     expect(await apis.logs.tail('/ecs/hokusai-api', 'ecs/api/abc123', 2)).toEqual(lines.slice(1));
     expect(await apis.logs.tail('/ecs/hokusai-api', 'ecs/api/missing', 10)).toEqual([]);
+  });
+
+  test('with redact, each message is redacted whole as it is read, before anything cuts it', async () => {
+    const logs = new CloudWatchLogsClient({ ...client, endpoint: moto.endpoint });
+    setupClients.push(logs);
+    const secret = 'Db-2b7e-s3cr3t';
+    // The group exists when the test above ran first.
+    await logs
+      .send(new CreateLogGroupCommand({ logGroupName: '/ecs/hokusai-api' }))
+      .catch((error: unknown) => {
+        if ((error as Error).name !== 'ResourceAlreadyExistsException') throw error;
+      });
+    await logs.send(
+      new CreateLogStreamCommand({ logGroupName: '/ecs/hokusai-api', logStreamName: 'ecs/api/def456' }),
+    );
+    // The secret straddles the one-line cut of describeStoppedTask (299 characters).
+    const message = `SyntaxError: ${'x'.repeat(281)} ${secret} (connecting)\nsecond line ${secret}`;
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '/ecs/hokusai-api',
+        logStreamName: 'ecs/api/def456',
+        logEvents: [{ message, timestamp: Date.now() }],
+      }),
+    );
+    const redacting = createAwsApis({
+      region: 'us-east-1',
+      env: moto.env,
+      redact: (text) => redactSecrets(text, [secret]),
+    });
+    try {
+      const lines = await redacting.logs.tail('/ecs/hokusai-api', 'ecs/api/def456', 10);
+      expect(lines).toEqual([`SyntaxError: ${'x'.repeat(281)} *** (connecting)`, 'second line ***']);
+      // A view made for another retry policy redacts too.
+      const view = redacting.retrying!(undefined, {});
+      expect(await view.logs.tail('/ecs/hokusai-api', 'ecs/api/def456', 10)).toEqual(lines);
+      const line = describeStoppedTask(crashedTask, lines[0]);
+      expect(line).not.toContain(secret.slice(0, 4));
+      // Without it, the same line cut to one line keeps the secret's start, which redaction afterwards misses.
+      const unredacted = await apis.logs.tail('/ecs/hokusai-api', 'ecs/api/def456', 10);
+      expect(redactSecrets(describeStoppedTask(crashedTask, unredacted[0]), [secret])).toContain(
+        secret.slice(0, 4),
+      );
+    } finally {
+      redacting.close?.();
+    }
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import type { DeploymentInfo } from '../src/model.js';
-import { unsafePreviousReason, type RollbackTarget } from '../src/rollback-target.js';
+import {
+  alreadyOnLastGoodReason,
+  unsafePreviousReason,
+  type RollbackTarget,
+} from '../src/rollback-target.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
 
@@ -117,6 +121,53 @@ const cases: Array<{ name: string; input: RollbackTarget; lastGood?: string; exp
 describe('unsafePreviousReason', () => {
   test.each(cases)('$name', ({ input, lastGood, expected }) => {
     const reason = unsafePreviousReason(input, lastGood);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
+  });
+});
+
+// The trial: 107 good, 108 good; deploy 108 (succeeded, last-good 108); deploy a broken 109, rolled back to 108 by
+// ecs-deploy-and-wait; then `previous` went through ECS's history to 107 and called 108 the failing revision.
+describe('alreadyOnLastGoodReason: `previous` on a service already on its last good revision', () => {
+  const onService = (deployments: DeploymentInfo[]) => target(108, 107, deployments).service;
+  test.each([
+    {
+      name: 'steady on the last good revision after a rollback: refused, nothing to roll back',
+      service: onService([deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' })]),
+      lastGood: `${TD}108`,
+      expected:
+        /^"previous": the service already runs hokusai-api:108, its last good revision \(tag hokusai:last-good-task-definition\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back$/,
+    },
+    {
+      name: 'still rolling out to the last good revision: refused as well',
+      service: onService([
+        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS', runningCount: 1 }),
+        deployment(109, 'ACTIVE', { rolloutState: 'IN_PROGRESS', failedTasks: 3, runningCount: 0 }),
+      ]),
+      lastGood: `${TD}108`,
+      expected:
+        /already runs hokusai-api:108, its last good revision .*\(deployment ecs-svc\/108 IN_PROGRESS: 1\/2 running\)/,
+    },
+    {
+      name: 'the last good revision itself failing now: previous may go further back',
+      service: onService([deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS', failedTasks: 2 })]),
+      lastGood: `${TD}108`,
+      expected: undefined,
+    },
+    {
+      name: 'the service runs another revision than the last good one: the usual rules',
+      service: target(109, 108, [deployment(109, 'PRIMARY', { rolloutState: 'COMPLETED' })]).service,
+      lastGood: `${TD}108`,
+      expected: undefined,
+    },
+    {
+      name: 'no last-good tag: the usual rules',
+      service: onService([deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' })]),
+      lastGood: undefined,
+      expected: undefined,
+    },
+  ])('$name', ({ service, lastGood, expected }) => {
+    const reason = alreadyOnLastGoodReason(service, lastGood);
     if (expected === undefined) expect(reason).toBeUndefined();
     else expect(reason).toMatch(expected);
   });

@@ -3,6 +3,8 @@ import {
   decideVerdict,
   initialVerdictState,
   isFinal,
+  nameRollbackAlarmCandidates,
+  type BreakerRollback,
   type Decision,
   type VerdictConfig,
 } from '../src/verdict.js';
@@ -33,6 +35,8 @@ function replay(
   }
   return { decision, index: sequence.length - 1 };
 }
+
+const decisionText = (d: Decision) => ('reason' in d ? d.reason : d.summary);
 
 const old = (running: number, desired = 2) =>
   deployment({
@@ -472,6 +476,35 @@ const realShapes: Case[] = [
     expected: { kind: 'succeeded', cause: 'draining-at-time-limit', index: 1 },
   },
   {
+    // The trial: deregistration delay 900 s, tasks crashing 90 s after start, timeout 80 s, stable-for 1 m.
+    name: 'draining at the time limit, new tasks healthy for less than stable-for: timed out, naming the drain',
+    overrides: { timeoutMs: 80_000, stableForMs: 60_000 },
+    sequence: [
+      obs(70_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 970_000 },
+      }),
+      obs(80_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks, {
+        drain: { tasks: 2, endsAt: 970_000 },
+      }),
+    ],
+    expected: {
+      kind: 'timed-out',
+      cause: 'time-limit',
+      index: 1,
+      reason:
+        /^timed out after 1m20s: every new task running and healthy for only 10\.0s of stable-for 1m00s, 2 old tasks draining \(about 15 minutes left\): deployment /,
+    },
+  },
+  {
+    name: 'an old deployment listed with no task left at the time limit is not called a drain of 0 tasks',
+    overrides: { timeoutMs: 120_000, stableForMs: 30_000 },
+    sequence: [
+      obs(40_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks),
+      obs(121_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks),
+    ],
+    expected: { kind: 'succeeded', cause: 'draining-at-time-limit', index: 1 },
+  },
+  {
     name: 'the drain ends, ECS completes the deployment: succeeded after stable-for, counted from when the new tasks were up',
     overrides: { timeoutMs: 900_000 },
     sequence: [
@@ -732,6 +765,21 @@ describe('decideVerdict on recorded sequences', () => {
     if (expected.reason) expect('reason' in decision ? decision.reason : '').toMatch(expected.reason);
   });
 
+  test('no line speaks of "0 old tasks draining": an old deployment left without tasks is ECS finishing up', () => {
+    const listedEmpty = [
+      obs(40_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks),
+      obs(121_000, service([ours({ runningCount: 2 }), old(0, 0)]), runningTasks),
+    ];
+    const early = replay(listedEmpty.slice(0, 1), { timeoutMs: 120_000, stableForMs: 30_000 }).decision;
+    const atLimit = replay(listedEmpty, { timeoutMs: 120_000, stableForMs: 30_000 }).decision;
+    expect(early).toMatchObject({ kind: 'in-progress', phase: 'draining' });
+    expect(decisionText(early)).toMatch(/every new task running and healthy, waiting for ECS to complete/);
+    expect(decisionText(atLimit)).toMatch(
+      /healthy for 1m21s, ECS had not completed the deployment yet at the time limit/,
+    );
+    for (const d of [early, atLimit]) expect(decisionText(d)).not.toMatch(/\b0 old tasks/);
+  });
+
   test('the failed decision lists the failed tasks, first stop first', () => {
     const { decision } = replay([
       obs(30_000, service([ours({ pendingCount: 2 }), old(2)]), [
@@ -742,6 +790,32 @@ describe('decideVerdict on recorded sequences', () => {
     expect(decision.kind).toBe('failed');
     expect(decision.kind === 'failed' && decision.failedTasks.map((t) => t.id)).toEqual(['a', 'b']);
     expect(decision.kind === 'failed' && decision.reason).toBe('task a exited with code 1');
+  });
+
+  test("ECS's rollback on an alarm no longer in ALARM: the reason lists the deployment alarms it was one of", () => {
+    const unnamed = replay(
+      [
+        obs(
+          60_000,
+          service([previousAgain()], {
+            deploymentAlarms: { alarmNames: ['api-5xx', 'api-latency'], enable: true, rollback: true },
+            events: [
+              breakerEvent('e1', 54, `(service api) (deployment ${OURS}) deployment failed: alarm detected.`),
+            ],
+          }),
+          [],
+        ),
+      ],
+      { previousDeploymentId: OLD },
+    ).decision;
+    expect(unnamed).toMatchObject({ trigger: 'alarm' });
+    const named = nameRollbackAlarmCandidates(unnamed as BreakerRollback, ['api-5xx', 'api-latency']);
+    expect(named.reason).toMatch(
+      /^ECS deployment alarms rolled back to .*: deployment failed: alarm detected\. \(one of the service's deployment alarms: api-5xx, api-latency; none was still in ALARM when read after the rollback\)$/,
+    );
+    // A rollback on tasks, or one whose alarm is named, is left as it is.
+    const byName = { ...(unnamed as BreakerRollback), alarm: alarm('api-5xx', 'ALARM', 50_000) };
+    expect(nameRollbackAlarmCandidates(byName, ['api-5xx'])).toBe(byName);
   });
 
   test("ECS's rollback on an alarm carries the trigger and the alarm; one on tasks does not", () => {

@@ -68,10 +68,11 @@ export interface AwsApis {
   /** CloudWatch alarms; absent where an adapter offers none (then no alarm is watched). */
   cloudwatch?: CloudWatchApi;
   /**
-   * The same APIs (same clients, same call log) with another retry policy, e.g. a rollback's: retried until its
-   * deadline, honouring cancellation. Closing a view closes nothing.
+   * The same APIs (same clients, same call log) with another retry policy (undefined: this one's) and context, e.g.
+   * a rollback's: retried until its deadline, honouring cancellation; a request in flight is aborted at either.
+   * Closing a view closes nothing.
    */
-  retrying?(policy: RetryPolicy, context?: RetryContext): AwsApis;
+  retrying?(policy: RetryPolicy | undefined, context?: RetryContext): AwsApis;
   /** Closes the clients' connections (the SDK keeps sockets open otherwise). */
   close?(): void;
 }
@@ -80,6 +81,18 @@ export interface AwsApis {
  * `apis` retrying transient errors with PERSISTENT_RETRY_POLICY until `deadline` (epoch ms on the apis' clock),
  * for calls that must get through; `apis` itself where it offers no such view.
  */
-export function persistentApis(apis: AwsApis, context: Pick<RetryContext, 'deadline' | 'signal'>): AwsApis {
+export function persistentApis(
+  apis: AwsApis,
+  context: Pick<RetryContext, 'deadline' | 'signal' | 'stopRetries'>,
+): AwsApis {
   return apis.retrying ? apis.retrying(PERSISTENT_RETRY_POLICY, context) : apis;
+}
+
+/**
+ * `apis` with its retry policy unchanged, whose requests end at `deadline` (epoch ms on the apis' clock) and on
+ * `signal` (RequestAbortedError): no single request outlasts the step's time limit. `apis` itself where it offers
+ * no views.
+ */
+export function deadlineApis(apis: AwsApis, context: Pick<RetryContext, 'deadline' | 'signal'>): AwsApis {
+  return apis.retrying ? apis.retrying(undefined, context) : apis;
 }

@@ -31,12 +31,14 @@ import {
   awsErrorName,
   DEFAULT_RETRY_POLICY,
   isTransientAwsError,
+  RequestAbortedError,
   withRetries,
   type RetryContext,
   type RetryPolicy,
 } from '@hokusai/aws-kit';
 import type { AwsApis, CloudWatchApi, DeploymentHistoryEntry, EcsApi, ElbApi, LogsApi } from './api.js';
 import { taskIdOf, type AlarmInfo, type ServiceInfo, type TaskInfo } from './model.js';
+import { redactServiceInfo, redactTaskInfo, type Redact } from './outside-text.js';
 
 export interface AwsApiOptions {
   region: string;
@@ -45,12 +47,22 @@ export interface AwsApiOptions {
   retry?: RetryPolicy;
   /** The clock the backoff sleeps on (default: the system clock). */
   clock?: Clock;
-  /** Cancels a backoff (the last error is thrown). */
+  /**
+   * Cancellation: aborts the request in flight and any backoff (RequestAbortedError), and no request starts once it
+   * fired. Calls that must still be made after it (the report, a rollback within the runner's grace time) go through
+   * a `retrying()` view with another signal.
+   */
   signal?: AbortSignal;
   /** Called for every request attempt (1 = first), e.g. to count calls per minute. */
   onCall?: (operation: string, attempt: number) => void;
   /** Called before each backoff. */
   onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Removes secrets from outside text as it is read — tasks' stopped reasons and containers' reasons, log lines,
+   * service events — before anything shortens it to one line or escapes it (a secret cut in half would no longer be
+   * found). E.g. `(t) => redactSecrets(t, credentials)`.
+   */
+  redact?: Redact;
 }
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
@@ -274,11 +286,16 @@ function apisOver(
 ): AwsApis {
   const { ecs: ecsClient, logs: logsClient, elb: elbClient, cloudwatch: cloudwatchClient } = clients;
   // Each SDK client makes exactly one request per send() (maxAttempts 1), so counting here counts requests.
-  const send = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
+  // Every request carries its attempt's AbortSignal: cancellation and the view's deadline end a request that never
+  // answers, not only the backoff between attempts.
+  const redact = options.redact;
+  const serviceOf = (s: Service): ServiceInfo =>
+    redact ? redactServiceInfo(serviceInfoFromSdk(s), redact) : serviceInfoFromSdk(s);
+  const send = <T>(operation: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
     withRetries(
-      (attempt) => {
+      (attempt, abortSignal) => {
         options.onCall?.(operation, attempt);
-        return call();
+        return call(abortSignal);
       },
       policy,
       {
@@ -287,21 +304,27 @@ function apisOver(
         isRetryable: (error) => isTransientAwsError(error) && !isUnsupportedOperation(error),
         onRetry: (error, attempt, delay) => options.onRetry?.(operation, error, attempt, delay),
       },
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof RequestAbortedError) error.operation ??= operation;
+      throw error;
+    });
 
   const ecs: EcsApi = {
     async describeService(cluster, service) {
-      const out = await send('DescribeServices', () =>
-        ecsClient.send(new DescribeServicesCommand({ cluster, services: [service] })),
+      const out = await send('DescribeServices', (abortSignal) =>
+        ecsClient.send(new DescribeServicesCommand({ cluster, services: [service] }), { abortSignal }),
       );
       const found = out.services?.[0];
       if (!found || (found.status === 'INACTIVE' && (out.failures?.length ?? 0) > 0)) return undefined;
-      return serviceInfoFromSdk(found);
+      return serviceOf(found);
     },
     async describeTaskDefinition(reference) {
       try {
-        const out = await send('DescribeTaskDefinition', () =>
-          ecsClient.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] })),
+        const out = await send('DescribeTaskDefinition', (abortSignal) =>
+          ecsClient.send(
+            new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }),
+            { abortSignal },
+          ),
         );
         return out.taskDefinition ? { taskDefinition: out.taskDefinition, tags: out.tags ?? [] } : undefined;
       } catch (error) {
@@ -323,15 +346,15 @@ function apisOver(
     },
     async registerTaskDefinition(definition, tags) {
       const input = { ...registrableTaskDefinition(definition), ...(tags.length > 0 ? { tags } : {}) };
-      const out = await send('RegisterTaskDefinition', () =>
-        ecsClient.send(new RegisterTaskDefinitionCommand(input as never)),
+      const out = await send('RegisterTaskDefinition', (abortSignal) =>
+        ecsClient.send(new RegisterTaskDefinitionCommand(input as never), { abortSignal }),
       );
       const arn = out.taskDefinition?.taskDefinitionArn;
       if (!arn) throw new Error('RegisterTaskDefinition returned no taskDefinitionArn');
       return arn;
     },
     async updateService({ cluster, service, taskDefinition, forceNewDeployment }) {
-      const out = await send('UpdateService', () =>
+      const out = await send('UpdateService', (abortSignal) =>
         ecsClient.send(
           new UpdateServiceCommand({
             cluster,
@@ -339,17 +362,18 @@ function apisOver(
             taskDefinition,
             ...(forceNewDeployment ? { forceNewDeployment: true } : {}),
           }),
+          { abortSignal },
         ),
       );
       if (!out.service) throw new Error('UpdateService returned no service');
-      return serviceInfoFromSdk(out.service);
+      return serviceOf(out.service);
     },
     async listTasks(cluster, service, desiredStatus) {
       const arns: string[] = [];
       let nextToken: string | undefined;
       do {
         const token = nextToken;
-        const out = await send('ListTasks', () =>
+        const out = await send('ListTasks', (abortSignal) =>
           ecsClient.send(
             new ListTasksCommand({
               cluster,
@@ -357,6 +381,7 @@ function apisOver(
               desiredStatus,
               ...(token ? { nextToken: token } : {}),
             }),
+            { abortSignal },
           ),
         );
         arns.push(...(out.taskArns ?? []));
@@ -368,28 +393,34 @@ function apisOver(
       const tasks: TaskInfo[] = [];
       for (let i = 0; i < taskArns.length; i += 100) {
         const batch = taskArns.slice(i, i + 100);
-        const out = await send('DescribeTasks', () =>
-          ecsClient.send(new DescribeTasksCommand({ cluster, tasks: batch })),
+        const out = await send('DescribeTasks', (abortSignal) =>
+          ecsClient.send(new DescribeTasksCommand({ cluster, tasks: batch }), { abortSignal }),
         );
-        tasks.push(...(out.tasks ?? []).map(taskInfoFromSdk));
+        tasks.push(
+          ...(out.tasks ?? []).map((t) =>
+            redact ? redactTaskInfo(taskInfoFromSdk(t), redact) : taskInfoFromSdk(t),
+          ),
+        );
       }
       return tasks;
     },
     async listTags(resourceArn) {
-      const out = await send('ListTagsForResource', () =>
-        ecsClient.send(new ListTagsForResourceCommand({ resourceArn })),
+      const out = await send('ListTagsForResource', (abortSignal) =>
+        ecsClient.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }),
       );
       return Object.fromEntries((out.tags ?? []).filter((t) => t.key).map((t) => [t.key!, t.value ?? '']));
     },
     async tagResource(resourceArn, tags) {
       const list: Tag[] = Object.entries(tags).map(([key, value]) => ({ key, value }));
-      await send('TagResource', () => ecsClient.send(new TagResourceCommand({ resourceArn, tags: list })));
+      await send('TagResource', (abortSignal) =>
+        ecsClient.send(new TagResourceCommand({ resourceArn, tags: list }), { abortSignal }),
+      );
     },
     async deploymentHistory(cluster, service) {
       let deployments;
       try {
-        const out = await send('ListServiceDeployments', () =>
-          ecsClient.send(new ListServiceDeploymentsCommand({ cluster, service })),
+        const out = await send('ListServiceDeployments', (abortSignal) =>
+          ecsClient.send(new ListServiceDeploymentsCommand({ cluster, service }), { abortSignal }),
         );
         deployments = out.serviceDeployments ?? [];
       } catch (error) {
@@ -402,8 +433,10 @@ function apisOver(
       const taskDefinitionOf = new Map<string, string>();
       if (revisionArns.length > 0) {
         try {
-          const out = await send('DescribeServiceRevisions', () =>
-            ecsClient.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns })),
+          const out = await send('DescribeServiceRevisions', (abortSignal) =>
+            ecsClient.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns }), {
+              abortSignal,
+            }),
           );
           for (const r of out.serviceRevisions ?? [])
             if (r.serviceRevisionArn && r.taskDefinition)
@@ -427,7 +460,7 @@ function apisOver(
   const logs: LogsApi = {
     async tail(group, stream, lines) {
       try {
-        const out = await send('GetLogEvents', () =>
+        const out = await send('GetLogEvents', (abortSignal) =>
           logsClient.send(
             new GetLogEventsCommand({
               logGroupName: group,
@@ -435,10 +468,14 @@ function apisOver(
               limit: lines,
               startFromHead: false,
             }),
+            { abortSignal },
           ),
         );
+        // Each message redacted whole, before it is split into lines.
         return (out.events ?? [])
-          .flatMap((e) => (e.message ?? '').replace(/\n$/, '').split('\n'))
+          .flatMap((e) =>
+            (redact ? redact(e.message ?? '') : (e.message ?? '')).replace(/\n$/, '').split('\n'),
+          )
           .slice(-lines);
       } catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException') return [];
@@ -449,8 +486,8 @@ function apisOver(
 
   const elb: ElbApi = {
     async describeTargetHealth(targetGroupArn) {
-      const out = await send('DescribeTargetHealth', () =>
-        elbClient.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
+      const out = await send('DescribeTargetHealth', (abortSignal) =>
+        elbClient.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }), { abortSignal }),
       );
       return (out.TargetHealthDescriptions ?? []).map((d) => ({
         targetGroupArn,
@@ -463,8 +500,10 @@ function apisOver(
     },
     async deregistrationDelaySeconds(targetGroupArn) {
       try {
-        const out = await send('DescribeTargetGroupAttributes', () =>
-          elbClient.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })),
+        const out = await send('DescribeTargetGroupAttributes', (abortSignal) =>
+          elbClient.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }), {
+            abortSignal,
+          }),
         );
         const value = out.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
         return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
@@ -484,13 +523,14 @@ function apisOver(
         let nextToken: string | undefined;
         do {
           const token = nextToken;
-          const out = await send('DescribeAlarms', () =>
+          const out = await send('DescribeAlarms', (abortSignal) =>
             cloudwatchClient.send(
               new DescribeAlarmsCommand({
                 AlarmNames: batch,
                 AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
                 ...(token ? { NextToken: token } : {}),
               }),
+              { abortSignal },
             ),
           );
           for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])])
@@ -509,6 +549,6 @@ function apisOver(
     cloudwatch,
     // A view over the same clients: it has no close() of its own.
     retrying: (nextPolicy, nextContext = {}) =>
-      apisOver(clients, options, nextPolicy, { ...context, ...nextContext }),
+      apisOver(clients, options, nextPolicy ?? policy, { ...context, ...nextContext }),
   };
 }

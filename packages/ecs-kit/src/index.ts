@@ -25,12 +25,15 @@ export {
 export {
   withRetries,
   describeGiveUp,
+  isRequestAborted,
+  RequestAbortedError,
   DEFAULT_RETRY_POLICY,
   PERSISTENT_RETRY_POLICY,
   type RetryPolicy,
   type RetryContext,
 } from '@hokusai/aws-kit';
-export { persistentApis } from './api.js';
+export { deadlineApis, persistentApis } from './api.js';
+export { CANCEL_GRACE_MS, graceAfter } from './cancellation.js';
 export { systemClock, ApiCallLog, type Clock, type ApiCall } from './clock.js';
 export {
   classifyStoppedTask,
@@ -51,6 +54,7 @@ export {
   decisionLine,
   describeUncountedStop,
   nameRollbackAlarm,
+  nameRollbackAlarmCandidates,
   type BreakerRollback,
   type Decision,
   type FinalDecision,
@@ -93,14 +97,20 @@ export {
 export { LAST_GOOD_TAG, recordLastGood, readLastGood } from './last-good.js';
 export {
   resolveRollbackTarget,
+  alreadyOnLastGoodReason,
   unsafePreviousReason,
   type RollbackTarget,
   type RollbackTargetSource,
   type ResolveRollbackTargetOptions,
 } from './rollback-target.js';
 export { awslogsStreamOf, fetchFailedTaskLogs, type TaskLogTail } from './task-logs.js';
-export { awsCliCommand, updateServiceCommand, shellQuote } from './update-service-command.js';
+export {
+  awsCliCommand,
+  reRegisterAndUpdateCommand,
+  updateServiceCommand,
+  shellQuote,
+} from './update-service-command.js';
 export { serviceConsoleUrl, logStreamConsoleUrl, alarmConsoleUrl } from './console-links.js';
 export { describeServiceState } from './service-state.js';
-export { logOutsideText } from './outside-text.js';
+export { logOutsideText, redactServiceInfo, redactTaskInfo, type Redact } from './outside-text.js';
 export { unsupportedDeploymentReason } from './deployment-controller.js';

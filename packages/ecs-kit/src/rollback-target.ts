@@ -1,8 +1,8 @@
 // Which task definition a rollback goes to: an ARN, `family:revision`, a bare revision number, or `previous`;
 // refusing targets that cannot or should not run (deregistered, another family, missing).
 import { ConfigurationError } from '@hokusai/action-kit';
-import type { EcsApi } from './api.js';
-import { readLastGood } from './last-good.js';
+import type { EcsApi, RegisteredTaskDefinition } from './api.js';
+import { LAST_GOOD_TAG, readLastGood } from './last-good.js';
 import { taskDefinitionName, type ServiceInfo } from './model.js';
 
 export type RollbackTargetSource =
@@ -17,6 +17,12 @@ export interface RollbackTarget {
   /** True when the target is what the service already runs: nothing to do. */
   noop: boolean;
   service: ServiceInfo;
+  /**
+   * Set when the target is INACTIVE (deregistered) and may still be rolled back to — named explicitly, or the
+   * deployment that served before (still running tasks): its exact content, to register again (rollBack's
+   * `reRegister`), as ecs-deploy-and-wait's own rollback does.
+   */
+  reRegister?: RegisteredTaskDefinition;
 }
 
 export interface ResolveRollbackTargetOptions {
@@ -64,6 +70,33 @@ export function unsafePreviousReason(
 }
 
 /**
+ * Why `previous` must not move the service at all, or undefined: it already runs its last good revision (the
+ * `hokusai:last-good-task-definition` tag) — steady, or rolling out to it — and that deployment is not failing.
+ * After ecs-deploy-and-wait rolled back to the last good revision, ECS's deployment history would otherwise lead
+ * `previous` one revision further back, off a healthy service. Pure.
+ */
+export function alreadyOnLastGoodReason(
+  service: ServiceInfo,
+  lastGood: string | undefined,
+): string | undefined {
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+  const current = service.taskDefinition || primary?.taskDefinition || '';
+  if (!lastGood || lastGood !== current) return undefined;
+  // The last good revision failing now (a secret it reads changed, …) is a reason to go further back.
+  if (primary && (primary.rolloutState === 'FAILED' || primary.failedTasks > 0)) return undefined;
+  const others = service.deployments.filter((d) => d !== primary && d.runningCount + d.pendingCount > 0);
+  const steady =
+    !primary ||
+    ((primary.rolloutState === undefined || primary.rolloutState === 'COMPLETED') &&
+      primary.runningCount >= primary.desiredCount &&
+      others.length === 0);
+  const how = steady
+    ? 'and is steady'
+    : `(deployment ${primary!.id} ${primary!.rolloutState ?? 'rolling out'}: ${primary!.runningCount}/${primary!.desiredCount} running)`;
+  return `"previous": the service already runs ${taskDefinitionName(current)}, its last good revision (tag ${LAST_GOOD_TAG}), ${how}: nothing to roll back. Pass "to" explicitly to go further back`;
+}
+
+/**
  * Resolves `to` against the service. `previous` is, in order of precedence:
  *  1. the service's non-PRIMARY deployment (ACTIVE, or COMPLETED) that is still listed: what served before the most
  *     recent deployment, while that one is in progress or just failed;
@@ -71,8 +104,11 @@ export function unsafePreviousReason(
  *     current revision;
  *  3. ECS's deployment history (ListServiceDeployments), the newest SUCCESSFUL deployment of another revision,
  *     when the endpoint offers it.
- * Refuses (ConfigurationError, one line): a target not found, INACTIVE (deregistered), of another family unless
- * `allowOtherFamily`, or a rule-1 `previous` that unsafePreviousReason() rejects.
+ * Before those rules, `previous` refuses when the service already runs its last good revision
+ * (alreadyOnLastGoodReason()). Refuses (ConfigurationError, one line): a target not found, of another family unless
+ * `allowOtherFamily`, a rule-1 `previous` that unsafePreviousReason() rejects, or an INACTIVE (deregistered) one
+ * found through the tag or ECS's history. An INACTIVE target named explicitly, or the deployment that served before,
+ * comes back with `reRegister` (its content registered again by the rollback).
  */
 export async function resolveRollbackTarget(
   ecs: EcsApi,
@@ -89,7 +125,11 @@ export async function resolveRollbackTarget(
   let reference: string | undefined;
   let source: RollbackTargetSource = 'explicit';
 
+  let lastGood: string | undefined;
   if (to === '' || to === 'previous') {
+    lastGood = await readLastGood(ecs, service.arn);
+    const onLastGood = alreadyOnLastGoodReason(service, lastGood);
+    if (onLastGood) throw new ConfigurationError(onLastGood);
     const older = service.deployments
       .filter(
         (d) =>
@@ -102,12 +142,9 @@ export async function resolveRollbackTarget(
       reference = older.taskDefinition;
       source = 'previous-deployment';
     }
-    if (!reference) {
-      const tagged = await readLastGood(ecs, service.arn);
-      if (tagged && tagged !== current) {
-        reference = tagged;
-        source = 'last-good-tag';
-      }
+    if (!reference && lastGood && lastGood !== current) {
+      reference = lastGood;
+      source = 'last-good-tag';
     }
     if (!reference) {
       const history = await ecs.deploymentHistory(options.cluster, options.service);
@@ -146,9 +183,13 @@ export async function resolveRollbackTarget(
     throw new ConfigurationError(`task definition "${taskDefinitionName(reference)}" not found`);
   const target = described.taskDefinition;
   const arn = target.taskDefinitionArn ?? reference;
-  if (target.status && target.status !== 'ACTIVE') {
+  const inactive = target.status !== undefined && target.status !== 'ACTIVE';
+  // A deregistered revision can be rolled back to only by registering its content again: done when the person named
+  // it, or when it is what served before the failing deployment (as ecs-deploy-and-wait's own rollback does). One
+  // found through the tag or the history may have been deregistered on purpose.
+  if (inactive && source !== 'explicit' && source !== 'previous-deployment') {
     throw new ConfigurationError(
-      `task definition "${taskDefinitionName(arn)}" is ${target.status} (deregistered); refusing to roll back to it`,
+      `task definition "${taskDefinitionName(arn)}" ("previous", from the ${source === 'last-good-tag' ? 'last-good tag' : 'deployment history'}) is ${target.status} (deregistered); name it in "to" to register its exact content again and roll back to that`,
     );
   }
   if (currentParts && target.family && target.family !== currentParts.family && !options.allowOtherFamily) {
@@ -162,9 +203,10 @@ export async function resolveRollbackTarget(
     source,
     noop: arn === current,
     service,
+    ...(inactive && arn !== current ? { reRegister: described } : {}),
   };
   if (source === 'previous-deployment') {
-    const unsafe = unsafePreviousReason(resolved, await readLastGood(ecs, service.arn));
+    const unsafe = unsafePreviousReason(resolved, lastGood);
     if (unsafe) throw new ConfigurationError(unsafe);
   }
   return resolved;

@@ -4,7 +4,7 @@
 // recognises when the ECS circuit breaker already rolled back (or is rolling back) and watches that instead, and it
 // can roll back onto a deregistered revision by registering that revision's exact content again.
 import { errorMessage, type Logger } from '@hokusai/action-kit';
-import { awsErrorName, describeGiveUp, isTransientAwsError } from '@hokusai/aws-kit';
+import { awsErrorName, describeGiveUp, isRequestAborted, isTransientAwsError } from '@hokusai/aws-kit';
 import { persistentApis, type AwsApis, type RegisteredTaskDefinition } from './api.js';
 import type { ApiCallLog, Clock } from './clock.js';
 import { taskDefinitionName, type ServiceInfo } from './model.js';
@@ -33,7 +33,16 @@ export interface RollbackOptions {
   clock: Clock;
   logger: Logger;
   callLog: ApiCallLog;
+  /**
+   * Cancellation. Before the UpdateService it leaves the service as it is (outcome `cancelled`, no change) — unless
+   * `updateDespiteCancel`; after it, it stops the watch (`cancelled`, `updated: true`: ECS carries on).
+   */
   signal?: AbortSignal;
+  /**
+   * The rollback was called for by a failing verdict: a cancellation does not stop its UpdateService, which is made
+   * within what the apis' own signal allows (the runner's grace time, `graceAfter()`); it only stops the watch.
+   */
+  updateDespiteCancel?: boolean;
   budget?: CallBudget;
   timeline?: TimelineEntry[];
   /** The service as the caller last observed it: the fallback when it cannot be read again right now. */
@@ -112,6 +121,15 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
     return await rollBackAndWatch(options, progress);
   } catch (error) {
     if (error instanceof RollbackError) throw error;
+    // Cancelled before the UpdateService was made (a read or the re-registration aborted): nothing changed.
+    if (isRequestAborted(error) && error.stoppedBy === 'cancelled' && !progress.updated)
+      return {
+        outcome: 'cancelled',
+        taskDefinitionArn: options.taskDefinitionArn,
+        updated: false,
+        ...(progress.lastState ? { lastState: progress.lastState } : {}),
+        summary: `rollback to ${taskDefinitionName(options.taskDefinitionArn)} cancelled before UpdateService; no change made`,
+      };
     throw new RollbackError(error, progress.updated, progress.call, progress.lastState);
   }
 }
@@ -142,16 +160,18 @@ async function reRead(
   progress: Progress,
 ): Promise<ServiceInfo | undefined> {
   const { clock, logger } = options;
+  // At most half the rollback's time limit: the UpdateService after it must still have time to get through.
   const quick = persistentApis(apis, {
-    deadline: clock.now() + Math.max(3 * options.pollIntervalMs, 30_000),
-    ...(options.signal ? { signal: options.signal } : {}),
+    deadline: clock.now() + Math.min(Math.max(3 * options.pollIntervalMs, 30_000), options.timeoutMs / 2),
+    ...(options.signal && !options.updateDespiteCancel ? { signal: options.signal } : {}),
   });
   try {
     const service = await quick.ecs.describeService(options.cluster, options.service);
     if (service) progress.lastState = service;
     return service;
   } catch (error) {
-    if (!isTransientAwsError(error) || !options.observed) throw error;
+    const unanswered = isRequestAborted(error) && error.stoppedBy === 'deadline';
+    if (!(isTransientAwsError(error) || unanswered) || !options.observed) throw error;
     logger.warning(
       `rollback: could not read the service again before the rollback (${gaveUp(error)}); going ahead on the state the last poll saw`,
     );
@@ -165,8 +185,12 @@ async function rollBackAndWatch(options: RollbackOptions, progress: Progress): P
   const startedAt = clock.now();
   const deadline = startedAt + options.timeoutMs;
   const signal = options.signal ? { signal: options.signal } : {};
-  // Everything from here to the UpdateService must get through: retried until the step's time limit.
-  const apis = persistentApis(options.apis, { deadline, ...signal });
+  // Everything from here to the UpdateService must get through: retried until the step's time limit (and, when the
+  // UpdateService is made despite a cancellation, until the apis' own grace time).
+  const apis = persistentApis(options.apis, {
+    deadline,
+    ...(options.updateDespiteCancel ? {} : signal),
+  });
   let target = options.taskDefinitionArn;
   const name = () => taskDefinitionName(target);
   const before = await reRead(options, apis, progress);
@@ -232,7 +256,7 @@ async function rollBackAndWatch(options: RollbackOptions, progress: Progress): P
       });
     }
     // The last moment a cancelled job can leave the service as it is.
-    if (options.signal?.aborted)
+    if (options.signal?.aborted && !options.updateDespiteCancel)
       return {
         outcome: 'cancelled',
         taskDefinitionArn: target,

@@ -1,5 +1,6 @@
 // The AWS CLI commands people copy from a log or a job summary into a POSIX shell (put a service on a task
 // definition by hand, look at it): each argument quoted so that a name can never become shell syntax.
+import { READ_ONLY_TASK_DEFINITION_FIELDS } from './aws-adapters.js';
 
 /** `value` as one word for sh/bash/zsh: unchanged when it is plain, else single-quoted. */
 export function shellQuote(value: string): string {
@@ -26,4 +27,26 @@ export function updateServiceCommand(cluster: string, service: string, taskDefin
     '--task-definition',
     taskDefinition,
   ]);
+}
+
+/**
+ * Puts a service back on a deregistered (INACTIVE) revision, by hand: its exact content is registered again as a new
+ * revision (DescribeTaskDefinition's read-only fields dropped with jq) and the service updated to that one — what
+ * rollBack() does with `reRegister`. One line for sh/bash/zsh; needs the AWS CLI and jq.
+ */
+export function reRegisterAndUpdateCommand(cluster: string, service: string, taskDefinition: string): string {
+  const drop = READ_ONLY_TASK_DEFINITION_FIELDS.map((f) => `.${f}`).join(', ');
+  const describe = awsCliCommand([
+    'ecs',
+    'describe-task-definition',
+    '--task-definition',
+    taskDefinition,
+    '--query',
+    'taskDefinition',
+    '--output',
+    'json',
+  ]);
+  const content = `${describe} | jq -c ${shellQuote(`del(${drop})`)}`;
+  const register = `${awsCliCommand(['ecs', 'register-task-definition'])} --cli-input-json "$(${content})" ${awsCliCommand(['--query', 'taskDefinition.taskDefinitionArn', '--output', 'text']).slice('aws '.length)}`;
+  return `${awsCliCommand(['ecs', 'update-service', '--cluster', cluster, '--service', service])} --task-definition "$(${register})"`;
 }

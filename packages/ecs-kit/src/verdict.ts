@@ -299,6 +299,23 @@ export function nameRollbackAlarm(decision: BreakerRollback, alarm: AlarmInfo): 
   };
 }
 
+/**
+ * ECS's rollback on a deployment alarm when no alarm could be named (none of them was still in ALARM when read after
+ * the rollback, or the read failed): the reason lists the service's deployment alarms it was one of.
+ */
+export function nameRollbackAlarmCandidates(
+  decision: BreakerRollback,
+  alarmNames: readonly string[],
+): BreakerRollback {
+  if (decision.trigger !== 'alarm' || decision.alarm || alarmNames.length === 0) return decision;
+  const shown = alarmNames.slice(0, 5).join(', ');
+  const more = alarmNames.length > 5 ? ` and ${alarmNames.length - 5} more` : '';
+  return {
+    ...decision,
+    reason: `${decision.reason} (one of the service's deployment alarms: ${shown}${more}; none was still in ALARM when read after the rollback)`,
+  };
+}
+
 /** Decides what one observation means for the deployment, given what earlier polls established. */
 export function decideVerdict(state: VerdictState, obs: Observation, config: VerdictConfig): VerdictStep {
   const service = obs.service;
@@ -457,14 +474,30 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
       };
     }
     const drain: DrainState = obs.drain ?? { tasks: others.reduce((n, d) => n + d.runningCount, 0) };
-    if (timedOut && draining) {
+    // An old deployment still listed with no task left is ECS finishing up (e.g. a deployment alarms' bake time).
+    const leaving =
+      drain.tasks > 0 ? describeDrain(drain, obs.at) : 'ECS had not completed the deployment yet';
+    // The drain is forgiven at the time limit, stable-for is not: new tasks healthy for less than stable-for are
+    // not proven, however long the old ones take to leave.
+    if (timedOut && draining && stableFor >= config.stableForMs) {
       return {
         state: next,
         decision: {
           kind: 'succeeded',
           cause: 'draining-at-time-limit',
-          summary: `${progress}; every new task running and healthy for ${formatDuration(stableFor)}, ${describeDrain(drain, obs.at)} at the time limit (${formatDuration(config.timeoutMs)})`,
+          summary: `${progress}; every new task running and healthy for ${formatDuration(stableFor)}, ${leaving} at the time limit (${formatDuration(config.timeoutMs)})`,
           drain,
+        },
+      };
+    }
+    if (timedOut && draining) {
+      return {
+        state: next,
+        decision: {
+          kind: 'timed-out',
+          cause: 'time-limit',
+          reason: `timed out after ${formatDuration(elapsed)}: every new task running and healthy for only ${formatDuration(stableFor)} of stable-for ${formatDuration(config.stableForMs)}, ${leaving}: ${progress}`,
+          failedTasks: failed,
         },
       };
     }
@@ -488,7 +521,7 @@ export function decideVerdict(state: VerdictState, obs: Observation, config: Ver
           // An old deployment still listed with no task left is ECS finishing up, not a drain.
           summary:
             drain.tasks > 0
-              ? `${progress}; every new task running and healthy; ${describeDrain(drain, obs.at)}`
+              ? `${progress}; every new task running and healthy; ${leaving}`
               : `${progress}; every new task running and healthy, waiting for ECS to complete the deployment`,
           drain,
         },

@@ -5,10 +5,10 @@
 // says. Watched CloudWatch alarms are read every other poll within the same budget, and at once when the service
 // shows what an alarm can explain (our deployment FAILED or no longer PRIMARY, an `alarm detected` event); an alarm
 // going into ALARM is decisive. An API error is logged and the poll skipped, never taken for a verdict.
-import { errorMessage, type Logger } from '@hokusai/action-kit';
-import { awsErrorName, isTransientAwsError } from '@hokusai/aws-kit';
+import { errorMessage, formatDuration, type Logger } from '@hokusai/action-kit';
+import { awsErrorName, isRequestAborted, isTransientAwsError } from '@hokusai/aws-kit';
 import { alarmReasonLine } from './alarms.js';
-import type { AwsApis } from './api.js';
+import { deadlineApis, type AwsApis } from './api.js';
 import type { ApiCallLog, Clock } from './clock.js';
 import {
   shortTaskId,
@@ -25,6 +25,7 @@ import { classifyStoppedTask } from './stopped-task.js';
 import type { TimelineEntry } from './timeline.js';
 import {
   decideVerdict,
+  failedTasksOf,
   initialVerdictState,
   isStopped,
   tasksOfDeployment,
@@ -119,8 +120,22 @@ export function decisiveEvidence(
   );
 }
 
+/**
+ * A request in flight at the time limit gets this much longer (at most one poll interval) so the last poll's reads
+ * complete; then it is aborted, and the watch ends timed-out whatever AWS does.
+ */
+export const LAST_POLL_GRACE_MS = 10_000;
+
 export async function watchRollout(options: WatchOptions): Promise<WatchResult> {
-  const { apis, cluster, clock, logger, callLog, signal } = options;
+  const { cluster, clock, logger, callLog, signal } = options;
+  // No request outlasts the watch: each is aborted on cancellation and soon after the time limit.
+  const apis = deadlineApis(options.apis, {
+    deadline:
+      options.verdict.startedAt +
+      options.verdict.timeoutMs +
+      Math.min(options.pollIntervalMs, LAST_POLL_GRACE_MS),
+    ...(signal ? { signal } : {}),
+  });
   const budget = options.budget ?? DEFAULT_CALL_BUDGET;
   const label = options.label ?? '';
   const timeline = options.timeline ?? [];
@@ -361,6 +376,21 @@ export async function watchRollout(options: WatchOptions): Promise<WatchResult> 
         lastPhase = decision.phase;
       }
     } catch (error) {
+      // A request cancelled, or still unanswered at the time limit: the watch ends here, with what it saw last.
+      if (isRequestAborted(error)) {
+        if (error.stoppedBy === 'cancelled' || signal?.aborted)
+          return result({ kind: 'cancelled', summary: lastProgress || 'cancelled before the first poll' });
+        const elapsed = clock.now() - options.verdict.startedAt;
+        const seen = lastProgress ? `; last seen: ${lastProgress}` : '';
+        return result({
+          kind: 'timed-out',
+          cause: 'time-limit',
+          reason: `timed out after ${formatDuration(elapsed)}: ${error.operation ?? 'an AWS request'} got no answer before the time limit${seen}`,
+          failedTasks: failedTasksOf(
+            [...known.values()].filter((t) => t.startedBy === deploymentId || !t.startedBy),
+          ),
+        });
+      }
       // Not a verdict: a transient error (after the adapter's retries) skips this poll; anything else is a bug or a
       // permission problem and ends the watch with the error.
       if (!isTransientAwsError(error)) throw error;

@@ -1,0 +1,267 @@
+// Every end of the bundled action sets `result` and writes a summary — AWS failing throughout, a missing permission,
+// a cancel before any change — and `previous` after ecs-deploy-and-wait already rolled back leaves a healthy service
+// alone; a deregistered (INACTIVE) target is rolled back to by registering its content again. The emulator runs on
+// its virtual clock: ecs-deploy-and-wait makes the bad deploy, as in a real pipeline.
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { runAction, startHoldingProxy, type ActionRun, type HoldingProxy } from '@hokusai/action-harness';
+import {
+  loadScenario,
+  SCENARIOS_DIR,
+  startEmulator,
+  type EmulatorHandle,
+  type Scenario,
+} from '@hokusai/ecs-emulator';
+
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hokusai-api';
+const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
+
+let emulator: EmulatorHandle | undefined;
+let proxy: HoldingProxy | undefined;
+const runs: ActionRun[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  await proxy?.stop();
+  await emulator?.close();
+  emulator = proxy = undefined;
+});
+
+/** The incident scenario, with revision 107 (good) below 108 when `from107` (the service then runs 107). */
+function incident(change: (s: Scenario) => void = () => {}, from107 = false): Scenario {
+  const s = loadScenario(`${SCENARIOS_DIR}/incident-crash-on-import.yaml`);
+  if (from107) {
+    const td108 = s.taskDefinitions![0]!;
+    const td107 = structuredClone(td108);
+    td107.revision = 107;
+    td107.containerDefinitions![0]!.image = `${REPO}:good-107`;
+    s.taskDefinitions = [td107, td108];
+    s.services![0]!.taskDefinition = 'hokusai-api:107';
+  }
+  change(s);
+  return s;
+}
+
+async function start(s: Scenario): Promise<EmulatorHandle> {
+  emulator = await startEmulator({ scenario: s, clock: 'virtual' });
+  return emulator;
+}
+
+const env = (endpoint: string) => ({
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+});
+
+async function action(
+  name: 'ecs-deploy-and-wait' | 'auto-rollback',
+  inputs: Record<string, string>,
+  extra: Partial<Parameters<typeof runAction>[0]> = {},
+): Promise<ActionRun> {
+  const run = await runAction({
+    action: name,
+    inputs: { cluster: 'hokusai', service: 'hokusai-api', ...inputs },
+    env: env(proxy?.endpoint ?? emulator!.endpoint),
+    virtualClock: emulator!.endpoint,
+    timeoutMs: 110_000,
+    ...extra,
+  });
+  runs.push(run);
+  return run;
+}
+
+/** A bad deploy left in place (rollback: false): 109 crash-loops, 108's deployment still listed. */
+async function badDeploy(): Promise<void> {
+  const deploy = await action('ecs-deploy-and-wait', {
+    image: `${REPO}:broken-3f9c2e1`,
+    rollback: 'false',
+  });
+  expect(deploy.outputs.result).toBe('failed');
+}
+
+const updates = () =>
+  emulator!
+    .events()
+    .filter((e) => e.type === 'api-call' && e.operation === 'UpdateService' && e.status === 'ok')
+    .map((e) => String(e.taskDefinition));
+const errors = (r: ActionRun) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+
+async function primaryTaskDefinition(): Promise<string> {
+  const ecs = new ECSClient({
+    region: 'us-east-1',
+    endpoint: emulator!.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  try {
+    const out = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'hokusai', services: ['hokusai-api'] }),
+    );
+    return out.services![0]!.deployments!.find((d) => d.status === 'PRIMARY')!.taskDefinition!;
+  } finally {
+    ecs.destroy();
+  }
+}
+
+describe('previous after ecs-deploy-and-wait already rolled back to the last good revision', () => {
+  test('107 and 108 good; 108 deployed, a broken deploy rolled back to 108: previous refuses, 108 keeps running', async () => {
+    await start(incident(() => {}, true));
+    const good = await action('ecs-deploy-and-wait', { 'task-definition-arn': 'hokusai-api:108' });
+    expect(good.outputs.result).toBe('succeeded');
+    const broken = await action('ecs-deploy-and-wait', { image: `${REPO}:broken-3f9c2e1` });
+    expect(broken.outputs.result).toBe('rolled-back');
+    const before = updates();
+    const run = await action('auto-rollback', { to: 'previous', reason: 'deploy failed' });
+    expect(run.outputs.result).toBe('refused');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^"previous": the service already runs hokusai-api:108, its last good revision \(tag hokusai:last-good-task-definition\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back/,
+      ),
+    ]);
+    expect(updates()).toEqual(before);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}108`);
+    expect(run.summary).toContain('## Rollback of hokusai-api: refused');
+    expect(run.summary).toContain('| service now | unchanged: nothing was changed |');
+    expect(run.summary).not.toContain('failing revision');
+  });
+});
+
+describe('every end sets result and writes a summary', () => {
+  test('UpdateService throttled throughout: failed, no change made, the call named, the summary', async () => {
+    await start(
+      incident((s) => {
+        s.faults = [{ operation: 'UpdateService', error: 'ThrottlingException', rate: 1, fromSeconds: 600 }];
+      }),
+    );
+    await badDeploy();
+    // The deploy (and its retries) took its own simulated minutes: the storm starts after it.
+    await emulator!.clock.sleep(600_000);
+    const run = await action('auto-rollback', { to: '108', timeout: '2m' });
+    expect(run.outputs.result).toBe('failed');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^no change made: UpdateService failed \(\d+ attempts, ThrottlingException\); service: .*; to roll back by hand: aws ecs update-service --cluster hokusai --service hokusai-api --task-definition hokusai-api:108/,
+      ),
+    ]);
+    expect(run.summary).toContain('## Rollback of hokusai-api: failed');
+    expect(run.summary).toContain('| service now | unchanged: nothing was changed |');
+  });
+
+  test('DescribeServices throttled throughout: failed, no change made, run it again', async () => {
+    await start(
+      incident((s) => {
+        s.faults = [{ operation: 'DescribeServices', error: 'ThrottlingException', rate: 1 }];
+      }),
+    );
+    const run = await action('auto-rollback', { to: '108', timeout: '2m' });
+    expect(run.outputs.result).toBe('failed');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^ThrottlingException kept coming back while reading service "hokusai-api" before the rollback .*: no change made; run it again$/,
+      ),
+    ]);
+    expect(run.summary).toContain('## Rollback of hokusai-api: failed');
+  });
+
+  test('UpdateService denied: failed (not refused), the permission named, no change made', async () => {
+    await start(
+      incident((s) => {
+        s.faults = [
+          {
+            operation: 'UpdateService',
+            error: 'AccessDeniedException',
+            message: 'User is not authorized to perform: ecs:UpdateService',
+            rate: 1,
+            fromSeconds: 600,
+          },
+        ];
+      }),
+    );
+    await badDeploy();
+    await emulator!.clock.sleep(600_000);
+    const run = await action('auto-rollback', { to: '108' });
+    expect(run.outputs.result).toBe('failed');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^no change made: UpdateService failed \(AccessDeniedException\); .*ecs:UpdateService/,
+      ),
+    ]);
+    expect(run.summary).toContain('## Rollback of hokusai-api: failed');
+  });
+
+  test('cancelled while reading the service before the rollback: cancelled, nothing was changed', async () => {
+    await start(incident());
+    await badDeploy();
+    const before = updates();
+    proxy = await startHoldingProxy(
+      emulator!.endpoint,
+      (operation) => operation === 'DescribeTaskDefinition',
+    );
+    const run = await action(
+      'auto-rollback',
+      { to: '108' },
+      { signal: 'SIGINT', signalWhen: proxy.firstHeld },
+    );
+    expect(run.signal).toBeNull();
+    expect(run.outputs.result).toBe('cancelled');
+    expect(errors(run)).toEqual([
+      'cancelled before the rollback changed anything (while reading the service): no change made',
+    ]);
+    expect(run.summary).toContain('## Rollback of hokusai-api: cancelled');
+    expect(run.summary).not.toContain('cancelled while watching');
+    expect(updates()).toEqual(before);
+  });
+
+  test("cancelled before the UpdateService: said so, and the state counts only the named revision's tasks", async () => {
+    await start(incident());
+    await badDeploy();
+    const before = updates();
+    proxy = await startHoldingProxy(emulator!.endpoint, (operation) => operation === 'UpdateService');
+    const run = await action(
+      'auto-rollback',
+      { to: '108' },
+      { signal: 'SIGINT', signalWhen: proxy.firstHeld },
+    );
+    expect(run.outputs.result).toBe('cancelled');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(/^cancelled: rollback to hokusai-api:108 cancelled .*no change made$/),
+    ]);
+    // 109 crash-loops (at most one of its tasks running); 108's two tasks are another deployment's.
+    expect(run.stdout).toMatch(
+      /cancelled: hokusai-api is on hokusai-api:109: [01]\/2 running.*; also hokusai-api:108 ACTIVE 2\/2 running/,
+    );
+    expect(run.summary).not.toContain('cancelled while watching');
+    expect(updates()).toEqual(before);
+  });
+});
+
+describe('a deregistered (INACTIVE) target: its exact content registered again, as the deploy does', () => {
+  test.each([
+    { name: 'named explicitly', to: '108' },
+    { name: 'previous: the deployment that served before', to: 'previous' },
+  ])('$name', async ({ to }) => {
+    await start(incident());
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: emulator!.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'hokusai-api:108' }));
+    ecs.destroy();
+    await badDeploy();
+    const run = await action('auto-rollback', { to });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({
+      result: 'rolled-back',
+      'rolled-back-from': `${ARN}109`,
+      'rolled-back-to': `${ARN}110`,
+    });
+    expect(run.stdout).toContain(
+      'hokusai-api:108 is INACTIVE (deregistered): its exact content will be registered again as a new revision',
+    );
+    expect(updates().at(-1)).toBe(`${ARN}110`);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}110`);
+    expect(run.summary).toContain(
+      '`hokusai-api:110`: the exact content of `hokusai-api:108`, which was INACTIVE (deregistered), registered again',
+    );
+  });
+});
