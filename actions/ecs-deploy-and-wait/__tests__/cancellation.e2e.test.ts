@@ -201,9 +201,10 @@ describe('an AWS call that never answers cannot hold the deploy past its time li
     const r = await deployThrough({
       scenario: scenario('healthy-rollout'),
       clock: 'scaled',
-      inputs: { image: `${REPO}:v2`, timeout: '4s', 'poll-interval': '1s', 'stable-for': '2s' },
+      inputs: { image: `${REPO}:v2`, timeout: '10s', 'poll-interval': '1s', 'stable-for': '2s' },
       hold: (operation, count) => operation === 'DescribeServices' && count >= 3,
-      // Nothing to do when held: the action's own time limits end it.
+      // Nothing to do when held: the action's own time limits end it. 10 s leaves the plan, the registration, the
+      // UpdateService and the first poll (a few calls, well under a second on a busy machine) a wide margin.
       whenHeld: () => {},
     });
     expect(r.timedOut).toBe(false);
