@@ -114,7 +114,7 @@ describe('previous after ecs-deploy-and-wait already rolled back to the last goo
     expect(run.outputs.result).toBe('refused');
     expect(errors(run)).toEqual([
       expect.stringMatching(
-        /^"previous": the service already runs hokusai-api:108, its last good revision \(tag hokusai:last-good-task-definition\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back/,
+        /^"previous": the service was rolled back from hokusai-api:109 and already runs hokusai-api:108, its last good revision \(tags hokusai:last-good-task-definition, hokusai:rolled-back-from\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back/,
       ),
     ]);
     expect(updates()).toEqual(before);
@@ -122,6 +122,30 @@ describe('previous after ecs-deploy-and-wait already rolled back to the last goo
     expect(run.summary).toContain('## Rollback of hokusai-api: refused');
     expect(run.summary).toContain('| service now | unchanged: nothing was changed |');
     expect(run.summary).not.toContain('failing revision');
+  });
+
+  test('a revision found bad after its deploy passed: previous goes back to the one before (the usual manual rollback)', async () => {
+    await start(incident(() => {}, true));
+    const good = await action('ecs-deploy-and-wait', { 'task-definition-arn': 'hokusai-api:108' });
+    expect(good.outputs.result).toBe('succeeded');
+    // 109 passes its deploy (a healthy image), is tagged last good, and is later found bad by people.
+    const passed = await action('ecs-deploy-and-wait', { image: `${REPO}:healthy-but-wrong-5d1e0a2` });
+    expect(passed.outputs.result).toBe('succeeded');
+    expect(await primaryTaskDefinition()).toBe(`${ARN}109`);
+    const run = await action('auto-rollback', { to: 'previous', reason: 'wrong prices since 109' });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs.result).toBe('rolled-back');
+    expect(run.outputs['rolled-back-to']).toBe(`${ARN}108`);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}108`);
+    // Marked as rolled back off 109, 108 proven: a second `previous` leaves the healthy service alone.
+    const again = await action('auto-rollback', { to: 'previous' });
+    expect(again.outputs.result).toBe('refused');
+    expect(errors(again)).toEqual([
+      expect.stringMatching(
+        /^"previous": the service was rolled back from hokusai-api:109 and already runs hokusai-api:108/,
+      ),
+    ]);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}108`);
   });
 });
 

@@ -18,7 +18,9 @@ import {
 import {
   describeServiceState,
   updateServiceCommand,
+  LAST_GOOD_TAG,
   persistentApis,
+  ROLLED_BACK_FROM_TAG,
   unsupportedDeploymentReason,
   resolveRollbackTarget,
   rollBack,
@@ -375,13 +377,20 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     if (tag.adapted && options.reason)
       logger.info(`reason: adapted to ECS tag rules for ${ROLLBACK_REASON_TAG}: "${tag.value}"`);
     try {
-      await apis.ecs.tagResource(target.service.arn, { [ROLLBACK_REASON_TAG]: tag.value });
+      // One TagResource: the reason, the revision left (a later `previous` then knows the service was rolled back),
+      // and — once the target proved stable — the target as the last good revision (ecs-kit last-good.ts).
+      const proven = options.wait && outcome.outcome === 'rolled-back';
+      await apis.ecs.tagResource(target.service.arn, {
+        [ROLLBACK_REASON_TAG]: tag.value,
+        [ROLLED_BACK_FROM_TAG]: from,
+        ...(proven ? { [LAST_GOOD_TAG]: outcome.taskDefinitionArn } : {}),
+      });
       reasonTag.written = true;
     } catch (error) {
       // The rollback happened; a missing tag must not turn it into a failure.
       reasonTag.error = awsErrorName(error) || errorMessage(error);
       logger.warning(
-        `could not tag ${service} with ${ROLLBACK_REASON_TAG} (${reasonTag.error}); the reason is in this summary only`,
+        `could not tag ${service} with ${ROLLBACK_REASON_TAG} and ${ROLLED_BACK_FROM_TAG} (${reasonTag.error}); the reason is in this summary only, and a later "previous" may go one revision further back`,
       );
     }
   }

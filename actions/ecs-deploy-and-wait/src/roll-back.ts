@@ -2,8 +2,10 @@
 // when it was deregistered), or — when ECS's circuit breaker already rolled back — watch the breaker's rollback
 // instead of fighting it. Everything the rollback needs was read in the plan; ecs-kit's rollBack() retries its reads
 // and its UpdateService until they are made or the step's time limit (`timeout`, from the verdict) comes.
-import type { Logger } from '@hokusai/action-kit';
+import { errorMessage, type Logger } from '@hokusai/action-kit';
+import { awsErrorName } from '@hokusai/aws-kit';
 import {
+  recordRollback,
   rollBack,
   RollbackError,
   taskDefinitionName,
@@ -126,10 +128,34 @@ async function rollBackTo(
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     ctx.logger.info(`rollback: ${rollback.summary}`);
+    if ((rollback.updated || breaker) && rollback.outcome !== 'taken-over')
+      await markRolledBack(ctx, p.service.arn, started.taskDefinitionArn, rollback);
     return { rollback };
   } catch (error) {
     return {
       error: error instanceof RollbackError ? error : new RollbackError(error, false, 'UpdateService'),
     };
+  }
+}
+
+/**
+ * Tags the service as rolled back off `from` (and, once the rollback proved stable, its target as the last good
+ * revision), so a later `previous` (auto-rollback) leaves a service already back on its last good revision alone
+ * instead of following ECS's history one revision further back. A tag that cannot be written is a warning: the
+ * rollback itself happened.
+ */
+async function markRolledBack(
+  ctx: StepContext,
+  serviceArn: string,
+  from: string,
+  rollback: RollbackResult,
+): Promise<void> {
+  const proven = rollback.outcome === 'rolled-back' || rollback.outcome === 'already-rolled-back';
+  try {
+    await recordRollback(ctx.apis.ecs, serviceArn, from, proven ? rollback.taskDefinitionArn : undefined);
+  } catch (error) {
+    ctx.logger.warning(
+      `could not tag the service as rolled back (${awsErrorName(error) || errorMessage(error)}); a later "previous" rollback may go one revision further back`,
+    );
   }
 }

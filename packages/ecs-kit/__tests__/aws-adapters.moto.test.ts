@@ -16,7 +16,14 @@ import {
 import { redactSecrets } from '@hokusai/action-kit';
 import { startMoto, type MotoServer } from '@hokusai/action-harness';
 import { createAwsApis, registrableTaskDefinition } from '../src/aws-adapters.js';
-import { LAST_GOOD_TAG, readLastGood, recordLastGood } from '../src/last-good.js';
+import {
+  LAST_GOOD_TAG,
+  readLastGood,
+  readRevisionTags,
+  recordLastGood,
+  recordRollback,
+  ROLLED_BACK_FROM_TAG,
+} from '../src/last-good.js';
 import { resolveRollbackTarget } from '../src/rollback-target.js';
 import type { AwsApis } from '../src/api.js';
 import type { TaskInfo } from '../src/model.js';
@@ -147,12 +154,18 @@ describe('EcsApi against moto', () => {
     expect((await apis.ecs.describeService('prod', 'api'))!.taskDefinition).toBe(td2);
   });
 
-  test('the last-good tag round-trips on the service', async () => {
+  test('the last-good and rolled-back-from tags round-trip on the service (an empty value clears the mark)', async () => {
     const service = (await apis.ecs.describeService('prod', 'api'))!;
     expect(await readLastGood(apis.ecs, service.arn)).toBeUndefined();
+    await recordRollback(apis.ecs, service.arn, td2, td1);
+    expect(await readRevisionTags(apis.ecs, service.arn)).toEqual({ lastGood: td1, rolledBackFrom: td2 });
     await recordLastGood(apis.ecs, service.arn, td1);
     expect(await readLastGood(apis.ecs, service.arn)).toBe(td1);
-    expect(await apis.ecs.listTags(service.arn)).toEqual({ [LAST_GOOD_TAG]: td1 });
+    expect(await readRevisionTags(apis.ecs, service.arn)).toEqual({ lastGood: td1 });
+    expect(await apis.ecs.listTags(service.arn)).toEqual({
+      [LAST_GOOD_TAG]: td1,
+      [ROLLED_BACK_FROM_TAG]: '',
+    });
   });
 
   test('deploymentHistory is undefined where ListServiceDeployments is not offered (moto)', async () => {

@@ -5,6 +5,7 @@ import {
   unsafePreviousReason,
   type RollbackTarget,
 } from '../src/rollback-target.js';
+import type { RevisionTags } from '../src/last-good.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hokusai-api:';
 
@@ -48,79 +49,92 @@ function target(
   };
 }
 
-const cases: Array<{ name: string; input: RollbackTarget; lastGood?: string; expected: RegExp | undefined }> =
-  [
-    {
-      name: 'bad deploy in progress, the older deployment completed: follow it',
-      input: target(109, 108, [
-        deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS', failedTasks: 4 }),
-        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
-      ]),
-      expected: undefined,
-    },
-    {
-      name: 'an older deployment that completed after losing tasks is still good',
-      input: target(109, 108, [
-        deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
-        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED', failedTasks: 1 }),
-      ]),
-      expected: undefined,
-    },
-    {
-      name: 'after the deploy action rolled back: the draining deployment lost tasks and never completed',
-      input: target(108, 109, [
-        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
-        deployment(109, 'ACTIVE', { rolloutState: 'IN_PROGRESS', failedTasks: 3 }),
-      ]),
-      expected:
-        /^"previous" resolves to hokusai-api:109, but its deployment ecs-svc\/109 has 3 failed tasks: the service already left it for hokusai-api:108/,
-    },
-    {
-      name: 'after the circuit breaker: the older deployment FAILED',
-      input: target(108, 109, [
-        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
-        deployment(109, 'ACTIVE', { rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' }),
-      ]),
-      expected: /deployment ecs-svc\/109 FAILED \(tasks failed to start\)/,
-    },
-    {
-      name: 'one failed task is singular',
-      input: target(108, 109, [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { failedTasks: 1 })]),
-      expected: /has 1 failed task:/,
-    },
-    {
-      name: 'the service already runs its last good revision',
-      input: target(108, 107, [
-        deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
-        deployment(107, 'ACTIVE', { rolloutState: 'COMPLETED' }),
-      ]),
-      lastGood: `${TD}108`,
-      expected: /already runs hokusai-api:108, its last good revision/,
-    },
-    {
-      name: 'a last-good tag on another revision does not matter',
-      input: target(109, 108, [
-        deployment(109, 'PRIMARY'),
-        deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
-      ]),
-      lastGood: `${TD}108`,
-      expected: undefined,
-    },
-    {
-      name: 'explicit targets are the user’s call',
-      input: target(
-        108,
-        109,
-        [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { rolloutState: 'FAILED' })],
-        'explicit',
-      ),
-      expected: undefined,
-    },
-  ];
+const cases: Array<{
+  name: string;
+  input: RollbackTarget;
+  tags?: RevisionTags;
+  expected: RegExp | undefined;
+}> = [
+  {
+    name: 'bad deploy in progress, the older deployment completed: follow it',
+    input: target(109, 108, [
+      deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS', failedTasks: 4 }),
+      deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+    ]),
+    expected: undefined,
+  },
+  {
+    name: 'an older deployment that completed after losing tasks is still good',
+    input: target(109, 108, [
+      deployment(109, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+      deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED', failedTasks: 1 }),
+    ]),
+    expected: undefined,
+  },
+  {
+    name: 'after the deploy action rolled back: the draining deployment lost tasks and never completed',
+    input: target(108, 109, [
+      deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+      deployment(109, 'ACTIVE', { rolloutState: 'IN_PROGRESS', failedTasks: 3 }),
+    ]),
+    expected:
+      /^"previous" resolves to hokusai-api:109, but its deployment ecs-svc\/109 has 3 failed tasks: the service already left it for hokusai-api:108/,
+  },
+  {
+    name: 'after the circuit breaker: the older deployment FAILED',
+    input: target(108, 109, [
+      deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+      deployment(109, 'ACTIVE', { rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' }),
+    ]),
+    expected: /deployment ecs-svc\/109 FAILED \(tasks failed to start\)/,
+  },
+  {
+    name: 'one failed task is singular',
+    input: target(108, 109, [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { failedTasks: 1 })]),
+    expected: /has 1 failed task:/,
+  },
+  {
+    name: 'a rollback already put the service on its last good revision',
+    input: target(108, 107, [
+      deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS' }),
+      deployment(107, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+    ]),
+    tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}109` },
+    expected: /rolled back from hokusai-api:109 and already runs hokusai-api:108, its last good revision/,
+  },
+  {
+    name: 'right after a successful deploy (no rollback mark): previous goes to the deployment still draining',
+    input: target(108, 107, [
+      deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' }),
+      deployment(107, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+    ]),
+    tags: { lastGood: `${TD}108` },
+    expected: undefined,
+  },
+  {
+    name: 'a last-good tag on another revision does not matter',
+    input: target(109, 108, [
+      deployment(109, 'PRIMARY'),
+      deployment(108, 'ACTIVE', { rolloutState: 'COMPLETED' }),
+    ]),
+    tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}110` },
+    expected: undefined,
+  },
+  {
+    name: 'explicit targets are the user’s call',
+    input: target(
+      108,
+      109,
+      [deployment(108, 'PRIMARY'), deployment(109, 'ACTIVE', { rolloutState: 'FAILED' })],
+      'explicit',
+    ),
+    expected: undefined,
+  },
+];
 
 describe('unsafePreviousReason', () => {
-  test.each(cases)('$name', ({ input, lastGood, expected }) => {
-    const reason = unsafePreviousReason(input, lastGood);
+  test.each(cases)('$name', ({ input, tags, expected }) => {
+    const reason = unsafePreviousReason(input, tags ?? {});
     if (expected === undefined) expect(reason).toBeUndefined();
     else expect(reason).toMatch(expected);
   });
@@ -134,9 +148,15 @@ describe('alreadyOnLastGoodReason: `previous` on a service already on its last g
     {
       name: 'steady on the last good revision after a rollback: refused, nothing to roll back',
       service: onService([deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' })]),
-      lastGood: `${TD}108`,
+      tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}109` },
       expected:
-        /^"previous": the service already runs hokusai-api:108, its last good revision \(tag hokusai:last-good-task-definition\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back$/,
+        /^"previous": the service was rolled back from hokusai-api:109 and already runs hokusai-api:108, its last good revision \(tags hokusai:last-good-task-definition, hokusai:rolled-back-from\), and is steady: nothing to roll back\. Pass "to" explicitly to go further back$/,
+    },
+    {
+      name: 'steady on the last good revision after a successful deploy (mark cleared): previous goes back as usual',
+      service: onService([deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' })]),
+      tags: { lastGood: `${TD}108` },
+      expected: undefined,
     },
     {
       name: 'still rolling out to the last good revision: refused as well',
@@ -144,30 +164,30 @@ describe('alreadyOnLastGoodReason: `previous` on a service already on its last g
         deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS', runningCount: 1 }),
         deployment(109, 'ACTIVE', { rolloutState: 'IN_PROGRESS', failedTasks: 3, runningCount: 0 }),
       ]),
-      lastGood: `${TD}108`,
+      tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}109` },
       expected:
         /already runs hokusai-api:108, its last good revision .*\(deployment ecs-svc\/108 IN_PROGRESS: 1\/2 running\)/,
     },
     {
       name: 'the last good revision itself failing now: previous may go further back',
       service: onService([deployment(108, 'PRIMARY', { rolloutState: 'IN_PROGRESS', failedTasks: 2 })]),
-      lastGood: `${TD}108`,
+      tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}109` },
       expected: undefined,
     },
     {
       name: 'the service runs another revision than the last good one: the usual rules',
       service: target(109, 108, [deployment(109, 'PRIMARY', { rolloutState: 'COMPLETED' })]).service,
-      lastGood: `${TD}108`,
+      tags: { lastGood: `${TD}108`, rolledBackFrom: `${TD}109` },
       expected: undefined,
     },
     {
       name: 'no last-good tag: the usual rules',
       service: onService([deployment(108, 'PRIMARY', { rolloutState: 'COMPLETED' })]),
-      lastGood: undefined,
+      tags: {},
       expected: undefined,
     },
-  ])('$name', ({ service, lastGood, expected }) => {
-    const reason = alreadyOnLastGoodReason(service, lastGood);
+  ])('$name', ({ service, tags, expected }) => {
+    const reason = alreadyOnLastGoodReason(service, tags);
     if (expected === undefined) expect(reason).toBeUndefined();
     else expect(reason).toMatch(expected);
   });

@@ -94,7 +94,15 @@ export {
   type RollbackResult,
   type RollbackOutcome,
 } from './rollback.js';
-export { LAST_GOOD_TAG, recordLastGood, readLastGood } from './last-good.js';
+export {
+  LAST_GOOD_TAG,
+  ROLLED_BACK_FROM_TAG,
+  recordLastGood,
+  recordRollback,
+  readLastGood,
+  readRevisionTags,
+  type RevisionTags,
+} from './last-good.js';
 export {
   resolveRollbackTarget,
   alreadyOnLastGoodReason,

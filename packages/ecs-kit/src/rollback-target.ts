@@ -2,7 +2,7 @@
 // refusing targets that cannot or should not run (deregistered, another family, missing).
 import { ConfigurationError } from '@hokusai/action-kit';
 import type { EcsApi, RegisteredTaskDefinition } from './api.js';
-import { LAST_GOOD_TAG, readLastGood } from './last-good.js';
+import { LAST_GOOD_TAG, ROLLED_BACK_FROM_TAG, readRevisionTags, type RevisionTags } from './last-good.js';
 import { taskDefinitionName, type ServiceInfo } from './model.js';
 
 export type RollbackTargetSource =
@@ -43,10 +43,7 @@ function parseArnParts(arn: string): { family: string; revision: number } | unde
  * listed; after a rollback (by ECS's circuit breaker or by ecs-deploy-and-wait) that is the failing deployment
  * draining away, and following it would lead off a good revision onto the broken one. Pure.
  */
-export function unsafePreviousReason(
-  target: RollbackTarget,
-  lastGood: string | undefined,
-): string | undefined {
+export function unsafePreviousReason(target: RollbackTarget, tags: RevisionTags): string | undefined {
   if (target.source !== 'previous-deployment') return undefined;
   const name = taskDefinitionName(target.taskDefinitionArn);
   const current = taskDefinitionName(target.currentTaskDefinitionArn);
@@ -63,25 +60,25 @@ export function unsafePreviousReason(
         : `has ${older.failedTasks} failed task${older.failedTasks === 1 ? '' : 's'}`;
     return `"previous" resolves to ${name}, but its deployment ${older.id} ${how}: the service already left it for ${current} (rolled back already?). Pass "to" explicitly to roll back further`;
   }
-  if (lastGood && lastGood === target.currentTaskDefinitionArn) {
-    return `"previous" resolves to ${name} (an older deployment still draining), but the service already runs ${current}, its last good revision (tag hokusai:last-good-task-definition); nothing to roll back. Pass "to" explicitly to leave it`;
+  // Only after a rollback: right after a deploy the older deployment still draining is exactly where `previous` goes.
+  if (tags.rolledBackFrom && tags.lastGood === target.currentTaskDefinitionArn) {
+    return `"previous" resolves to ${name} (an older deployment still draining), but the service was rolled back from ${taskDefinitionName(tags.rolledBackFrom)} and already runs ${current}, its last good revision (tags ${LAST_GOOD_TAG}, ${ROLLED_BACK_FROM_TAG}); nothing to roll back. Pass "to" explicitly to leave it`;
   }
   return undefined;
 }
 
 /**
- * Why `previous` must not move the service at all, or undefined: it already runs its last good revision (the
- * `hokusai:last-good-task-definition` tag) — steady, or rolling out to it — and that deployment is not failing.
- * After ecs-deploy-and-wait rolled back to the last good revision, ECS's deployment history would otherwise lead
- * `previous` one revision further back, off a healthy service. Pure.
+ * Why `previous` must not move the service at all, or undefined: a rollback already put it back on its last good
+ * revision (the `hokusai:rolled-back-from` tag is set and `hokusai:last-good-task-definition` is what it runs) —
+ * steady, or rolling out to it — and that deployment is not failing. After ecs-deploy-and-wait rolled back to the
+ * last good revision, ECS's deployment history would otherwise lead `previous` one revision further back, off a
+ * healthy service. After a successful deploy (the mark cleared) `previous` goes back as usual: a revision found bad
+ * after its deploy passed is the commonest reason to roll back. Pure.
  */
-export function alreadyOnLastGoodReason(
-  service: ServiceInfo,
-  lastGood: string | undefined,
-): string | undefined {
+export function alreadyOnLastGoodReason(service: ServiceInfo, tags: RevisionTags): string | undefined {
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   const current = service.taskDefinition || primary?.taskDefinition || '';
-  if (!lastGood || lastGood !== current) return undefined;
+  if (!tags.rolledBackFrom || !tags.lastGood || tags.lastGood !== current) return undefined;
   // The last good revision failing now (a secret it reads changed, …) is a reason to go further back.
   if (primary && (primary.rolloutState === 'FAILED' || primary.failedTasks > 0)) return undefined;
   const others = service.deployments.filter((d) => d !== primary && d.runningCount + d.pendingCount > 0);
@@ -93,7 +90,7 @@ export function alreadyOnLastGoodReason(
   const how = steady
     ? 'and is steady'
     : `(deployment ${primary!.id} ${primary!.rolloutState ?? 'rolling out'}: ${primary!.runningCount}/${primary!.desiredCount} running)`;
-  return `"previous": the service already runs ${taskDefinitionName(current)}, its last good revision (tag ${LAST_GOOD_TAG}), ${how}: nothing to roll back. Pass "to" explicitly to go further back`;
+  return `"previous": the service was rolled back from ${taskDefinitionName(tags.rolledBackFrom)} and already runs ${taskDefinitionName(current)}, its last good revision (tags ${LAST_GOOD_TAG}, ${ROLLED_BACK_FROM_TAG}), ${how}: nothing to roll back. Pass "to" explicitly to go further back`;
 }
 
 /**
@@ -104,7 +101,7 @@ export function alreadyOnLastGoodReason(
  *     current revision;
  *  3. ECS's deployment history (ListServiceDeployments), the newest SUCCESSFUL deployment of another revision,
  *     when the endpoint offers it.
- * Before those rules, `previous` refuses when the service already runs its last good revision
+ * Before those rules, `previous` refuses when a rollback already put the service on its last good revision
  * (alreadyOnLastGoodReason()). Refuses (ConfigurationError, one line): a target not found, of another family unless
  * `allowOtherFamily`, a rule-1 `previous` that unsafePreviousReason() rejects, or an INACTIVE (deregistered) one
  * found through the tag or ECS's history. An INACTIVE target named explicitly, or the deployment that served before,
@@ -125,10 +122,11 @@ export async function resolveRollbackTarget(
   let reference: string | undefined;
   let source: RollbackTargetSource = 'explicit';
 
-  let lastGood: string | undefined;
+  let tags: RevisionTags = {};
   if (to === '' || to === 'previous') {
-    lastGood = await readLastGood(ecs, service.arn);
-    const onLastGood = alreadyOnLastGoodReason(service, lastGood);
+    tags = await readRevisionTags(ecs, service.arn);
+    const lastGood = tags.lastGood;
+    const onLastGood = alreadyOnLastGoodReason(service, tags);
     if (onLastGood) throw new ConfigurationError(onLastGood);
     const older = service.deployments
       .filter(
@@ -206,7 +204,7 @@ export async function resolveRollbackTarget(
     ...(inactive && arn !== current ? { reRegister: described } : {}),
   };
   if (source === 'previous-deployment') {
-    const unsafe = unsafePreviousReason(resolved, lastGood);
+    const unsafe = unsafePreviousReason(resolved, tags);
     if (unsafe) throw new ConfigurationError(unsafe);
   }
   return resolved;
