@@ -120,6 +120,29 @@ describe('a deploy while another deployment is still in progress', () => {
     ]);
     expect(await deploy.primaryTaskDefinition()).toBe(R108);
   });
+
+  test('a crash-looping deployment (no circuit breaker) will never finish: the fix deploys without asking', async () => {
+    // The day this project exists for: 107 crashes on import, ECS restarts its tasks forever. The fix must not wait.
+    const looping = withRevision107('broken-107', (s) => {
+      s.actions = [
+        {
+          atSeconds: 1,
+          updateService: { cluster: 'hokusai', service: 'hokusai-api', taskDefinition: 'hokusai-api:107' },
+        },
+      ];
+    });
+    deploy = await deployVirtual(looping, { image: `${REPO}:v2` }, {}, (emulator) =>
+      emulator.clock.sleep(120_000),
+    );
+    expect(warnings(deploy)).toContainEqual(
+      expect.stringMatching(
+        /^deployment ecs-svc\/\d+ \(hokusai-api:107\) was still IN_PROGRESS with \d+ failed tasks?: replaced, it was not going to finish; a rollback goes to hokusai-api:108, the last completed revision/,
+      ),
+    );
+    expect(deploy.run.outputs['previous-task-definition-arn']).toBe(R108);
+    expect(deploy.run.outputs.result).toBe('succeeded');
+    expect(await deploy.primaryTaskDefinition()).toMatch(/hokusai-api:109$/);
+  });
 });
 
 describe('desiredCount 0 verifies nothing, whenever it happens', () => {

@@ -99,7 +99,11 @@ export async function plan(
   if (refused) throw new ConfigurationError(refused);
   const current = service.taskDefinition;
   const inFlight = inProgressDeployment(service);
-  if (inFlight && !inputs['replace-in-progress'])
+  // One whose tasks keep failing will not finish (without the circuit breaker ECS retries forever): the deploy that
+  // replaces it is the way out — the fix for a crash-looping service — and its rollback goes to the last completed
+  // revision, as with replace-in-progress.
+  const failing = inFlight !== undefined && inFlight.failedTasks > 0;
+  if (inFlight && !failing && !inputs['replace-in-progress'])
     throw new ConfigurationError(
       `deployment ${inFlight.id} (${taskDefinitionName(inFlight.taskDefinition)}) of ${where} is still IN_PROGRESS: its revision is not proven; wait for it to finish, or set "replace-in-progress: true" to replace it (the rollback then goes to the last completed revision); nothing was changed`,
     );
@@ -122,7 +126,7 @@ export async function plan(
     : { taskDefinition: current, source: 'current' as const };
   if (inFlight)
     notes.push(
-      `deployment ${inFlight.id} (${taskDefinitionName(inFlight.taskDefinition)}) was still IN_PROGRESS: replaced ("replace-in-progress"); a rollback goes to ${taskDefinitionName(target.taskDefinition)}, the last completed revision (${SOURCE_WORDS[target.source]})`,
+      `deployment ${inFlight.id} (${taskDefinitionName(inFlight.taskDefinition)}) was still IN_PROGRESS${failing && !inputs['replace-in-progress'] ? ` with ${inFlight.failedTasks} failed task${inFlight.failedTasks === 1 ? '' : 's'}: replaced, it was not going to finish` : ': replaced ("replace-in-progress")'}; a rollback goes to ${taskDefinitionName(target.taskDefinition)}, the last completed revision (${SOURCE_WORDS[target.source]})`,
     );
   const previousContent =
     target.taskDefinition === current
