@@ -190,10 +190,11 @@ describe('refusals on the emulator change nothing', () => {
     runs.push(run);
     expect(run.exitCode).toBe(1);
     expect(errors(run)).toHaveLength(1);
-    // ECS's shape: the failed deployment left the list, so `previous` has nothing safe to go to; the older shape
-    // listed it FAILED. Either way it refuses, and never goes back onto the failing revision.
+    // ECS's shape: the failed deployment left the list and the history shows it ROLLBACK_SUCCESSFUL, so `previous`
+    // says ECS already rolled back; the older shape listed it FAILED. Either way it refuses, and never goes back onto
+    // the failing revision (nor one further back).
     expect(errors(run)[0]).toMatch(
-      /^("previous" resolves to hokusai-api:109, but its deployment \S+ (FAILED|has)|no previous task definition for service "hokusai-api")/,
+      /^("previous" resolves to hokusai-api:109, but its deployment \S+ (FAILED|has)|"previous": ECS already rolled back deployment \S+ \(hokusai-api:109, ROLLBACK_SUCCESSFUL\) to the revision the service runs, hokusai-api:108)/,
     );
     expect(emu.updateServiceCalls().length).toBe(before);
   });

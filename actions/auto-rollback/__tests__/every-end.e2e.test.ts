@@ -149,6 +149,82 @@ describe('previous after ecs-deploy-and-wait already rolled back to the last goo
   });
 });
 
+describe('previous when a rollback is already under way or done by ECS', () => {
+  test('a second previous while the first rollback rolls out: refused, not back onto the revision it left', async () => {
+    await start(incident(() => {}, true));
+    expect(
+      (await action('ecs-deploy-and-wait', { 'task-definition-arn': 'hokusai-api:108' })).outputs.result,
+    ).toBe('succeeded');
+    const passed = await action('ecs-deploy-and-wait', { image: `${REPO}:healthy-but-wrong-5d1e0a2` });
+    expect(passed.outputs.result).toBe('succeeded');
+    // On-call A rolls back and does not wait; on-call B clicks too, while 109 is still draining.
+    const first = await action('auto-rollback', { to: 'previous', wait: 'false', reason: 'A' });
+    expect(first.outputs.result).toBe('started');
+    const second = await action('auto-rollback', { to: 'previous', reason: 'B' });
+    expect(second.outputs.result).toBe('refused');
+    expect(errors(second)).toEqual([
+      expect.stringMatching(
+        /^"previous" resolves to hokusai-api:109 \(an older deployment still listed\), the revision a rollback moved the service off \(tag hokusai:rolled-back-from\): the service is on, or going back to, hokusai-api:108; nothing to roll back/,
+      ),
+    ]);
+    expect(updates().slice(-1)).toEqual([`${ARN}108`]);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}108`);
+  });
+
+  test("ECS's circuit breaker already rolled back a deploy nobody watched: previous refuses, the service stays", async () => {
+    await start(loadScenario(`${SCENARIOS_DIR}/fargate-crash-on-import-breaker.yaml`));
+    const good = await action('ecs-deploy-and-wait', { image: `${REPO}:good-2`, 'stable-for': '30s' });
+    expect(good.outputs.result).toBe('succeeded');
+    const goodArn = good.outputs['task-definition-arn']!;
+    const bad = await action('ecs-deploy-and-wait', { image: `${REPO}:broken-9`, wait: 'false' });
+    expect(bad.outputs.result).toBe('started');
+    // Nobody watches: the breaker fails the deployment and ECS rolls back to the good revision.
+    await emulator!.clock.sleep(600_000);
+    expect(await primaryTaskDefinition()).toBe(goodArn);
+    const before = updates();
+    const run = await action('auto-rollback', { to: 'previous' });
+    expect(run.outputs.result).toBe('refused');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^"previous": ECS already rolled back deployment \S+ \(hokusai-api:\d+, ROLLBACK_SUCCESSFUL\) to the revision the service runs, hokusai-api:\d+: nothing to roll back/,
+      ),
+    ]);
+    expect(updates()).toEqual(before);
+    expect(await primaryTaskDefinition()).toBe(goodArn);
+  });
+});
+
+describe('a rollback target that fails', () => {
+  test('the service was steady before: the revision it left is put back, and the report blames the target', async () => {
+    await start(
+      incident((s) => {
+        const td109 = structuredClone(s.taskDefinitions![0]!);
+        td109.revision = 109;
+        td109.containerDefinitions![0]!.image = `${REPO}:broken-3f9c2e1`;
+        s.taskDefinitions = [...s.taskDefinitions!, td109];
+      }),
+    );
+    // Steady on 108; someone rolls "back" to 109, which crashes on import.
+    await emulator!.clock.sleep(120_000);
+    const run = await action('auto-rollback', { to: '109', 'stable-for': '30s', timeout: '5m' });
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toContain(
+      'the rollback target hokusai-api:109 failed and hokusai-api:108 was steady before',
+    );
+    expect(errors(run)).toEqual([
+      expect.stringMatching(/hokusai-api:108, steady before, was put back and is stable again$/),
+    ]);
+    expect(updates().slice(-2)).toEqual([`${ARN}109`, `${ARN}108`]);
+    expect(await primaryTaskDefinition()).toBe(`${ARN}108`);
+    expect(run.summary).toContain('| revision left | `hokusai-api:108` (steady when the rollback started) |');
+    expect(run.summary).toContain(
+      '| put back | `hokusai-api:108`, steady before the rollback, is stable again',
+    );
+    expect(run.summary).not.toContain('failing revision');
+    expect(run.summary).not.toContain('Keep hokusai-api:108 from being deployed again');
+  });
+});
+
 describe('every end sets result and writes a summary', () => {
   test('UpdateService throttled throughout: failed, no change made, the call named, the summary', async () => {
     await start(

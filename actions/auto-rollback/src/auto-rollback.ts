@@ -115,8 +115,23 @@ export interface RollbackReport {
   takenOverBy?: { deploymentId: string; taskDefinition: string };
   /** Set when the target was INACTIVE: its exact content was registered again as `to` (the revision deployed). */
   reRegistered?: { from: string; to: string };
+  /** Whether `from` was steady (its deployment COMPLETED, all tasks running, no other deployment) at the start. */
+  fromWasSteady?: boolean;
+  /** Set when the target failed and `from`, steady before, was put back (a second rollBack()): how that ended. */
+  restored?: { outcome: RollbackResult['outcome'] | 'error'; summary: string };
   /** One line for people. */
   summary: string;
+}
+
+/**
+ * Whether the service was steady on its revision: the PRIMARY deployment COMPLETED (ECS's rolloutState: it reached
+ * steady state), every desired task running, no other deployment with tasks. Pure.
+ */
+export function wasSteady(service: ServiceInfo): boolean {
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+  if (!primary || primary.rolloutState !== 'COMPLETED') return false;
+  const others = service.deployments.filter((d) => d !== primary && d.runningCount + d.pendingCount > 0);
+  return primary.desiredCount > 0 && primary.runningCount >= primary.desiredCount && others.length === 0;
 }
 
 /** How a run that threw ended: `refused` (a bad input or target), `failed`, or `cancelled` — nothing changed but for
@@ -265,7 +280,9 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       `${toName} is INACTIVE (deregistered): its exact content will be registered again as a new revision, and the service rolled back to that`,
     );
 
+  const fromWasSteady = wasSteady(target.service);
   const base = {
+    fromWasSteady,
     cluster,
     service,
     from,
@@ -314,6 +331,7 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
       ...(target.reRegister ? { reRegister: target.reRegister } : {}),
       // A deploy that lands between resolving the target and the UpdateService must not be overwritten.
       expectedCurrent: from,
+      markRolledBackFrom: { serviceArn: target.service.arn, from },
       pollIntervalMs: options.pollIntervalMs,
       timeoutMs: options.timeoutMs,
       stableForMs: options.stableForMs,
@@ -346,6 +364,42 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     // The rollback could not be made (or watched): a failure — a missing permission too — never a refusal, which
     // is for bad inputs and targets.
     throw endedAs(explained, 'failed');
+  }
+
+  // The target failed, and the service was steady on `from` before: leave it no worse than it was — put `from` back
+  // (the same rollBack(), its own time limit), and say so. A `from` that was failing is left to people.
+  let restored: RollbackReport['restored'];
+  if (outcome.outcome === 'failed' && outcome.updated && options.wait && fromWasSteady) {
+    logger.warning(
+      `the rollback target ${toName} failed and ${fromName} was steady before: putting ${service} back on ${fromName}`,
+    );
+    try {
+      const back = await rollBack({
+        apis,
+        cluster,
+        service,
+        taskDefinitionArn: from,
+        expectedCurrent: outcome.taskDefinitionArn,
+        markRolledBackFrom: { serviceArn: target.service.arn, from: outcome.taskDefinitionArn },
+        pollIntervalMs: options.pollIntervalMs,
+        timeoutMs: options.timeoutMs,
+        stableForMs: options.stableForMs,
+        wait: true,
+        clock,
+        logger,
+        callLog: options.callLog,
+        timeline,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      restored = { outcome: back.outcome, summary: back.summary };
+      if (back.outcome === 'rolled-back') outcome = { ...outcome, watch: back.watch ?? outcome.watch };
+    } catch (error) {
+      restored = {
+        outcome: 'error',
+        summary: `could not put ${fromName} back: ${errorMessage(explainAwsError(error instanceof RollbackError ? error.cause : error, `restoring ${fromName}`))}`,
+      };
+    }
+    logger.info(`restore of ${fromName}: ${restored.outcome} — ${restored.summary}`);
   }
 
   // Evidence after the rollback: the rollback must not wait on it (ECS lists stopped tasks for about an hour).
@@ -427,11 +481,14 @@ export async function autoRollback(options: AutoRollbackOptions): Promise<Rollba
     ...(health ? { health } : {}),
     ...(deployedAt !== undefined ? { deployedAt } : {}),
     ...(takenOverBy ? { takenOverBy } : {}),
+    ...(restored ? { restored } : {}),
     summary:
       result === 'cancelled'
         ? outcome.updated
           ? `cancelled while watching the rollback; UpdateService to ${toName} was made and ECS carries on with it`
           : `cancelled: ${outcome.summary}`
-        : outcome.summary,
+        : restored
+          ? `${outcome.summary}; ${fromName}, steady before, ${restored.outcome === 'rolled-back' ? `was put back and is stable again` : `could not be put back (${restored.outcome}: ${restored.summary})`}`
+          : outcome.summary,
   };
 }

@@ -72,16 +72,27 @@ export function followUps(report: RollbackReport): string[] {
       `Find who deployed ${taskDefinitionName(report.takenOverBy.taskDefinition)} (deployment ${report.takenOverBy.deploymentId}) during the rollback, and agree which revision should run`,
     );
   }
-  items.push(`Find the root cause of the failure of ${from}: ${escapeMarkdown(whyItFailed(report))}`);
-  items.push(
-    `Read the logs of the failed tasks of ${from} (CloudWatch Logs, the task definition's awslogs group)`,
-  );
-  items.push(
-    `Add the check that would have stopped ${from} before it shipped (python-syntax-check, import-smoke-test, a test)`,
-  );
+  if (report.restored)
+    items.push(
+      report.restored.outcome === 'rolled-back'
+        ? `Find out why ${to} failed: ${from} is back, pick another target if a rollback is still needed`
+        : `**Put ${from} back** (it was steady before the rollback): the command is above`,
+    );
+  if (!report.fromWasSteady) {
+    items.push(`Find the root cause of the failure of ${from}: ${escapeMarkdown(whyItFailed(report))}`);
+    items.push(
+      `Read the logs of the failed tasks of ${from} (CloudWatch Logs, the task definition's awslogs group)`,
+    );
+    items.push(
+      `Add the check that would have stopped ${from} before it shipped (python-syntax-check, import-smoke-test, a test)`,
+    );
+  }
   if (report.result === 'rolled-back' || report.result === 'started')
     items.push(`Probe the live endpoints on ${to} (endpoint-probe) and watch error rates`);
-  items.push(`Keep ${from} from being deployed again: fix forward with a new revision through the pipeline`);
+  if (!report.fromWasSteady)
+    items.push(
+      `Keep ${from} from being deployed again: fix forward with a new revision through the pipeline`,
+    );
   items.push(
     'Write the postmortem: impact window, detection time, what the timeline shows, actions with owners',
   );
@@ -136,8 +147,15 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
       'service',
       `${inlineCode(report.service)} in ${inlineCode(report.cluster)} (${link('console', serviceConsoleUrl(options.region, report.cluster, report.service))})`,
     ],
-    ['failing revision', inlineCode(from)],
-    ['why it failed', escapeMarkdown(whyItFailed(report))],
+    // A revision that was steady when the rollback started did not fail: it was left on purpose (or it is a no-op).
+    ...(report.fromWasSteady || report.result === 'no-op'
+      ? ([['revision left', `${inlineCode(from)} (steady when the rollback started)`]] as Array<
+          [string, string]
+        >)
+      : ([
+          ['failing revision', inlineCode(from)],
+          ['why it failed', escapeMarkdown(whyItFailed(report))],
+        ] as Array<[string, string]>)),
     [
       'restored revision',
       report.reRegistered
@@ -145,6 +163,13 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
         : `${inlineCode(to)} (${SOURCE_WORDS[report.source]})`,
     ],
   ];
+  if (report.restored)
+    rows.push([
+      'put back',
+      report.restored.outcome === 'rolled-back'
+        ? `${inlineCode(from)}, steady before the rollback, is stable again (${inlineCode(to)} failed)`
+        : `${inlineCode(from)} could not be put back: ${escapeMarkdown(report.restored.summary)}`,
+    ]);
   if (report.reason) rows.push(['reason', escapeMarkdown(report.reason)]);
   if (report.reasonTag)
     rows.push([
@@ -179,7 +204,12 @@ export function incidentReportMarkdown(report: RollbackReport, options: Incident
           'Nothing was changed. To roll back by hand:',
           `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, taskDefinitionName(report.to))}\n\`\`\``,
         )
-      : '';
+      : putBackByHand(report)
+        ? blocks(
+            `${inlineCode(from)} was steady before the rollback. To put it back by hand:`,
+            `\`\`\`sh\n${updateServiceCommand(report.cluster, report.service, from)}\n\`\`\``,
+          )
+        : '';
   const log = report.evidence?.log;
   const logSection = log
     ? details(
@@ -233,5 +263,18 @@ export function earlyEndMarkdown(end: EarlyEnd): string {
   return blocks(
     heading(`Rollback${end.service ? ` of ${escapeMarkdown(end.service)}` : ''}: ${end.result}`, 2),
     table(['', ''], rows, { raw: [1] }),
+  );
+}
+
+/**
+ * Whether the summary and the log give the command to put `from` back: the rollback failed or timed out after its
+ * UpdateService, `from` was steady before, and it was not put back already.
+ */
+export function putBackByHand(report: RollbackReport): boolean {
+  return (
+    (report.result === 'failed' || report.result === 'timed-out') &&
+    report.updated &&
+    report.fromWasSteady === true &&
+    report.restored?.outcome !== 'rolled-back'
   );
 }

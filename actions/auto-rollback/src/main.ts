@@ -27,7 +27,7 @@ import {
   type RollbackReport,
   type ServiceHealth,
 } from './auto-rollback.js';
-import { earlyEndMarkdown, incidentReportMarkdown } from './incident-report.js';
+import { earlyEndMarkdown, incidentReportMarkdown, putBackByHand } from './incident-report.js';
 import { getInputs, type Inputs } from './inputs.js';
 
 function setOutputs(report: Pick<RollbackReport, 'from' | 'to' | 'result'>): void {
@@ -149,5 +149,9 @@ async function rollBackAndReport(cancelled: AbortSignal): Promise<void> {
     logger.info(report.summary);
     return;
   }
+  if (putBackByHand(report))
+    logger.info(
+      `${taskDefinitionName(report.from)} was steady before the rollback; to put it back by hand: ${updateServiceCommand(report.cluster, report.service, taskDefinitionName(report.from))}`,
+    );
   failStep(`${report.result}: ${report.summary}`);
 }

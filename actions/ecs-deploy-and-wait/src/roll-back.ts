@@ -116,6 +116,7 @@ async function rollBackTo(
       ...(!breaker && p.reRegisterPrevious ? { reRegister: p.reRegisterPrevious } : {}),
       // What we saw PRIMARY at the verdict: if someone deploys before the UpdateService, leave theirs alone.
       expectedCurrent: breaker ? target : started.taskDefinitionArn,
+      markRolledBackFrom: { serviceArn: p.service.arn, from: started.taskDefinitionArn },
       pollIntervalMs: inputs['poll-interval'],
       timeoutMs: inputs.timeout,
       stableForMs: inputs['stable-for'],

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { DeploymentInfo } from '../src/model.js';
 import {
   alreadyOnLastGoodReason,
+  ecsRolledBackReason,
   unsafePreviousReason,
   type RollbackTarget,
 } from '../src/rollback-target.js';
@@ -190,5 +191,51 @@ describe('alreadyOnLastGoodReason: `previous` on a service already on its last g
     const reason = alreadyOnLastGoodReason(service, tags);
     if (expected === undefined) expect(reason).toBeUndefined();
     else expect(reason).toMatch(expected);
+  });
+});
+
+// The trial: ECS's circuit breaker rolled back a deploy nobody watched (110 → 109); ECS's history then listed 109's
+// older success first among SUCCESSFUL entries, and `previous` went on to 108.
+describe('ecsRolledBackReason: ECS already rolled back', () => {
+  const entry = (id: string, revision: number, status: string, finishedAt?: number) => ({
+    id,
+    status,
+    taskDefinition: `${TD}${revision}`,
+    ...(finishedAt !== undefined ? { finishedAt } : {}),
+  });
+  test.each([
+    {
+      name: 'the newest deployment was rolled back off a revision the service no longer runs: refused',
+      history: [entry('d110', 110, 'ROLLBACK_SUCCESSFUL', 300), entry('d109', 109, 'SUCCESSFUL', 200)],
+      expected:
+        /^"previous": ECS already rolled back deployment d110 \(hokusai-api:110, ROLLBACK_SUCCESSFUL\) to the revision the service runs, hokusai-api:109: nothing to roll back/,
+    },
+    {
+      name: 'a rollback in progress (not finished yet) counts too',
+      history: [entry('d109', 109, 'SUCCESSFUL', 200), entry('d110', 110, 'ROLLBACK_IN_PROGRESS')],
+      expected: /deployment d110 \(hokusai-api:110, ROLLBACK_IN_PROGRESS\)/,
+    },
+    {
+      name: 'an older rollback, then a successful deploy: the usual rules',
+      history: [entry('d109', 109, 'SUCCESSFUL', 400), entry('d110', 110, 'ROLLBACK_SUCCESSFUL', 300)],
+      expected: undefined,
+    },
+    {
+      name: 'a rollback that failed: not on a good revision, the usual rules',
+      history: [entry('d110', 110, 'ROLLBACK_FAILED', 300), entry('d109', 109, 'SUCCESSFUL', 200)],
+      expected: undefined,
+    },
+    { name: 'no history', history: [], expected: undefined },
+  ])('$name', ({ history, expected }) => {
+    const reason = ecsRolledBackReason(history, `${TD}109`);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
+  });
+
+  test('a mark naming the revision the service runs (a rollback that never left it) refuses nothing', () => {
+    const service = target(109, 108, [deployment(109, 'PRIMARY', { rolloutState: 'COMPLETED' })]).service;
+    expect(
+      alreadyOnLastGoodReason(service, { lastGood: `${TD}109`, rolledBackFrom: `${TD}109` }),
+    ).toBeUndefined();
   });
 });

@@ -106,6 +106,7 @@ export {
 export {
   resolveRollbackTarget,
   alreadyOnLastGoodReason,
+  ecsRolledBackReason,
   unsafePreviousReason,
   type RollbackTarget,
   type RollbackTargetSource,

@@ -1,7 +1,7 @@
 // Which task definition a rollback goes to: an ARN, `family:revision`, a bare revision number, or `previous`;
 // refusing targets that cannot or should not run (deregistered, another family, missing).
 import { ConfigurationError } from '@hokusai/action-kit';
-import type { EcsApi, RegisteredTaskDefinition } from './api.js';
+import type { DeploymentHistoryEntry, EcsApi, RegisteredTaskDefinition } from './api.js';
 import { LAST_GOOD_TAG, ROLLED_BACK_FROM_TAG, readRevisionTags, type RevisionTags } from './last-good.js';
 import { taskDefinitionName, type ServiceInfo } from './model.js';
 
@@ -78,7 +78,8 @@ export function unsafePreviousReason(target: RollbackTarget, tags: RevisionTags)
 export function alreadyOnLastGoodReason(service: ServiceInfo, tags: RevisionTags): string | undefined {
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   const current = service.taskDefinition || primary?.taskDefinition || '';
-  if (!tags.rolledBackFrom || !tags.lastGood || tags.lastGood !== current) return undefined;
+  if (!tags.rolledBackFrom || tags.rolledBackFrom === current || !tags.lastGood || tags.lastGood !== current)
+    return undefined;
   // The last good revision failing now (a secret it reads changed, …) is a reason to go further back.
   if (primary && (primary.rolloutState === 'FAILED' || primary.failedTasks > 0)) return undefined;
   const others = service.deployments.filter((d) => d !== primary && d.runningCount + d.pendingCount > 0);
@@ -91,6 +92,32 @@ export function alreadyOnLastGoodReason(service: ServiceInfo, tags: RevisionTags
     ? 'and is steady'
     : `(deployment ${primary!.id} ${primary!.rolloutState ?? 'rolling out'}: ${primary!.runningCount}/${primary!.desiredCount} running)`;
   return `"previous": the service was rolled back from ${taskDefinitionName(tags.rolledBackFrom)} and already runs ${taskDefinitionName(current)}, its last good revision (tags ${LAST_GOOD_TAG}, ${ROLLED_BACK_FROM_TAG}), ${how}: nothing to roll back. Pass "to" explicitly to go further back`;
+}
+
+const SOURCE_NAMES: Record<RollbackTargetSource, string> = {
+  explicit: 'named in "to"',
+  'previous-deployment': 'an older deployment still listed',
+  'last-good-tag': `the ${LAST_GOOD_TAG} tag`,
+  'deployment-history': "ECS's deployment history",
+};
+
+/**
+ * Why `previous` must not follow ECS's deployment history, or undefined: the newest finished deployment (or one
+ * rolling back now) is one ECS's circuit breaker or a deployment alarm rolled back (ListServiceDeployments status
+ * ROLLBACK_SUCCESSFUL / ROLLBACK_IN_PROGRESS: "the service deployment rolled back", ECS API reference,
+ * ServiceDeployment) off a revision the service no longer runs. The service then already runs what served before
+ * that deployment; the history's newest SUCCESSFUL entry of another revision would be one further back. `history` is
+ * newest first (EcsApi.deploymentHistory). Pure.
+ */
+export function ecsRolledBackReason(
+  history: readonly DeploymentHistoryEntry[],
+  current: string,
+): string | undefined {
+  const rolling = history.find((h) => h.status === 'ROLLBACK_IN_PROGRESS');
+  const newest = rolling ?? history.find((h) => h.finishedAt !== undefined) ?? history[0];
+  if (!newest || !/^ROLLBACK_(SUCCESSFUL|IN_PROGRESS)$/.test(newest.status)) return undefined;
+  if (!newest.taskDefinition || newest.taskDefinition === current) return undefined;
+  return `"previous": ECS already rolled back deployment ${newest.id} (${taskDefinitionName(newest.taskDefinition)}, ${newest.status}) to the revision the service runs, ${taskDefinitionName(current)}: nothing to roll back (following the history would go one revision further back). Pass "to" explicitly to go further back`;
 }
 
 /**
@@ -146,6 +173,8 @@ export async function resolveRollbackTarget(
     }
     if (!reference) {
       const history = await ecs.deploymentHistory(options.cluster, options.service);
+      const breaker = history ? ecsRolledBackReason(history, current) : undefined;
+      if (breaker) throw new ConfigurationError(breaker);
       const found = history?.find(
         (h) => h.status === 'SUCCESSFUL' && h.taskDefinition && h.taskDefinition !== current,
       );
@@ -195,6 +224,10 @@ export async function resolveRollbackTarget(
       `task definition "${taskDefinitionName(arn)}" is of family "${target.family}", not "${currentParts.family}" that the service runs (set allow-other-family: true to allow)`,
     );
   }
+  if (source !== 'explicit' && tags.rolledBackFrom === arn && arn !== current)
+    throw new ConfigurationError(
+      `"previous" resolves to ${taskDefinitionName(arn)} (${SOURCE_NAMES[source]}), the revision a rollback moved the service off (tag ${ROLLED_BACK_FROM_TAG}): the service is on, or going back to, ${taskDefinitionName(current)}; nothing to roll back. Pass "to" explicitly to go elsewhere`,
+    );
   const resolved: RollbackTarget = {
     taskDefinitionArn: arn,
     currentTaskDefinitionArn: current,

@@ -8,6 +8,7 @@ import { awsErrorName, describeGiveUp, isRequestAborted, isTransientAwsError } f
 import { persistentApis, type AwsApis, type RegisteredTaskDefinition } from './api.js';
 import type { ApiCallLog, Clock } from './clock.js';
 import { taskDefinitionName, type ServiceInfo } from './model.js';
+import { recordRollback } from './last-good.js';
 import type { TimelineEntry } from './timeline.js';
 import { watchRollout, type CallBudget, type WatchResult } from './watcher.js';
 
@@ -53,6 +54,12 @@ export interface RollbackOptions {
    * and rolling back would overwrite their deploy: `taken-over`, no UpdateService.
    */
   expectedCurrent?: string;
+  /**
+   * Tags the service as rolled back off this task definition ARN (`hokusai:rolled-back-from`, last-good.ts) right
+   * after the UpdateService is made — before the watch — so a second `previous` started while this rollback rolls out
+   * does not go back onto the revision it left. A tag that cannot be written is a warning.
+   */
+  markRolledBackFrom?: { serviceArn: string; from: string };
 }
 
 export type RollbackOutcome =
@@ -277,6 +284,14 @@ async function rollBackAndWatch(options: RollbackOptions, progress: Progress): P
       };
     progress.updated = true;
     progress.lastState = made;
+    if (options.markRolledBackFrom) {
+      const { serviceArn, from } = options.markRolledBackFrom;
+      await recordRollback(apis.ecs, serviceArn, from).catch((error: unknown) =>
+        logger.warning(
+          `could not tag the service as rolled back off ${taskDefinitionName(from)} (${awsErrorName(error) || errorMessage(error)}); a "previous" started during this rollback may go back onto it`,
+        ),
+      );
+    }
     deploymentId = primaryOf(made)?.id ?? '';
     timeline.push({ at: clock.now(), kind: 'rollback', label: `rollback to ${name()}` });
   }
