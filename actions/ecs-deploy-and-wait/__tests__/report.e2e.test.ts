@@ -92,7 +92,7 @@ describe('a deploy while another deployment is still in progress', () => {
     expect(deploy.run.outputs.result).toBe('refused');
     expect(deploy.run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
       expect.stringMatching(
-        /^deployment ecs-svc\/\d+ \(hokusai-api:107\) of service "hokusai-api" in cluster "hokusai" is still IN_PROGRESS: its revision is not proven; wait for it to finish, or set "replace-in-progress: true" to replace it .*; nothing was changed$/,
+        /^deployment ecs-svc\/\d+ \(hokusai-api:107\) of service "hokusai-api" in cluster "hokusai" is still IN_PROGRESS: its revision is not proven; wait for it to finish \(aws ecs wait services-stable --cluster hokusai --services hokusai-api\), or set "replace-in-progress: true" to replace it .*; nothing was changed$/,
       ),
     ]);
     // (The scenario's own update to 107 is not an API call: nothing at all was called to change the service.)

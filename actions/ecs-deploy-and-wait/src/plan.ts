@@ -5,6 +5,7 @@
 import { ConfigurationError, type Logger } from '@hokusai/action-kit';
 import { awsErrorName } from '@hokusai/aws-kit';
 import {
+  awsCliCommand,
   describeBreaker,
   persistentApis,
   readLastGood,
@@ -105,7 +106,7 @@ export async function plan(
   const failing = inFlight !== undefined && inFlight.failedTasks > 0;
   if (inFlight && !failing && !inputs['replace-in-progress'])
     throw new ConfigurationError(
-      `deployment ${inFlight.id} (${taskDefinitionName(inFlight.taskDefinition)}) of ${where} is still IN_PROGRESS: its revision is not proven; wait for it to finish, or set "replace-in-progress: true" to replace it (the rollback then goes to the last completed revision); nothing was changed`,
+      `deployment ${inFlight.id} (${taskDefinitionName(inFlight.taskDefinition)}) of ${where} is still IN_PROGRESS: its revision is not proven; wait for it to finish (${awsCliCommand(['ecs', 'wait', 'services-stable', '--cluster', inputs.cluster, '--services', inputs.service])}), or set "replace-in-progress: true" to replace it (the rollback then goes to the last completed revision); nothing was changed`,
     );
   // The watch needs ListTasks; a missing permission should fail here, before anything changes.
   await read('ListTasks', `listing the tasks of ${where}`, () =>
