@@ -129,9 +129,11 @@ export function ecsRolledBackReason(
  *  3. ECS's deployment history (ListServiceDeployments), the newest SUCCESSFUL deployment of another revision,
  *     when the endpoint offers it.
  * Before those rules, `previous` refuses when a rollback already put the service on its last good revision
- * (alreadyOnLastGoodReason()). Refuses (ConfigurationError, one line): a target not found, of another family unless
- * `allowOtherFamily`, a rule-1 `previous` that unsafePreviousReason() rejects, or an INACTIVE (deregistered) one
- * found through the tag or ECS's history. An INACTIVE target named explicitly, or the deployment that served before,
+ * (alreadyOnLastGoodReason()); rule 3 refuses when ECS itself already rolled back the newest deployment
+ * (ecsRolledBackReason()). Refuses (ConfigurationError, one line): a target not found, of another family unless
+ * `allowOtherFamily`, a rule-1 `previous` that unsafePreviousReason() rejects, a `previous` that is the revision a
+ * rollback moved the service off (`hokusai:rolled-back-from`), or an INACTIVE (deregistered) one found through the
+ * tag or ECS's history. An INACTIVE target named explicitly, or the deployment that served before,
  * comes back with `reRegister` (its content registered again by the rollback).
  */
 export async function resolveRollbackTarget(
