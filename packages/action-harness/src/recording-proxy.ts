@@ -1,7 +1,7 @@
 // A recording HTTP proxy in front of an AWS endpoint (moto, the emulator): forwards every request unchanged and keeps
 // a log of the AWS operations made, so a test can check which calls an action made (moto keeps no call log).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startForwardingServer } from './forwarding-server.js';
 
 export interface RecordedCall {
   /** The signing name from the SigV4 credential scope: ecs, monitoring (CloudWatch), events, logs, elasticloadbalancing… */
@@ -57,54 +57,24 @@ function serviceOf(headers: http.IncomingHttpHeaders): string {
 }
 
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
-  const upstream = new URL(target);
   const calls: RecordedCall[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = String(req.headers['content-type'] ?? '').includes('cbor') ? '' : raw.toString('utf8');
-      const path = req.url ?? '/';
-      const call: RecordedCall = {
-        service: serviceOf(req.headers),
-        operation: operationOf(req.method ?? '', req.headers, path, body),
-        body,
-        status: 0,
-      };
-      calls.push(call);
-      const forward = http.request(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          call.status = answer.statusCode ?? 0;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', (error) => {
+  const server = await startForwardingServer(target, ({ req, res, raw, path, forward }) => {
+    const body = String(req.headers['content-type'] ?? '').includes('cbor') ? '' : raw.toString('utf8');
+    const call: RecordedCall = {
+      service: serviceOf(req.headers),
+      operation: operationOf(req.method ?? '', req.headers, path, body),
+      body,
+      status: 0,
+    };
+    calls.push(call);
+    forward({
+      onAnswer: (status) => (call.status = status),
+      onError: (error) => {
         call.status = 502;
         res.writeHead(502, { 'content-type': 'text/plain' });
         res.end(`recording proxy: ${error.message}`);
-      });
-      forward.end(raw);
+      },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    clear: () => void calls.splice(0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: server.endpoint, calls, clear: () => void calls.splice(0), stop: server.stop };
 }
